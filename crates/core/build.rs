@@ -1,0 +1,36 @@
+//! Compiles `data/text` (the reviewable lexicon) into DFAs and static tables.
+//!
+//! Everything heavy happens here, once: at run time the core only validates the DFA
+//! headers and points at the embedded bytes, so a service worker that wakes up cold is
+//! ready in microseconds. A data error fails the build with the file and line.
+
+use std::path::PathBuf;
+
+fn main() {
+    let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let data = manifest.join("data").join("text");
+    println!("cargo:rerun-if-changed={}", data.display());
+    for sub in ["", "rules"] {
+        if let Ok(entries) = std::fs::read_dir(data.join(sub)) {
+            for e in entries.flatten() {
+                println!("cargo:rerun-if-changed={}", e.path().display());
+            }
+        }
+    }
+    let fail = |errors: Vec<esafety_lexicon::DataError>| -> ! {
+        for e in &errors {
+            println!("cargo:warning=data/text/{e}");
+        }
+        panic!("{} error(s) in data/text (see warnings above)", errors.len());
+    };
+    let lexicon = esafety_lexicon::load_dir(&data).unwrap_or_else(|e| fail(e));
+    let compiled = esafety_lexicon::compile(lexicon, &esafety_lexicon::CompileOptions::default())
+        .unwrap_or_else(|e| fail(e));
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let write = |name: &str, bytes: &[u8]| std::fs::write(out.join(name), bytes).expect("write to OUT_DIR");
+    write("words.fwd.dfa", &compiled.words.forward);
+    write("words.rev.dfa", &compiled.words.reverse);
+    write("plain.fwd.dfa", &compiled.plain.forward);
+    write("plain.rev.dfa", &compiled.plain.reverse);
+    write("tables.rs", esafety_lexicon::generate_rust(&compiled).as_bytes());
+}

@@ -1,0 +1,122 @@
+//! The compiled lexicon: DFAs embedded as aligned bytes and the generated static tables.
+//!
+//! `build.rs` produces everything in `OUT_DIR` from `data/text`; this module only gives it
+//! types. Loading is `DFA::from_bytes` on `'static` memory: a header check and a linear
+//! validation of the transition table, no allocation, no parsing of patterns.
+
+use esafety_taxonomy::{Action, Alert, Category, Severity};
+use regex_automata::dfa::dense::DFA;
+
+/// What a rule does (see the data README).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RuleKind {
+    Risk,
+    Allow,
+    Help,
+}
+
+/// One rule of the lexicon as the matcher needs it.
+#[derive(Debug)]
+pub(crate) struct RuleMeta {
+    pub id: &'static str,
+    pub kind: RuleKind,
+    /// Risk: its one category. Allow / help: what it cancels (empty = all).
+    pub categories: &'static [Category],
+    pub severity: Severity,
+    /// Bit per `AgeBand::index()`.
+    pub bands: u8,
+    pub negatable: bool,
+    /// `rules/file.tsv:line`.
+    pub source: &'static str,
+}
+
+/// A place to get help, from `help.tsv`.
+#[derive(Debug, PartialEq, Eq, serde::Serialize)]
+pub struct HelpRoute {
+    /// Stable id (`childline`, `ceop`, …).
+    pub id: &'static str,
+    pub name: &'static str,
+    /// The concerns it serves.
+    #[serde(skip)]
+    pub categories: &'static [Category],
+    /// Inclusive age range the service is for.
+    #[serde(skip)]
+    pub min_age: u8,
+    #[serde(skip)]
+    pub max_age: u8,
+    /// Least severity for which it is offered (999 only for critical concerns).
+    #[serde(skip)]
+    pub min_severity: Severity,
+    /// Empty when none.
+    pub url: &'static str,
+    pub phone: &'static str,
+    pub sms: &'static str,
+    /// One short, kind sentence a child can act on.
+    pub summary: &'static str,
+    /// Where the contact details were taken from.
+    #[serde(skip)]
+    pub source: &'static str,
+}
+
+/// Action and alert for one (category, severity, band).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Cell {
+    pub action: Action,
+    pub alert: Alert,
+}
+
+include!(concat!(env!("OUT_DIR"), "/tables.rs"));
+
+/// Bytes aligned for `DFA::from_bytes`, which reads the table as `u32`s in place.
+#[repr(C)]
+struct Aligned<B: ?Sized> {
+    _align: [u32; 0],
+    bytes: B,
+}
+
+static WORDS_FWD: &Aligned<[u8]> = &Aligned { _align: [], bytes: *include_bytes!(concat!(env!("OUT_DIR"), "/words.fwd.dfa")) };
+static WORDS_REV: &Aligned<[u8]> = &Aligned { _align: [], bytes: *include_bytes!(concat!(env!("OUT_DIR"), "/words.rev.dfa")) };
+static PLAIN_FWD: &Aligned<[u8]> = &Aligned { _align: [], bytes: *include_bytes!(concat!(env!("OUT_DIR"), "/plain.fwd.dfa")) };
+static PLAIN_REV: &Aligned<[u8]> = &Aligned { _align: [], bytes: *include_bytes!(concat!(env!("OUT_DIR"), "/plain.rev.dfa")) };
+
+/// A forward/reverse DFA pair and the rule behind each pattern id.
+#[derive(Clone, Debug)]
+pub(crate) struct Automata {
+    pub forward: Option<DFA<&'static [u32]>>,
+    pub reverse: Option<DFA<&'static [u32]>>,
+    pub rules: &'static [u32],
+}
+
+fn load(bytes: &'static [u8]) -> Option<DFA<&'static [u32]>> {
+    if bytes.is_empty() {
+        return None;
+    }
+    // The bytes were written by the same regex-automata version in build.rs; a failure
+    // here is a build bug, and the embedded data cannot change after the build.
+    Some(DFA::from_bytes(bytes).expect("embedded DFA built by build.rs is valid").0)
+}
+
+impl Automata {
+    pub fn words() -> Automata {
+        Automata { forward: load(&WORDS_FWD.bytes), reverse: load(&WORDS_REV.bytes), rules: WORDS_RULES }
+    }
+
+    pub fn plain() -> Automata {
+        Automata { forward: load(&PLAIN_FWD.bytes), reverse: load(&PLAIN_REV.bytes), rules: PLAIN_RULES }
+    }
+}
+
+/// Total bytes of embedded automata (for the benchmark and docs).
+pub fn automata_size() -> usize {
+    WORDS_FWD.bytes.len() + WORDS_REV.bytes.len() + PLAIN_FWD.bytes.len() + PLAIN_REV.bytes.len()
+}
+
+/// Every help route, in `help.tsv` order.
+pub fn help_routes() -> &'static [HelpRoute] {
+    HELP
+}
+
+/// Number of rules in the compiled lexicon.
+pub fn rule_count() -> usize {
+    RULES.len()
+}

@@ -1,0 +1,38 @@
+//! esafety's core: an on-device online-safety classifier for schools.
+//!
+//! [`Classifier`] reads a chat message, search term or piece of page text the way a
+//! Designated Safeguarding Lead would and returns a [`TextVerdict`]: whether to warn or
+//! block for the pupil's age band, whether to alert the DSL, every concern with its
+//! category, severity and byte span in the caller's own text, the rule and data line
+//! behind it, and where the pupil can get help.
+//!
+//! ```
+//! use esafety::{AgeBand, Classifier};
+//! let c = Classifier::builder().age_band(AgeBand::Ks2).build();
+//! let v = c.classify("we won at Scunthorpe today");
+//! assert!(!v.flagged);
+//! ```
+//!
+//! # Untrusted input
+//! Text comes from pupils and strangers, so every path is linear in the input: the
+//! normaliser makes a bounded number of passes, the DFAs read each byte once, and the
+//! reverse scans that find where a match starts are bounded by [`MAX_SPAN`] bytes.
+//! Input beyond [`MAX_INPUT_BYTES`] is cut and the verdict says `truncated`. Classifying
+//! never fails and never panics; configuration errors are typed ([`ConfigError`]).
+//!
+//! # No I/O, no clock
+//! The lexicon is compiled into DFAs and tables at build time from the reviewable files
+//! in `data/text` and embedded; nothing is read or parsed at start-up. The crate has no
+//! browser, file, network or time dependency, so the same code runs natively and in
+//! WebAssembly.
+#![forbid(unsafe_code)]
+
+mod data;
+mod matcher;
+pub mod normalize;
+mod text;
+
+pub use matcher::{MAX_HITS, MAX_SPAN};
+pub use data::{automata_size, help_routes, rule_count, HelpRoute};
+pub use esafety_taxonomy::{Action, AgeBand, Alert, Category, Severity, UnknownId, MAX_AGE};
+pub use text::{Classifier, ClassifierBuilder, ConfigError, Match, TextVerdict, MAX_INPUT_BYTES};

@@ -1,0 +1,303 @@
+//! Turns what a pupil typed into the text the rules read, remembering where every byte
+//! came from.
+//!
+//! Evasion is undone here, once, so that the lexicon can be written plainly:
+//! - case, Unicode compatibility forms (fullwidth, mathematical, circled letters), accents
+//!   and ligatures, and look-alike letters from other scripts fold to lower-case ASCII
+//!   (the fold table is generated from Unicode data plus `confusables.tsv`);
+//! - zero-width and other invisible characters, soft hyphens, variation selectors, skin
+//!   tones and combining marks vanish; apostrophes vanish too (`don't` → `dont`);
+//! - emoji with a meaning become a word from `emoji.tsv` (`🔪` → ` knife `);
+//! - letters spaced out with one repeated separator (`f u c k`, `f.u.c.k`, `f_u_c_k`)
+//!   are joined when there are at least three of them;
+//! - leetspeak and symbols (`4 3 1 0 5 7 @ $ ! | +`) are decoded inside words that also
+//!   hold a letter, so `sh!t` and `a$$` read as words while `0800 1111` stays a number.
+//!
+//! Two streams of equal length come out: `plain` (digits kept, for phone numbers and
+//! postcodes) and `words` (leetspeak decoded, for everything else). `starts[i]` is the
+//! byte offset in the original text of the character that produced byte `i` of both,
+//! so every match maps back to a span of the caller's own text. Stretched letters
+//! (`fuuuck`) are left alone: the compiled patterns accept repeated letters.
+//!
+//! Work is linear in the input: every pass looks at each byte a bounded number of times.
+
+use crate::data::{EMOJI, FOLD};
+
+/// The normalised text and the map back to the original.
+#[derive(Clone, Debug, Default)]
+pub struct Normalized {
+    /// Lower-case ASCII; digits stay digits.
+    pub plain: Vec<u8>,
+    /// As `plain`, with leetspeak decoded inside words.
+    pub words: Vec<u8>,
+    /// Original byte offset of the character behind each normalised byte.
+    pub starts: Vec<u32>,
+}
+
+impl Normalized {
+    /// The original byte span `[start, end)` covered by normalised bytes `[s, e)`.
+    pub fn original_span(&self, original: &str, s: usize, e: usize) -> (usize, usize) {
+        if s >= e || e > self.starts.len() {
+            return (0, 0);
+        }
+        let start = self.starts[s] as usize;
+        let last = self.starts[e - 1] as usize;
+        let len = original[last..].chars().next().map_or(0, char::len_utf8);
+        (start, last + len)
+    }
+}
+
+/// Normalises `text` (which the caller has already cut to the maximum length).
+pub fn normalize(text: &str) -> Normalized {
+    let mut n = Normalized {
+        plain: Vec::with_capacity(text.len() + 8),
+        words: Vec::new(),
+        starts: Vec::with_capacity(text.len() + 8),
+    };
+    fold(text, &mut n);
+    join_spaced(&mut n);
+    n.words = decode_leet(&n.plain);
+    n
+}
+
+fn push(n: &mut Normalized, b: u8, at: usize) {
+    n.plain.push(b);
+    n.starts.push(at as u32);
+}
+
+fn fold(text: &str, n: &mut Normalized) {
+    for (at, c) in text.char_indices() {
+        if c.is_ascii() {
+            let b = c as u8;
+            match b {
+                b'A'..=b'Z' => push(n, b.to_ascii_lowercase(), at),
+                b'\'' | b'`' => {}
+                b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => push(n, b' ', at),
+                0..=0x1f | 0x7f => push(n, b' ', at),
+                _ => push(n, b, at),
+            }
+            continue;
+        }
+        if is_invisible(c) {
+            continue;
+        }
+        if let Ok(i) = EMOJI.binary_search_by_key(&c, |e| e.0) {
+            push(n, b' ', at);
+            for &b in EMOJI[i].1.as_bytes() {
+                push(n, b, at);
+            }
+            push(n, b' ', at);
+            continue;
+        }
+        if let Ok(i) = FOLD.binary_search_by_key(&c, |f| f.0) {
+            for &b in FOLD[i].1.as_bytes() {
+                push(n, b, at);
+            }
+            continue;
+        }
+        let b = match c {
+            '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' | '\u{02BC}' | '\u{FF07}' => continue,
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}' => b'"',
+            '\u{2010}'..='\u{2015}' | '\u{2212}' => b'-',
+            '\u{2026}' | '\u{00B7}' | '\u{2022}' | '\u{2027}' => b'.',
+            '\u{00A3}' => b'$',
+            c if c.is_whitespace() => b' ',
+            c if c.is_alphanumeric() => b'_',
+            _ => b' ',
+        };
+        push(n, b, at);
+    }
+}
+
+/// Characters that change nothing on screen and are used to split words invisibly.
+fn is_invisible(c: char) -> bool {
+    matches!(c as u32,
+        0x00AD | 0x034F | 0x061C | 0x115F | 0x1160 | 0x17B4 | 0x17B5 | 0x180B..=0x180F
+        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F
+        | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFF8 | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A
+        | 0x1F3FB..=0x1F3FF | 0xE0000..=0xE0FFF
+        // combining marks (accents, "zalgo" text)
+        | 0x0300..=0x036F | 0x0483..=0x0489 | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF
+        | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+}
+
+/// Characters that can form a word, leetspeak included.
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'@' | b'$' | b'!' | b'|' | b'+' | b'*' | b'#')
+}
+
+fn is_separator(b: u8) -> bool {
+    matches!(b, b' ' | b'.' | b'-' | b'_' | b'*' | b'~' | b'/' | b',' | b':' | b';' | b'=')
+}
+
+/// Letters spaced out with the same separator (`f u c k`, `k.y.s`, `f - u - c - k`) are
+/// joined: at least three one-character words, separated each time by the same run of
+/// one to three separator characters.
+fn join_spaced(n: &mut Normalized) {
+    let p = &n.plain;
+    let len = p.len();
+    let single = |i: usize| {
+        i < len && is_word_byte(p[i]) && (i == 0 || !is_word_byte(p[i - 1])) && (i + 1 >= len || !is_word_byte(p[i + 1]))
+    };
+    let mut drop = vec![false; len];
+    let mut any = false;
+    let mut i = 0;
+    while i < len {
+        if !single(i) {
+            i += 1;
+            continue;
+        }
+        // The separator after the first letter decides the run.
+        let sep_start = i + 1;
+        let mut sep_end = sep_start;
+        while sep_end < len && sep_end - sep_start < 3 && is_separator(p[sep_end]) && !is_word_byte(p[sep_end]) {
+            sep_end += 1;
+        }
+        let sep = &p[sep_start..sep_end];
+        let step = sep.len() + 1;
+        if sep.is_empty() || !single(sep_end) {
+            i += 1;
+            continue;
+        }
+        let mut count = 1;
+        let mut j = i;
+        while j + step < len && &p[j + 1..j + step] == sep && single(j + step) {
+            j += step;
+            count += 1;
+        }
+        if count >= 3 {
+            for k in (i..j).step_by(step) {
+                for d in drop.iter_mut().skip(k + 1).take(sep.len()) {
+                    *d = true;
+                }
+            }
+            any = true;
+        }
+        i = j + 1;
+    }
+    if !any {
+        return;
+    }
+    let mut w = 0;
+    for r in 0..len {
+        if !drop[r] {
+            n.plain[w] = n.plain[r];
+            n.starts[w] = n.starts[r];
+            w += 1;
+        }
+    }
+    n.plain.truncate(w);
+    n.starts.truncate(w);
+}
+
+/// Decodes leetspeak inside words that hold at least one letter.
+fn decode_leet(plain: &[u8]) -> Vec<u8> {
+    let mut out = plain.to_vec();
+    let mut i = 0;
+    while i < plain.len() {
+        if !is_word_byte(plain[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < plain.len() && is_word_byte(plain[i]) {
+            i += 1;
+        }
+        let word = &plain[start..i];
+        if !word.iter().any(u8::is_ascii_lowercase) {
+            continue;
+        }
+        // Trailing '!'s are exclamation marks, not i's.
+        let mut end = word.len();
+        while end > 0 && word[end - 1] == b'!' {
+            end -= 1;
+        }
+        for (k, &b) in word[..end].iter().enumerate() {
+            let interior = k > 0 && k + 1 < end;
+            out[start + k] = match b {
+                b'0' => b'o',
+                b'1' | b'!' => b'i',
+                b'3' => b'e',
+                b'4' | b'@' => b'a',
+                b'5' | b'$' => b's',
+                b'7' | b'+' => b't',
+                b'|' => b'l',
+                b'#' if interior => b'*',
+                _ => b,
+            };
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> String {
+        String::from_utf8(normalize(s).words).unwrap()
+    }
+
+    fn plain(s: &str) -> String {
+        String::from_utf8(normalize(s).plain).unwrap()
+    }
+
+    #[test]
+    fn folds_case_width_math_circled_accents_lookalikes() {
+        assert_eq!(words("FUCK"), "fuck");
+        assert_eq!(words("ｆｕｃｋ"), "fuck");
+        assert_eq!(words("𝐟𝐮𝐜𝐤"), "fuck");
+        assert_eq!(words("ⓕⓤⓒⓚ"), "fuck");
+        assert_eq!(words("fück"), "fuck");
+        assert_eq!(words("рorn"), "porn", "Cyrillic er");
+        assert_eq!(words("ΡORN"), "porn", "Greek capital rho");
+    }
+
+    #[test]
+    fn drops_invisible_and_apostrophes() {
+        assert_eq!(words("f\u{200B}u\u{00AD}ck"), "fuck");
+        assert_eq!(words("don't"), "dont");
+        assert_eq!(words("don’t"), "dont");
+        assert_eq!(words("z\u{0301}\u{0302}a"), "za");
+    }
+
+    #[test]
+    fn joins_spaced_letters() {
+        assert_eq!(words("f u c k off"), "fuck off");
+        assert_eq!(words("f.u.c.k"), "fuck");
+        assert_eq!(words("f_u_c_k"), "fuck");
+        assert_eq!(words("k - y - s"), "kys");
+        assert_eq!(words("a b"), "a b", "two letters are not a run");
+        assert_eq!(words("I am a b"), "i am a b");
+    }
+
+    #[test]
+    fn decodes_leet_only_in_words_with_letters() {
+        assert_eq!(words("sh!t"), "shit");
+        assert_eq!(words("a$$"), "ass");
+        assert_eq!(words("$h1t"), "shit");
+        assert_eq!(words("wow!!"), "wow!!");
+        assert_eq!(words("0800 1111"), "0800 1111");
+        assert_eq!(plain("sw1a 1aa"), "sw1a 1aa");
+        assert_eq!(words("$ h 1 t"), "shit");
+        assert_eq!(words("f#ck"), "f*ck");
+    }
+
+    #[test]
+    fn emoji_become_words() {
+        assert_eq!(words("I'll 🔪 you"), "ill  knife  you");
+        assert_eq!(words("👍🏽"), " ");
+    }
+
+    #[test]
+    fn spans_point_into_the_original() {
+        let text = "x 𝐟\u{200B}𝐮ck y";
+        let n = normalize(text);
+        let s = String::from_utf8(n.words.clone()).unwrap();
+        let at = s.find("fuck").unwrap();
+        let (a, b) = n.original_span(text, at, at + 4);
+        assert_eq!(&text[a..b], "𝐟\u{200B}𝐮ck");
+        assert_eq!(n.plain.len(), n.starts.len());
+        assert_eq!(n.words.len(), n.starts.len());
+    }
+}

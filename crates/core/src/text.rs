@@ -1,0 +1,391 @@
+//! The text classifier: from a message to a verdict a DSL would recognise.
+//!
+//! Steps, each linear in the input:
+//! 1. cut the input at [`MAX_INPUT_BYTES`] (the verdict says `truncated`);
+//! 2. normalise (see [`crate::normalize`]);
+//! 3. run the lexicon DFAs on the `words` stream and, when the text holds a digit or
+//!    `@`, the personal-information DFAs on the `plain` stream;
+//! 4. keep rules for the age band; drop risk hits that lie inside an *allow* span
+//!    (Scunthorpe, "sex education", hyperbole) or a *help* span (help-seeking), and
+//!    negatable hits with a negation just before them ("I would never …");
+//! 5. combine: two different medium-or-worse signals of grooming, self-harm, violence or
+//!    extremism in one message raise that category one level; grooming together with
+//!    sexual content is critical (an approach plus a request for images);
+//! 6. look up action and DSL alert per category in the band's policy, take the
+//!    strictest, and list the help routes for the concerns found.
+
+use crate::data::{Automata, Cell, HelpRoute, RuleKind, HELP, POLICY, RULES};
+use crate::matcher::{self, Hit};
+use crate::normalize::{normalize, Normalized};
+use esafety_taxonomy::{Action, AgeBand, Alert, Category, Severity, MAX_AGE};
+use serde::Serialize;
+use std::fmt;
+
+/// Longest input classified as a whole; longer input is cut (at a character boundary)
+/// and the verdict says `truncated: true`. Page text should be sent in chunks.
+pub const MAX_INPUT_BYTES: usize = 1 << 20;
+
+/// Words that, within the three words before a negatable match, cancel it.
+const NEGATORS: &[&[u8]] = &[
+    b"not", b"never", b"dont", b"no", b"wont", b"cant", b"cannot", b"isnt", b"arent", b"wasnt", b"didnt", b"doesnt",
+    b"shouldnt", b"wouldnt", b"couldnt", b"stop", b"nt", b"aint", b"neither", b"nor",
+];
+
+/// A bad classifier setting.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigError {
+    /// An exact age above [`MAX_AGE`].
+    AgeOutOfRange(u32),
+    /// A maximum input length of zero.
+    ZeroMaxInput,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::AgeOutOfRange(a) => write!(f, "age {a} is out of range (0 to {MAX_AGE})"),
+            ConfigError::ZeroMaxInput => write!(f, "the maximum input length must be at least 1 byte"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// One concern found in the text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Match {
+    pub category: Category,
+    pub severity: Severity,
+    /// Byte offsets into the caller's original text (half-open).
+    pub start: usize,
+    pub end: usize,
+    /// The original text of the span.
+    pub text: String,
+    /// Rule id from the lexicon.
+    pub rule: &'static str,
+    /// Data file and line of the rule (`rules/grooming.tsv:12`).
+    pub source: &'static str,
+}
+
+/// The classifier's answer for one text.
+#[derive(Clone, Debug, Serialize)]
+pub struct TextVerdict {
+    /// True when the policy says to warn, block or alert.
+    pub flagged: bool,
+    /// The highest severity found (`none` when nothing was).
+    pub severity: Severity,
+    /// Categories found, most severe first.
+    pub categories: Vec<Category>,
+    pub action: Action,
+    pub alert: Alert,
+    /// Every concern, in text order.
+    pub matches: Vec<Match>,
+    /// Where to get help, for the concerns found (or asked about).
+    pub help: Vec<&'static HelpRoute>,
+    /// The text asks for help (a helpline, "how do I stop …"): never a risk by itself.
+    pub help_seeking: bool,
+    /// The band the policy was applied for.
+    pub age_band: AgeBand,
+    /// The input was longer than the maximum and only its start was read.
+    pub truncated: bool,
+}
+
+/// Configures a [`Classifier`].
+#[derive(Clone, Debug)]
+pub struct ClassifierBuilder {
+    band: AgeBand,
+    age: Option<u8>,
+    max_input: usize,
+}
+
+impl Default for ClassifierBuilder {
+    fn default() -> Self {
+        ClassifierBuilder { band: AgeBand::Ks2, age: None, max_input: MAX_INPUT_BYTES }
+    }
+}
+
+impl ClassifierBuilder {
+    /// The pupil's age band (default `ks2`). Replaces any exact age set before.
+    pub fn age_band(mut self, band: AgeBand) -> Self {
+        self.band = band;
+        self.age = None;
+        self
+    }
+
+    /// The pupil's exact age; the band follows from it.
+    pub fn age(mut self, age: u32) -> Result<Self, ConfigError> {
+        let a = u8::try_from(age).ok().filter(|a| *a <= MAX_AGE).ok_or(ConfigError::AgeOutOfRange(age))?;
+        self.band = AgeBand::for_age(a).ok_or(ConfigError::AgeOutOfRange(age))?;
+        self.age = Some(a);
+        Ok(self)
+    }
+
+    /// Longest input read (default and upper bound [`MAX_INPUT_BYTES`]).
+    pub fn max_input_bytes(mut self, n: usize) -> Result<Self, ConfigError> {
+        if n == 0 {
+            return Err(ConfigError::ZeroMaxInput);
+        }
+        self.max_input = n.min(MAX_INPUT_BYTES);
+        Ok(self)
+    }
+
+    pub fn build(self) -> Classifier {
+        Classifier { words: Automata::words(), plain: Automata::plain(), band: self.band, age: self.age, max_input: self.max_input }
+    }
+}
+
+/// Classifies text for one age band. Cheap to build (the automata are embedded) and to
+/// clone; `classify` never fails and never panics.
+#[derive(Clone, Debug)]
+pub struct Classifier {
+    words: Automata,
+    plain: Automata,
+    band: AgeBand,
+    age: Option<u8>,
+    max_input: usize,
+}
+
+impl Default for Classifier {
+    fn default() -> Self {
+        ClassifierBuilder::default().build()
+    }
+}
+
+impl Classifier {
+    pub fn builder() -> ClassifierBuilder {
+        ClassifierBuilder::default()
+    }
+
+    /// A classifier for the default band (`ks2`).
+    pub fn new() -> Classifier {
+        Classifier::default()
+    }
+
+    pub fn age_band(&self) -> AgeBand {
+        self.band
+    }
+
+    /// Classifies one message, search term or piece of page text.
+    pub fn classify(&self, text: &str) -> TextVerdict {
+        let (text, truncated) = cut(text, self.max_input);
+        let norm = normalize(text);
+        let mut hits = Vec::new();
+        matcher::find(&self.words, &norm.words, &mut hits);
+        if norm.plain.iter().any(|b| b.is_ascii_digit() || *b == b'@') {
+            matcher::find(&self.plain, &norm.plain, &mut hits);
+        }
+        self.verdict(text, &norm, hits, truncated)
+    }
+
+    fn verdict(&self, text: &str, norm: &Normalized, hits: Vec<Hit>, truncated: bool) -> TextVerdict {
+        let band_bit = 1u8 << self.band.index();
+        let mut shields: Vec<(usize, usize, &'static [Category])> = Vec::new();
+        let mut risks: Vec<Hit> = Vec::new();
+        let mut help_topics: Vec<Category> = Vec::new();
+        let mut help_seeking = false;
+        for h in hits {
+            let rule = &RULES[h.rule as usize];
+            if rule.bands & band_bit == 0 {
+                continue;
+            }
+            match rule.kind {
+                RuleKind::Risk => risks.push(h),
+                RuleKind::Allow => shields.push((h.start, h.end, rule.categories)),
+                RuleKind::Help => {
+                    shields.push((h.start, h.end, rule.categories));
+                    help_seeking = true;
+                    help_topics.extend_from_slice(rule.categories);
+                }
+            }
+        }
+        risks.retain(|h| {
+            let rule = &RULES[h.rule as usize];
+            let cat = rule.categories[0];
+            let shielded = shields
+                .iter()
+                .any(|&(s, e, cats)| s <= h.start && h.end <= e && (cats.is_empty() || cats.contains(&cat)));
+            !shielded && !(rule.negatable && negated(&norm.words, h.start))
+        });
+        // Same rule matching overlapping text (e.g. stretched letters) counts once, and a
+        // hit inside a longer hit of the same category and no lower severity adds nothing.
+        risks.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+        let mut kept: Vec<Hit> = Vec::with_capacity(risks.len());
+        for h in risks {
+            let r = &RULES[h.rule as usize];
+            let covered = kept.iter().rev().take(16).any(|k| {
+                let kr = &RULES[k.rule as usize];
+                k.start <= h.start
+                    && h.end <= k.end
+                    && kr.categories[0] == r.categories[0]
+                    && kr.severity >= r.severity
+            });
+            if !covered {
+                kept.push(h);
+            }
+        }
+
+        let mut per_cat = [Severity::None; 11];
+        let mut strong = [0u32; 11];
+        let mut first_strong: [Option<u32>; 11] = [None; 11];
+        for h in &kept {
+            let r = &RULES[h.rule as usize];
+            let c = r.categories[0].index();
+            per_cat[c] = per_cat[c].max(r.severity);
+            if r.severity >= Severity::Medium && first_strong[c] != Some(h.rule) {
+                if first_strong[c].is_none() {
+                    first_strong[c] = Some(h.rule);
+                }
+                strong[c] += 1;
+            }
+        }
+        for cat in [Category::Grooming, Category::SelfHarm, Category::Violence, Category::Extremism] {
+            let c = cat.index();
+            if strong[c] >= 2 {
+                per_cat[c] = per_cat[c].escalate();
+            }
+        }
+        let (g, s) = (Category::Grooming.index(), Category::Sexual.index());
+        if per_cat[g] >= Severity::Medium && per_cat[s] >= Severity::Medium {
+            per_cat[g] = Severity::Critical;
+        }
+
+        let mut action = Action::Allow;
+        let mut alert = Alert::None;
+        let mut severity = Severity::None;
+        let mut categories: Vec<Category> = Vec::new();
+        for cat in Category::ALL {
+            let sev = per_cat[cat.index()];
+            if sev == Severity::None {
+                continue;
+            }
+            let cell: Cell = POLICY[cat.index()][sev.index() - 1][self.band.index()];
+            action = action.max(cell.action);
+            alert = alert.max(cell.alert);
+            severity = severity.max(sev);
+            categories.push(*cat);
+        }
+        categories.sort_by_key(|c| std::cmp::Reverse(per_cat[c.index()]));
+
+        let matches = kept
+            .iter()
+            .map(|h| {
+                let r = &RULES[h.rule as usize];
+                let (start, end) = norm.original_span(text, h.start, h.end);
+                Match {
+                    category: r.categories[0],
+                    severity: r.severity,
+                    start,
+                    end,
+                    text: text[start..end].to_string(),
+                    rule: r.id,
+                    source: r.source,
+                }
+            })
+            .collect();
+
+        let help = self.help_for(&per_cat, &help_topics);
+        TextVerdict {
+            flagged: action != Action::Allow || alert != Alert::None,
+            severity,
+            categories,
+            action,
+            alert,
+            matches,
+            help,
+            help_seeking,
+            age_band: self.band,
+            truncated,
+        }
+    }
+
+    /// Help routes for the concerns found and the topics asked about, in `help.tsv` order.
+    fn help_for(&self, per_cat: &[Severity; 11], topics: &[Category]) -> Vec<&'static HelpRoute> {
+        let age = match (self.age, self.band) {
+            (Some(a), _) => a,
+            (None, AgeBand::Staff) => 30,
+            (None, b) => b.youngest_age(),
+        };
+        HELP.iter()
+            .filter(|h| h.min_age <= age && age <= h.max_age)
+            .filter(|h| {
+                h.categories.iter().any(|c| {
+                    let sev = per_cat[c.index()];
+                    (sev != Severity::None && sev >= h.min_severity)
+                        || (topics.contains(c) && h.min_severity <= Severity::Medium)
+                })
+            })
+            .collect()
+    }
+}
+
+/// Cuts `text` to at most `max` bytes at a character boundary.
+fn cut(text: &str, max: usize) -> (&str, bool) {
+    if text.len() <= max {
+        return (text, false);
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    (&text[..end], true)
+}
+
+/// Is one of the three words before `start` a negation?
+fn negated(words: &[u8], start: usize) -> bool {
+    let mut i = start.min(words.len());
+    for _ in 0..3 {
+        while i > 0 && !words[i - 1].is_ascii_alphanumeric() {
+            // A sentence end stops the look-back.
+            if matches!(words[i - 1], b'.' | b'?' | b'!' | b'\n') {
+                return false;
+            }
+            i -= 1;
+        }
+        let end = i;
+        while i > 0 && words[i - 1].is_ascii_alphanumeric() {
+            i -= 1;
+        }
+        if end == i {
+            return false;
+        }
+        if NEGATORS.contains(&&words[i..end]) {
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cut_respects_char_boundaries() {
+        assert_eq!(cut("héllo", 2), ("h", true));
+        assert_eq!(cut("hi", 5), ("hi", false));
+    }
+
+    #[test]
+    fn negation_looks_back_three_words_within_a_sentence() {
+        let w = b"i would never ever kill";
+        assert!(negated(w, w.len() - 4));
+        let w = b"never. kill";
+        assert!(!negated(w, w.len() - 4));
+        let w = b"not one two three kill";
+        assert!(!negated(w, w.len() - 4));
+        assert!(!negated(b"", 0));
+    }
+
+    #[test]
+    fn age_out_of_range_is_an_error() {
+        assert_eq!(Classifier::builder().age(200).unwrap_err(), ConfigError::AgeOutOfRange(200));
+        assert_eq!(Classifier::builder().age(9).unwrap().build().age_band(), AgeBand::Ks2);
+        assert!(Classifier::builder().max_input_bytes(0).is_err());
+    }
+
+    #[test]
+    fn embedded_automata_load() {
+        let w = Automata::words();
+        assert!(w.forward.is_some() && w.reverse.is_some());
+    }
+}

@@ -1,0 +1,34 @@
+//! Reads, checks and compiles esafety's text lexicon.
+//!
+//! The lexicon is a folder of reviewable text files (see `crates/core/data/text/README.md`):
+//! rules (term or pattern, category, severity, age bands, flags, note), macros, emoji
+//! meanings, look-alike letters, help routes and the per-band action policy. Schools and
+//! reviewers edit those files; nobody edits generated code.
+//!
+//! This crate turns the folder into:
+//! - dense DFAs (forward and reverse, for the lexicon stream and for the personal-information
+//!   stream), serialized little-endian so the core loads them zero-copy at start-up;
+//! - Rust source for the static tables the core needs (rule metadata with file and line,
+//!   fold table, emoji table, help routes, policy matrix).
+//!
+//! It runs at build time (from the core's `build.rs`) and from the CLI's `lexicon check`, so
+//! every error is a typed [`DataError`] naming the file and line, never a panic.
+#![forbid(unsafe_code)]
+
+mod codegen;
+mod compile;
+mod error;
+mod fold;
+mod model;
+mod parse;
+mod pattern;
+
+pub use codegen::generate_rust;
+pub use compile::{compile, Automata, CompiledLexicon, CompileOptions};
+pub use error::{DataError, ErrorKind};
+pub use fold::fold_table;
+pub use model::{
+    Bands, Emoji, Fold, Flags, HelpRoute, Lexicon, Macro, PolicyCell, PolicyRow, Rule, RuleKind,
+    Source,
+};
+pub use parse::{load_dir, parse_files, parse_rules};

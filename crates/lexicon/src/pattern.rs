@@ -1,0 +1,199 @@
+//! From a rule's pattern text to the regex HIR that goes into the DFA.
+//!
+//! Patterns are written plainly ("kill yourself") and made evasion-proof here, once, so
+//! that authors never hand-write `k+[i1!]+l+…`:
+//! - `{name}` expands a macro (recursively, depth-limited);
+//! - each letter also matches itself stretched ("fuuuck") and, because the normaliser
+//!   keeps `*` inside words, a censoring star ("f*ck"); `l` also matches `i`, since the
+//!   normaliser reads both `1` and `!` as `i`;
+//! - a space matches any run of separators (space, `-`, `_`, `,`, `~`), or none, so
+//!   "kill yourself" also matches "kill-yourself" and "#killyourself";
+//! - half word boundaries go at both ends (not preceded / not followed by a letter or
+//!   digit), which is what keeps "Scunthorpe" and "assassin" clean.
+//!
+//! Flags turn parts of this off (`exact`, `nob`).
+
+use crate::error::ErrorKind;
+use crate::model::{Flags, Macro};
+use regex_syntax::hir::{Class, ClassBytes, ClassBytesRange, Hir, HirKind, Look, Repetition};
+use std::collections::HashMap;
+
+const MAX_MACRO_DEPTH: usize = 8;
+
+/// Characters a space in a pattern stands for.
+const SEPARATORS: &[u8] = b" -_,~";
+
+/// Replaces every `{name}` with `(?:expansion)`. `{3}` and `{2,5}` are repetitions and
+/// are left alone.
+pub fn expand_macros(pattern: &str, macros: &HashMap<&str, &Macro>) -> Result<String, ErrorKind> {
+    expand(pattern, macros, 0)
+}
+
+fn expand(pattern: &str, macros: &HashMap<&str, &Macro>, depth: usize) -> Result<String, ErrorKind> {
+    if depth > MAX_MACRO_DEPTH {
+        return Err(ErrorKind::BadPattern("macros nest too deeply (a macro uses itself?)".into()));
+    }
+    let mut out = String::with_capacity(pattern.len());
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        // An escaped brace is literal.
+        if rest[..open].ends_with('\\') {
+            out.push_str(&rest[..=open]);
+            rest = &rest[open + 1..];
+            continue;
+        }
+        let Some(close) = rest[open..].find('}') else { break };
+        let name = &rest[open + 1..open + close];
+        out.push_str(&rest[..open]);
+        let escaped = ["\\b", "\\B", "\\p", "\\P"].iter().any(|e| rest[..open].ends_with(e));
+        if escaped || name.bytes().all(|b| b.is_ascii_digit() || b == b',') {
+            out.push_str(&rest[open..=open + close]);
+        } else {
+            let m = macros.get(name).ok_or_else(|| ErrorKind::UnknownMacro(name.to_string()))?;
+            out.push_str("(?:");
+            out.push_str(&expand(&m.expansion, macros, depth + 1)?);
+            out.push(')');
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// Parses an expanded pattern over normalised ASCII text.
+pub fn parse(expanded: &str) -> Result<Hir, ErrorKind> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .case_insensitive(false)
+        .build()
+        .parse(expanded)
+        .map_err(|e| ErrorKind::BadPattern(e.to_string()))?;
+    if hir.properties().minimum_len() == Some(0) {
+        return Err(ErrorKind::BadPattern("the pattern can match empty text".into()));
+    }
+    Ok(hir)
+}
+
+/// The full treatment: macros, parse, evasion-proofing, word boundaries.
+pub fn build(pattern: &str, flags: Flags, macros: &HashMap<&str, &Macro>) -> Result<Hir, ErrorKind> {
+    let expanded = expand_macros(pattern, macros)?;
+    let hir = parse(&expanded)?;
+    let hir = if flags.exact { hir } else { harden(hir) };
+    Ok(if flags.no_boundary {
+        hir
+    } else {
+        Hir::concat(vec![Hir::look(Look::WordStartHalfAscii), hir, Hir::look(Look::WordEndHalfAscii)])
+    })
+}
+
+fn class(bytes: &[u8]) -> Hir {
+    let ranges = bytes.iter().map(|&b| ClassBytesRange::new(b, b));
+    Hir::class(Class::Bytes(ClassBytes::new(ranges)))
+}
+
+fn repeat(hir: Hir, min: u32) -> Hir {
+    Hir::repetition(Repetition { min, max: None, greedy: true, sub: Box::new(hir) })
+}
+
+/// Stretches letters, admits censoring stars and loosens spaces, recursively.
+fn harden(hir: Hir) -> Hir {
+    match hir.into_kind() {
+        HirKind::Literal(lit) => Hir::concat(lit.0.iter().map(|&b| harden_byte(b)).collect()),
+        HirKind::Concat(subs) => Hir::concat(subs.into_iter().map(harden).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.into_iter().map(harden).collect()),
+        HirKind::Repetition(rep) => Hir::repetition(Repetition { sub: Box::new(harden(*rep.sub)), ..rep }),
+        HirKind::Capture(cap) => harden(*cap.sub),
+        HirKind::Class(Class::Bytes(c)) => harden_class(c),
+        HirKind::Class(Class::Unicode(u)) => match u.to_byte_class() {
+            Some(c) => harden_class(c),
+            None => Hir::class(Class::Unicode(u)),
+        },
+        kind @ (HirKind::Empty | HirKind::Class(_) | HirKind::Look(_)) => rebuild(kind),
+    }
+}
+
+/// A class with letters (often `(u|a)` simplified by the parser) is stretched like a
+/// letter; digit and punctuation classes are left exact so counts like `[0-9]{4}` hold.
+fn harden_class(mut c: ClassBytes) -> Hir {
+    let has = |c: &ClassBytes, b: u8| c.ranges().iter().any(|r| r.start() <= b && b <= r.end());
+    if !(b'a'..=b'z').any(|b| has(&c, b)) {
+        return Hir::class(Class::Bytes(c));
+    }
+    let mut extra = vec![ClassBytesRange::new(b'*', b'*')];
+    if has(&c, b'l') {
+        extra.push(ClassBytesRange::new(b'i', b'i'));
+    }
+    c.union(&ClassBytes::new(extra));
+    repeat(Hir::class(Class::Bytes(c)), 1)
+}
+
+fn harden_byte(b: u8) -> Hir {
+    match b {
+        b'l' => repeat(class(b"li*"), 1),
+        b'a'..=b'z' => repeat(class(&[b, b'*']), 1),
+        b' ' => repeat(class(SEPARATORS), 0),
+        _ => Hir::literal([b]),
+    }
+}
+
+/// Rebuilds a leaf `Hir` from its kind through the smart constructors.
+fn rebuild(kind: HirKind) -> Hir {
+    match kind {
+        HirKind::Class(c) => Hir::class(c),
+        HirKind::Look(l) => Hir::look(l),
+        _ => Hir::empty(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Source;
+    use regex_automata::meta::Regex;
+
+    fn macros() -> Vec<Macro> {
+        let src = Source { file: "m".into(), line: 1 };
+        vec![
+            Macro { name: "you".into(), expansion: "you|u|ya".into(), source: src.clone() },
+            Macro { name: "yourself".into(), expansion: "{you}rself|urself".into(), source: src },
+        ]
+    }
+
+    fn matcher(pattern: &str, flags: Flags) -> Regex {
+        let ms = macros();
+        let map: HashMap<&str, &Macro> = ms.iter().map(|m| (m.name.as_str(), m)).collect();
+        let hir = build(pattern, flags, &map).unwrap();
+        Regex::builder().build_from_hir(&hir).unwrap()
+    }
+
+    #[test]
+    fn hardened_terms_see_through_evasion() {
+        let re = matcher("kill {yourself}", Flags::default());
+        assert!(matcher("f(u|a)ck", Flags::default()).is_match("fuuuck"));
+        for yes in ["kill yourself", "kiiill urself", "kill-yourself", "killyourself", "k*ll yourself", "kiii urself"] {
+            assert!(re.is_match(yes), "{yes}");
+        }
+        for no in ["skill yourself", "kill yourselfie", "kil yourself"] {
+            assert!(!re.is_match(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn exact_and_no_boundary() {
+        let exact = matcher("ass", Flags { exact: true, ..Flags::default() });
+        assert!(!exact.is_match("asss"));
+        let nob = matcher("ass", Flags { no_boundary: true, ..Flags::default() });
+        assert!(nob.is_match("assassin"));
+        assert!(!matcher("ass", Flags::default()).is_match("assassin"));
+    }
+
+    #[test]
+    fn macro_errors() {
+        let ms = macros();
+        let map: HashMap<&str, &Macro> = ms.iter().map(|m| (m.name.as_str(), m)).collect();
+        assert_eq!(expand_macros("a{nope}", &map), Err(ErrorKind::UnknownMacro("nope".into())));
+        assert_eq!(expand_macros("a{2,3}", &map).unwrap(), "a{2,3}");
+        assert!(build("a?", Flags::default(), &map).is_err());
+    }
+}
