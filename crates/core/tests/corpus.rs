@@ -1,0 +1,162 @@
+//! Runs every case in `tests/corpus/text/*.toml` and reports all failures at once.
+
+use esafety::{Action, AgeBand, Alert, Category, Classifier, Severity};
+use std::path::PathBuf;
+
+#[derive(Debug)]
+struct Case {
+    file: String,
+    text: String,
+    band: AgeBand,
+    flagged: bool,
+    categories: Vec<Category>,
+    not_categories: Vec<Category>,
+    min_severity: Option<Severity>,
+    max_severity: Option<Severity>,
+    action: Option<Action>,
+    alert: Option<Alert>,
+    spans: Vec<String>,
+    help: Vec<String>,
+    help_seeking: Option<bool>,
+    xfail: Option<String>,
+}
+
+fn strs(v: Option<&toml::Value>) -> Vec<String> {
+    v.and_then(|v| v.as_array())
+        .map(|a| a.iter().map(|s| s.as_str().expect("string in array").to_string()).collect())
+        .unwrap_or_default()
+}
+
+fn parsed<T: std::str::FromStr>(v: Option<&toml::Value>, what: &str, file: &str) -> Option<T> {
+    v.map(|v| {
+        let s = v.as_str().unwrap_or_else(|| panic!("{file}: {what} must be a string"));
+        s.parse().unwrap_or_else(|_| panic!("{file}: bad {what} {s:?}"))
+    })
+}
+
+fn corpus_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus/text")
+}
+
+fn load() -> Vec<Case> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(corpus_dir())
+        .expect("tests/corpus/text exists")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    let mut cases = Vec::new();
+    for path in files {
+        let file = path.file_name().unwrap().to_string_lossy().into_owned();
+        let doc: toml::Table = std::fs::read_to_string(&path)
+            .unwrap()
+            .parse()
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        let default_band: AgeBand = parsed(doc.get("band"), "band", &file).unwrap_or(AgeBand::Ks2);
+        let list = doc.get("case").and_then(|c| c.as_array()).unwrap_or_else(|| panic!("{file}: no [[case]]"));
+        for c in list {
+            let t = c.as_table().expect("case is a table");
+            let cats = |k: &str| strs(t.get(k)).iter().map(|s| s.parse().unwrap_or_else(|_| panic!("{file}: bad category {s}"))).collect();
+            cases.push(Case {
+                text: t.get("text").and_then(|v| v.as_str()).unwrap_or_else(|| panic!("{file}: case without text")).to_string(),
+                band: parsed(t.get("band"), "band", &file).unwrap_or(default_band),
+                flagged: t.get("flagged").and_then(|v| v.as_bool()).unwrap_or_else(|| panic!("{file}: case without flagged: {t:?}")),
+                categories: cats("categories"),
+                not_categories: cats("not_categories"),
+                min_severity: parsed(t.get("min_severity"), "min_severity", &file),
+                max_severity: parsed(t.get("max_severity"), "max_severity", &file),
+                action: parsed(t.get("action"), "action", &file),
+                alert: parsed(t.get("alert"), "alert", &file),
+                spans: strs(t.get("spans")),
+                help: strs(t.get("help")),
+                help_seeking: t.get("help_seeking").and_then(|v| v.as_bool()),
+                xfail: t.get("xfail").and_then(|v| v.as_str()).map(str::to_string),
+                file: file.clone(),
+            });
+        }
+    }
+    cases
+}
+
+fn check(c: &Case) -> Vec<String> {
+    let v = Classifier::builder().age_band(c.band).build().classify(&c.text);
+    let mut why = Vec::new();
+    if v.flagged != c.flagged {
+        why.push(format!("flagged {} (want {})", v.flagged, c.flagged));
+    }
+    for cat in &c.categories {
+        if !v.categories.contains(cat) {
+            why.push(format!("missing category {cat}"));
+        }
+    }
+    for cat in &c.not_categories {
+        if v.categories.contains(cat) {
+            why.push(format!("unwanted category {cat}"));
+        }
+    }
+    if let Some(s) = c.min_severity.filter(|s| v.severity < *s) {
+        why.push(format!("severity {} < {s}", v.severity));
+    }
+    if let Some(s) = c.max_severity.filter(|s| v.severity > *s) {
+        why.push(format!("severity {} > {s}", v.severity));
+    }
+    if let Some(a) = c.action.filter(|a| v.action != *a) {
+        why.push(format!("action {} (want {a})", v.action));
+    }
+    if let Some(a) = c.alert.filter(|a| v.alert != *a) {
+        why.push(format!("alert {} (want {a})", v.alert));
+    }
+    for s in &c.spans {
+        if !v.matches.iter().any(|m| &m.text == s) {
+            why.push(format!("no match with text {s:?}"));
+        }
+    }
+    for h in &c.help {
+        if !v.help.iter().any(|r| r.id == h) {
+            why.push(format!("help route {h} not offered"));
+        }
+    }
+    if let Some(h) = c.help_seeking.filter(|h| v.help_seeking != *h) {
+        why.push(format!("help_seeking {} (want {h})", !h));
+    }
+    // Spans must always slice the original text exactly.
+    for m in &v.matches {
+        if c.text.get(m.start..m.end) != Some(m.text.as_str()) {
+            why.push(format!("span {}..{} does not slice the text", m.start, m.end));
+        }
+    }
+    if !why.is_empty() {
+        let got: Vec<String> = v.matches.iter().map(|m| format!("{}:{}:{:?}", m.rule, m.severity, m.text)).collect();
+        why.push(format!("got {} {} [{}]", v.action, v.severity, got.join(", ")));
+    }
+    why
+}
+
+#[test]
+fn corpus() {
+    let cases = load();
+    assert!(cases.len() >= 50, "the corpus has only {} cases", cases.len());
+    let mut failures = Vec::new();
+    let mut known = 0;
+    for c in &cases {
+        let why = check(c);
+        if let (false, Some(reason)) = (why.is_empty(), &c.xfail) {
+            known += 1;
+            eprintln!("known limitation ({reason}): {:?}: {}", c.text, why.join("; "));
+            continue;
+        }
+        if !why.is_empty() {
+            failures.push(format!("{} [{}] {:?}\n      {}", c.file, c.band, c.text, why.join("; ")));
+        }
+    }
+    let risky = cases.iter().filter(|c| c.flagged).count();
+    eprintln!(
+        "corpus: {} cases ({} risky, {} innocent), {} failing, {} known limitations",
+        cases.len(),
+        risky,
+        cases.len() - risky,
+        failures.len(),
+        known
+    );
+    assert!(failures.is_empty(), "{} of {} corpus cases fail:\n  {}", failures.len(), cases.len(), failures.join("\n  "));
+}
