@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every test, in the order a newcomer would read them: formatting, lints, unit and
+# data-driven tests, the command-line tests, then a short bounded fuzz run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+bash scripts/setup.sh
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "format (cargo fmt --check)"
+cargo fmt --all -- --check
+
+step "lints (clippy -D warnings)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "tests (unit, corpus, robustness, CLI)"
+cargo test --workspace --locked
+
+step "quality on the project's corpus (esafety eval)"
+cargo run --release --locked -q -p esafety-cli -- eval tests/eval/heldout.tsv
+
+step "fuzz (${FUZZ_SECONDS:-20} s per target)"
+if [ "${ESAFETY_SKIP_FUZZ:-0}" = 1 ]; then
+  echo "skipped (ESAFETY_SKIP_FUZZ=1)"
+else
+  bash scripts/fuzz.sh
+fi
+
+step "all tests passed"
