@@ -26,6 +26,8 @@ pub(crate) struct RuleMeta {
     /// Bit per `AgeBand::index()`.
     pub bands: u8,
     pub negatable: bool,
+    /// Number of parts (`A ... B` has two): all must match in order, a few words apart.
+    pub parts: usize,
     /// `rules/file.tsv:line`.
     pub source: &'static str,
 }
@@ -84,7 +86,8 @@ static PLAIN_REV: &Aligned<[u8]> = &Aligned { _align: [], bytes: *include_bytes!
 pub(crate) struct Automata {
     pub forward: Option<DFA<&'static [u32]>>,
     pub reverse: Option<DFA<&'static [u32]>>,
-    pub rules: &'static [u32],
+    /// Rule index and part for each pattern id.
+    pub rules: &'static [(u32, u8)],
 }
 
 fn load(bytes: &'static [u8]) -> Option<DFA<&'static [u32]>> {

@@ -21,6 +21,8 @@ pub const MAX_HITS: usize = 2048;
 pub struct Hit {
     /// Index into the generated `RULES` table.
     pub rule: u32,
+    /// Which part of the rule (0 unless the rule is written `A ... B`).
+    pub part: u8,
     pub start: usize,
     pub end: usize,
 }
@@ -44,8 +46,8 @@ pub fn find(aut: &Automata, hay: &[u8], out: &mut Vec<Hit>) -> bool {
             Ok(Some(s)) => s.offset(),
             _ => lo,
         };
-        if let Some(&rule) = aut.rules.get(m.pattern().as_usize()) {
-            out.push(Hit { rule, start, end });
+        if let Some(&(rule, part)) = aut.rules.get(m.pattern().as_usize()) {
+            out.push(Hit { rule, part, start, end });
         }
         kept += 1;
         if kept >= MAX_HITS {

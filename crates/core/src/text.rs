@@ -14,7 +14,7 @@
 //! 6. look up action and DSL alert per category in the band's policy, take the
 //!    strictest, and list the help routes for the concerns found.
 
-use crate::data::{Automata, Cell, HelpRoute, RuleKind, HELP, POLICY, RULES};
+use crate::data::{Automata, Cell, HelpRoute, RuleKind, HELP, MAX_GAP_WORDS, POLICY, RULES};
 use crate::matcher::{self, Hit};
 use crate::normalize::{normalize, Normalized};
 use esafety_taxonomy::{Action, AgeBand, Alert, Category, Severity, MAX_AGE};
@@ -183,7 +183,7 @@ impl Classifier {
         let mut risks: Vec<Hit> = Vec::new();
         let mut help_topics: Vec<Category> = Vec::new();
         let mut help_seeking = false;
-        for h in hits {
+        for h in join_parts(hits, &norm.words) {
             let rule = &RULES[h.rule as usize];
             if rule.bands & band_bit == 0 {
                 continue;
@@ -318,6 +318,59 @@ impl Classifier {
     }
 }
 
+/// Rules written `A ... B` match when their parts appear in order with at most
+/// [`MAX_GAP_WORDS`] words between consecutive parts; the joined hit spans them all.
+/// Single-part hits pass through. Work is bounded: at most 64 hits per part are joined.
+fn join_parts(hits: Vec<Hit>, words: &[u8]) -> Vec<Hit> {
+    let (mut out, mut multi): (Vec<Hit>, Vec<Hit>) = hits.into_iter().partition(|h| RULES[h.rule as usize].parts <= 1);
+    if multi.is_empty() {
+        return out;
+    }
+    multi.sort_by_key(|h| (h.rule, h.part, h.start, h.end));
+    let mut i = 0;
+    while i < multi.len() {
+        let rule = multi[i].rule;
+        let mut j = i;
+        while j < multi.len() && multi[j].rule == rule {
+            j += 1;
+        }
+        let group = &multi[i..j];
+        let parts = RULES[rule as usize].parts;
+        // Chains so far: (start of part 0, end of the last part joined).
+        let mut chains: Vec<(usize, usize)> =
+            group.iter().filter(|h| h.part == 0).take(64).map(|h| (h.start, h.end)).collect();
+        for p in 1..parts {
+            let next: Vec<&Hit> = group.iter().filter(|h| usize::from(h.part) == p).take(64).collect();
+            let mut joined = Vec::new();
+            for &(s, e) in &chains {
+                if let Some(h) = next.iter().find(|h| h.start >= e && words_between(words, e, h.start) <= MAX_GAP_WORDS) {
+                    joined.push((s, h.end));
+                }
+            }
+            chains = joined;
+        }
+        if let Some(&(start, end)) = chains.first() {
+            out.push(Hit { rule, part: 0, start, end });
+        }
+        i = j;
+    }
+    out
+}
+
+/// Number of words (runs of letters and digits) in `words[a..b]`.
+fn words_between(words: &[u8], a: usize, b: usize) -> usize {
+    let mut n = 0;
+    let mut in_word = false;
+    for &c in &words[a.min(b)..b.min(words.len())] {
+        let w = c.is_ascii_alphanumeric();
+        if w && !in_word {
+            n += 1;
+        }
+        in_word = w;
+    }
+    n
+}
+
 /// Cuts `text` to at most `max` bytes at a character boundary.
 fn cut(text: &str, max: usize) -> (&str, bool) {
     if text.len() <= max {
@@ -358,6 +411,13 @@ fn negated(words: &[u8], start: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_words_between() {
+        assert_eq!(words_between(b"a bb, c", 0, 7), 3);
+        assert_eq!(words_between(b"  ", 0, 2), 0);
+        assert_eq!(words_between(b"x", 3, 1), 0);
+    }
 
     #[test]
     fn cut_respects_char_boundaries() {

@@ -28,19 +28,21 @@ pub fn generate_rust(c: &CompiledLexicon) -> String {
         };
         let _ = writeln!(
             s,
-            "    RuleMeta {{ id: {:?}, kind: {kind}, categories: {}, severity: Severity::ALL[{}], bands: {}, negatable: {}, source: {:?} }},",
+            "    RuleMeta {{ id: {:?}, kind: {kind}, categories: {}, severity: Severity::ALL[{}], bands: {}, negatable: {}, parts: {}, source: {:?} }},",
             r.id,
             cats(&r.categories),
             r.severity.index(),
             r.bands.0,
             r.flags.negatable,
+            crate::compile::parts(&r.pattern).len(),
             r.source.to_string(),
         );
     }
     s.push_str("];\n");
-    let ids = |v: &[u32]| v.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",");
-    let _ = writeln!(s, "pub(crate) static WORDS_RULES: &[u32] = &[{}];", ids(&c.words.rules));
-    let _ = writeln!(s, "pub(crate) static PLAIN_RULES: &[u32] = &[{}];", ids(&c.plain.rules));
+    let ids = |v: &[(u32, u8)]| v.iter().map(|(r, p)| format!("({r},{p})")).collect::<Vec<_>>().join(",");
+    let _ = writeln!(s, "pub(crate) static WORDS_RULES: &[(u32, u8)] = &[{}];", ids(&c.words.rules));
+    let _ = writeln!(s, "pub(crate) static PLAIN_RULES: &[(u32, u8)] = &[{}];", ids(&c.plain.rules));
+    let _ = writeln!(s, "pub(crate) const MAX_GAP_WORDS: usize = {};", crate::MAX_GAP_WORDS);
 
     s.push_str("pub(crate) static FOLD: &[(char, &str)] = &[");
     for (ch, ascii) in fold_table(&lex.folds) {

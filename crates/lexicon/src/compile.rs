@@ -35,9 +35,21 @@ impl Default for CompileOptions {
 pub struct Automata {
     pub forward: Vec<u8>,
     pub reverse: Vec<u8>,
-    /// `rules[pattern_id]` is an index into [`Lexicon::rules`].
-    pub rules: Vec<u32>,
+    /// `rules[pattern_id]` is an index into [`Lexicon::rules`] and the part of that rule
+    /// (rules written `A ... B` have one pattern per part).
+    pub rules: Vec<(u32, u8)>,
 }
+
+/// The most parts a rule may have (`A ... B ... C ... D`).
+pub const MAX_PARTS: usize = 4;
+
+/// Splits a pattern on ` ... ` (a gap of up to a few words) into its parts.
+pub fn parts(pattern: &str) -> Vec<&str> {
+    pattern.split(" ... ").map(str::trim).collect()
+}
+
+/// Largest forward DFA one rule may need on its own before the build refuses it.
+pub const RULE_SIZE_LIMIT: usize = 512 * 1024;
 
 /// The lexicon ready to embed.
 #[derive(Clone, Debug)]
@@ -53,24 +65,37 @@ pub struct CompiledLexicon {
 pub fn compile(lexicon: Lexicon, opts: &CompileOptions) -> Result<CompiledLexicon, Vec<DataError>> {
     let macros: HashMap<&str, &Macro> = lexicon.macros.iter().map(|m| (m.name.as_str(), m)).collect();
     let mut errors = Vec::new();
-    let mut words: (Vec<Hir>, Vec<u32>) = Default::default();
-    let mut plain: (Vec<Hir>, Vec<u32>) = Default::default();
+    type Side = (Vec<Hir>, Vec<(u32, u8)>);
+    let mut words: Side = Default::default();
+    let mut plain: Side = Default::default();
     for (i, rule) in lexicon.rules.iter().enumerate() {
-        match pattern::build(&rule.pattern, rule.flags, &macros) {
-            Ok(hir) => {
-                let side = if rule.flags.plain { &mut plain } else { &mut words };
-                side.0.push(hir);
-                side.1.push(i as u32);
+        let ps = parts(&rule.pattern);
+        if ps.len() > MAX_PARTS || ps.iter().any(|p| p.is_empty()) {
+            errors.push(located(rule, ErrorKind::BadPattern(format!("use ' ... ' between 2 to {MAX_PARTS} non-empty parts"))));
+            continue;
+        }
+        for (k, part) in ps.iter().enumerate() {
+            match pattern::build(part, rule.flags, &macros) {
+                Ok(hir) => {
+                    let side = if rule.flags.plain { &mut plain } else { &mut words };
+                    side.0.push(hir);
+                    side.1.push((i as u32, k as u8));
+                }
+                Err(kind) => errors.push(located(rule, kind)),
             }
-            Err(kind) => errors.push(located(rule, kind)),
         }
     }
     if !errors.is_empty() {
         return Err(errors);
     }
-    let build = |(hirs, rules): (Vec<Hir>, Vec<u32>)| -> Result<Automata, Vec<DataError>> {
+    let rules_ref = &lexicon.rules;
+    let build = |(hirs, rules): Side| -> Result<Automata, Vec<DataError>> {
         if hirs.is_empty() {
             return Ok(Automata::default());
+        }
+        let too_big = too_big_rules(&hirs, &rules, rules_ref, opts);
+        if !too_big.is_empty() {
+            return Err(too_big);
         }
         let forward = dfa(&hirs, false, opts).map_err(|e| vec![e])?;
         let reverse = dfa(&hirs, true, opts).map_err(|e| vec![e])?;
@@ -79,6 +104,29 @@ pub fn compile(lexicon: Lexicon, opts: &CompileOptions) -> Result<CompiledLexico
     let words = build(words)?;
     let plain = build(plain)?;
     Ok(CompiledLexicon { lexicon, words, plain })
+}
+
+/// Every rule shares one DFA, so one rule with a broad gap (`({w} ){0,4}`) can multiply
+/// the size of all of them. Each pattern is tried alone with a small budget; those over it
+/// are named with the fix.
+fn too_big_rules(hirs: &[Hir], ids: &[(u32, u8)], rules: &[Rule], opts: &CompileOptions) -> Vec<DataError> {
+    let small = CompileOptions { size_limit: RULE_SIZE_LIMIT, ..opts.clone() };
+    let mut errors = Vec::new();
+    for (hir, (rule, _)) in hirs.iter().zip(ids) {
+        if dfa(std::slice::from_ref(hir), false, &small).is_err() {
+            let r = &rules[*rule as usize];
+            errors.push(located(
+                r,
+                ErrorKind::Build(format!(
+                    "rule {} needs more than {} KiB of DFA on its own: replace word gaps such as ({{w}} ){{0,4}} with ' ... ' (up to {} words between parts) and trim long alternations",
+                    r.id,
+                    RULE_SIZE_LIMIT / 1024,
+                    crate::MAX_GAP_WORDS
+                )),
+            ));
+        }
+    }
+    errors
 }
 
 fn located(rule: &Rule, kind: ErrorKind) -> DataError {

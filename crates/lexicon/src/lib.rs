@@ -24,7 +24,10 @@ mod parse;
 mod pattern;
 
 pub use codegen::generate_rust;
-pub use compile::{compile, Automata, CompiledLexicon, CompileOptions};
+pub use compile::{compile, parts, Automata, CompileOptions, CompiledLexicon, MAX_PARTS, RULE_SIZE_LIMIT};
+
+/// Most words allowed between the parts of a rule written `A ... B`.
+pub const MAX_GAP_WORDS: usize = 6;
 pub use error::{DataError, ErrorKind};
 pub use fold::fold_table;
 pub use model::{

@@ -3,11 +3,11 @@
 //! Patterns are written plainly ("kill yourself") and made evasion-proof here, once, so
 //! that authors never hand-write `k+[i1!]+l+…`:
 //! - `{name}` expands a macro (recursively, depth-limited);
-//! - each letter also matches itself stretched ("fuuuck") and, because the normaliser
-//!   keeps `*` inside words, a censoring star ("f*ck"); `l` also matches `i`, since the
-//!   normaliser reads both `1` and `!` as `i`;
-//! - a space matches any run of separators (space, `-`, `_`, `,`, `~`), or none, so
-//!   "kill yourself" also matches "kill-yourself" and "#killyourself";
+//! - each letter also matches itself stretched ("fuuuck"); each vowel also matches a
+//!   censoring star, which the normaliser keeps inside words ("f*ck", "sh*t"); `l` also
+//!   matches `i`, since the normaliser reads both `1` and `!` as `i`;
+//! - a space matches any run of separators (space, `-`, `_`, `,`, `~`), so "kill yourself"
+//!   also matches "kill-yourself";
 //! - half word boundaries go at both ends (not preceded / not followed by a letter or
 //!   digit), which is what keeps "Scunthorpe" and "assassin" clean.
 //!
@@ -109,7 +109,8 @@ fn harden(hir: Hir) -> Hir {
             Some(c) => harden_class(c),
             None => Hir::class(Class::Unicode(u)),
         },
-        kind @ (HirKind::Empty | HirKind::Class(_) | HirKind::Look(_)) => rebuild(kind),
+        HirKind::Look(l) => Hir::look(l),
+        HirKind::Empty => Hir::empty(),
     }
 }
 
@@ -120,7 +121,10 @@ fn harden_class(mut c: ClassBytes) -> Hir {
     if !(b'a'..=b'z').any(|b| has(&c, b)) {
         return Hir::class(Class::Bytes(c));
     }
-    let mut extra = vec![ClassBytesRange::new(b'*', b'*')];
+    let mut extra = vec![];
+    if [b'a', b'e', b'i', b'o', b'u'].iter().any(|&v| has(&c, v)) {
+        extra.push(ClassBytesRange::new(b'*', b'*'));
+    }
     if has(&c, b'l') {
         extra.push(ClassBytesRange::new(b'i', b'i'));
     }
@@ -130,19 +134,11 @@ fn harden_class(mut c: ClassBytes) -> Hir {
 
 fn harden_byte(b: u8) -> Hir {
     match b {
-        b'l' => repeat(class(b"li*"), 1),
-        b'a'..=b'z' => repeat(class(&[b, b'*']), 1),
-        b' ' => repeat(class(SEPARATORS), 0),
+        b'l' => repeat(class(b"li"), 1),
+        b'a' | b'e' | b'i' | b'o' | b'u' => repeat(class(&[b, b'*']), 1),
+        b'a'..=b'z' => repeat(class(&[b]), 1),
+        b' ' => repeat(class(SEPARATORS), 1),
         _ => Hir::literal([b]),
-    }
-}
-
-/// Rebuilds a leaf `Hir` from its kind through the smart constructors.
-fn rebuild(kind: HirKind) -> Hir {
-    match kind {
-        HirKind::Class(c) => Hir::class(c),
-        HirKind::Look(l) => Hir::look(l),
-        _ => Hir::empty(),
     }
 }
 
@@ -171,7 +167,7 @@ mod tests {
     fn hardened_terms_see_through_evasion() {
         let re = matcher("kill {yourself}", Flags::default());
         assert!(matcher("f(u|a)ck", Flags::default()).is_match("fuuuck"));
-        for yes in ["kill yourself", "kiiill urself", "kill-yourself", "killyourself", "k*ll yourself", "kiii urself"] {
+        for yes in ["kill yourself", "kiiill urself", "kill-yourself", "kill  yourself", "k*ll yourself", "kiii urself"] {
             assert!(re.is_match(yes), "{yes}");
         }
         for no in ["skill yourself", "kill yourselfie", "kil yourself"] {
