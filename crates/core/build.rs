@@ -7,7 +7,9 @@
 use std::path::PathBuf;
 
 fn main() {
-    let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let manifest = PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    );
     let data = manifest.join("data").join("text");
     println!("cargo:rerun-if-changed={}", data.display());
     for sub in ["", "rules"] {
@@ -21,16 +23,21 @@ fn main() {
         for e in &errors {
             println!("cargo:warning=data/text/{e}");
         }
-        panic!("{} error(s) in data/text (see warnings above)", errors.len());
+        panic!(
+            "{} error(s) in data/text (see warnings above)",
+            errors.len()
+        );
     };
     let lexicon = esafety_lexicon::load_dir(&data).unwrap_or_else(|e| fail(e));
     let compiled = esafety_lexicon::compile(lexicon, &esafety_lexicon::CompileOptions::default())
         .unwrap_or_else(|e| fail(e));
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    let write = |name: &str, bytes: &[u8]| std::fs::write(out.join(name), bytes).expect("write to OUT_DIR");
-    write("words.fwd.dfa", &compiled.words.forward);
-    write("words.rev.dfa", &compiled.words.reverse);
-    write("plain.fwd.dfa", &compiled.plain.forward);
-    write("plain.rev.dfa", &compiled.plain.reverse);
-    write("tables.rs", esafety_lexicon::generate_rust(&compiled).as_bytes());
+    let write =
+        |name: &str, bytes: &[u8]| std::fs::write(out.join(name), bytes).expect("write to OUT_DIR");
+    write("words.dfa", &compiled.words.dfa);
+    write("plain.dfa", &compiled.plain.dfa);
+    write(
+        "tables.rs",
+        esafety_lexicon::generate_rust(&compiled).as_bytes(),
+    );
 }

@@ -60,7 +60,11 @@ fn corpus(bytes: usize) -> Vec<String> {
     while total < bytes {
         let base = CHAT[i % CHAT.len()];
         // Vary messages so nothing is trivially repeated.
-        let m = if i % 3 == 0 { format!("{base} {}", i % 97) } else { base.to_string() };
+        let m = if i % 3 == 0 {
+            format!("{base} {}", i % 97)
+        } else {
+            base.to_string()
+        };
         total += m.len();
         out.push(m);
         i += 1;
@@ -154,7 +158,11 @@ fn main() {
 
     let rows = [
         Row {
-            what: format!("chat-like messages ({:.0} MB, {} msgs), MB/s", bytes as f64 / 1e6, msgs.len()),
+            what: format!(
+                "chat-like messages ({:.0} MB, {} msgs), MB/s",
+                bytes as f64 / 1e6,
+                msgs.len()
+            ),
             esafety: format!("{:.1}", mbps(bytes, es)),
             rustrict: format!("{:.1}", mbps(bytes, rr)),
             ratio: format!("{:.1}x", rr.as_secs_f64() / es.as_secs_f64()),
@@ -173,13 +181,21 @@ fn main() {
         },
         Row {
             what: "latency per chat message p50 / p99, µs".into(),
-            esafety: format!("{:.2} / {:.2}", percentile(&lat, 0.5), percentile(&lat, 0.99)),
+            esafety: format!(
+                "{:.2} / {:.2}",
+                percentile(&lat, 0.5),
+                percentile(&lat, 0.99)
+            ),
             rustrict: String::new(),
             ratio: String::new(),
         },
         Row {
             what: "cold start: build + first verdict, µs".into(),
-            esafety: format!("{:.1} (build {:.1})", cold.as_secs_f64() * 1e6, built.as_secs_f64() * 1e6),
+            esafety: format!(
+                "{:.1} (build {:.1})",
+                cold.as_secs_f64() * 1e6,
+                built.as_secs_f64() * 1e6
+            ),
             rustrict: format!("{:.1}", rr_cold.as_secs_f64() * 1e6),
             ratio: String::new(),
         },
@@ -199,13 +215,20 @@ fn main() {
     println!("| measure | esafety | rustrict | esafety speed-up |");
     println!("|---|---:|---:|---:|");
     for r in rows {
-        println!("| {} | {} | {} | {} |", r.what, r.esafety, r.rustrict, r.ratio);
+        println!(
+            "| {} | {} | {} | {} |",
+            r.what, r.esafety, r.rustrict, r.ratio
+        );
     }
     println!(
         "\nembedded automata: {} KiB, {} rules; {} cores; built with {}",
         esafety::automata_size() / 1024,
         esafety::rule_count(),
         std::thread::available_parallelism().map_or(1, |n| n.get()),
-        if cfg!(debug_assertions) { "debug (use --release!)" } else { "release" }
+        if cfg!(debug_assertions) {
+            "debug (use --release!)"
+        } else {
+            "release"
+        }
     );
 }

@@ -42,7 +42,9 @@ impl Audience {
         let b = Classifier::builder();
         let b = match (self.age, self.band) {
             // The age was range-checked when parsed.
-            (Some(a), _) => b.age(u32::from(a)).unwrap_or_else(|_| Classifier::builder()),
+            (Some(a), _) => b
+                .age(u32::from(a))
+                .unwrap_or_else(|_| Classifier::builder()),
             (None, Some(band)) => b.age_band(band),
             (None, None) => b,
         };
@@ -74,7 +76,9 @@ pub enum Command {
 }
 
 fn value<'a>(it: &mut impl Iterator<Item = &'a String>, flag: &str) -> Result<&'a str, Usage> {
-    it.next().map(String::as_str).ok_or_else(|| Usage(format!("{flag} needs a value")))
+    it.next()
+        .map(String::as_str)
+        .ok_or_else(|| Usage(format!("{flag} needs a value")))
 }
 
 /// Splits `--flag=value` into its parts.
@@ -101,7 +105,9 @@ fn audience_flag<'a>(
                 return Err(Usage("give --age-band or --age, not both".into()));
             }
             aud.band = Some(v.parse().map_err(|_| {
-                Usage(format!("unknown age band {v:?} (eyfs, ks1, ks2, ks3, ks4, ks5, staff)"))
+                Usage(format!(
+                    "unknown age band {v:?} (eyfs, ks1, ks2, ks3, ks4, ks5, staff)"
+                ))
             })?);
             Ok(true)
         }
@@ -117,7 +123,12 @@ fn audience_flag<'a>(
                 .parse()
                 .ok()
                 .filter(|a| *a <= esafety::MAX_AGE)
-                .ok_or_else(|| Usage(format!("--age takes a whole number of years from 0 to {}, not {v:?}", esafety::MAX_AGE)))?;
+                .ok_or_else(|| {
+                    Usage(format!(
+                        "--age takes a whole number of years from 0 to {}, not {v:?}",
+                        esafety::MAX_AGE
+                    ))
+                })?;
             aud.age = Some(age);
             Ok(true)
         }
@@ -134,7 +145,12 @@ pub fn parse(argv: &[String]) -> Result<Command, Usage> {
         "help" | "--help" | "-h" => Ok(Command::Help),
         "--version" | "-V" => Ok(Command::Version),
         "text" => {
-            let mut a = TextArgs { audience: Audience::default(), format: Format::Jsonl, color: false, texts: Vec::new() };
+            let mut a = TextArgs {
+                audience: Audience::default(),
+                format: Format::Jsonl,
+                color: false,
+                texts: Vec::new(),
+            };
             let mut color = "auto";
             let mut rest_are_texts = false;
             while let Some(arg) = it.next() {
@@ -152,7 +168,8 @@ pub fn parse(argv: &[String]) -> Result<Command, Usage> {
                 }
                 let v = match inline {
                     Some(v) => v,
-                    None => value(&mut it, flag).map_err(|_| Usage(format!("unknown option {arg:?}")))?,
+                    None => value(&mut it, flag)
+                        .map_err(|_| Usage(format!("unknown option {arg:?}")))?,
                 };
                 match flag {
                     "--format" => {
@@ -164,7 +181,9 @@ pub fn parse(argv: &[String]) -> Result<Command, Usage> {
                     }
                     "--color" => {
                         if !matches!(v, "auto" | "always" | "never") {
-                            return Err(Usage(format!("unknown --color {v:?} (auto, always, never)")));
+                            return Err(Usage(format!(
+                                "unknown --color {v:?} (auto, always, never)"
+                            )));
                         }
                         color = v;
                     }
@@ -215,7 +234,16 @@ mod tests {
 
     #[test]
     fn text_options() {
-        let Command::Text(a) = p(&["text", "--age-band", "ks4", "--format=human", "hi", "--", "--x"]).unwrap() else {
+        let Command::Text(a) = p(&[
+            "text",
+            "--age-band",
+            "ks4",
+            "--format=human",
+            "hi",
+            "--",
+            "--x",
+        ])
+        .unwrap() else {
             panic!()
         };
         assert_eq!(a.audience.band, Some(AgeBand::Ks4));
@@ -233,9 +261,15 @@ mod tests {
         assert!(p(&["text", "--bogus", "x"]).is_err());
         assert!(p(&["eval"]).is_err());
         assert!(p(&["nope"]).is_err());
-        assert_eq!(p(&["eval", "f.tsv", "--age=12"]).unwrap(), Command::Eval(EvalArgs {
-            audience: Audience { band: None, age: Some(12) },
-            file: "f.tsv".into()
-        }));
+        assert_eq!(
+            p(&["eval", "f.tsv", "--age=12"]).unwrap(),
+            Command::Eval(EvalArgs {
+                audience: Audience {
+                    band: None,
+                    age: Some(12)
+                },
+                file: "f.tsv".into()
+            })
+        );
     }
 }

@@ -25,7 +25,8 @@ fn ratio(a: u32, b: u32) -> String {
 }
 
 pub fn run(a: &EvalArgs) -> io::Result<()> {
-    let file = std::fs::File::open(&a.file).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", a.file)))?;
+    let file = std::fs::File::open(&a.file)
+        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", a.file)))?;
     let classifier = a.audience.classifier();
     let mut per = [Counts::default(); 11];
     let (mut risky, mut risky_hit, mut innocent, mut innocent_hit) = (0u32, 0u32, 0u32, 0u32);
@@ -35,7 +36,10 @@ pub fn run(a: &EvalArgs) -> io::Result<()> {
         let line = line?;
         if i == 0 {
             if line.trim_end() != "labels\ttext" {
-                return Err(io::Error::other(format!("{}:1: the header must be `labels<TAB>text`", a.file)));
+                return Err(io::Error::other(format!(
+                    "{}:1: the header must be `labels<TAB>text`",
+                    a.file
+                )));
             }
             continue;
         }
@@ -43,14 +47,22 @@ pub fn run(a: &EvalArgs) -> io::Result<()> {
             continue;
         }
         let Some((labels, text)) = line.split_once('\t') else {
-            return Err(io::Error::other(format!("{}:{}: expected labels<TAB>text", a.file, i + 1)));
+            return Err(io::Error::other(format!(
+                "{}:{}: expected labels<TAB>text",
+                a.file,
+                i + 1
+            )));
         };
         let truth: Vec<Category> = if labels.trim() == "none" {
             Vec::new()
         } else {
             labels
                 .split(',')
-                .map(|l| l.trim().parse::<Category>().map_err(|_| io::Error::other(format!("{}:{}: unknown category {l:?}", a.file, i + 1))))
+                .map(|l| {
+                    l.trim().parse::<Category>().map_err(|_| {
+                        io::Error::other(format!("{}:{}: unknown category {l:?}", a.file, i + 1))
+                    })
+                })
                 .collect::<io::Result<_>>()?
         };
         let v = classifier.classify(text);
@@ -80,7 +92,10 @@ pub fn run(a: &EvalArgs) -> io::Result<()> {
             }
         }
     }
-    println!("{:<15} {:>5} {:>5} {:>5} {:>9} {:>7} {:>7}", "category", "tp", "fp", "fn", "precision", "recall", "fpr");
+    println!(
+        "{:<15} {:>5} {:>5} {:>5} {:>9} {:>7} {:>7}",
+        "category", "tp", "fp", "fn", "precision", "recall", "fpr"
+    );
     for c in Category::ALL {
         let k = per[c.index()];
         if k.tp + k.fp + k.fn_ == 0 {

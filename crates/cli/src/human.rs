@@ -37,7 +37,11 @@ pub fn write(out: &mut dyn Write, text: &str, v: &TextVerdict, color: bool) -> i
             continue;
         }
         marked.push_str(&text[at..m.start]);
-        marked.push_str(&paint(color, "4;1", &format!("[{}]", &text[m.start..m.end])));
+        marked.push_str(&paint(
+            color,
+            "4;1",
+            &format!("[{}]", &text[m.start..m.end]),
+        ));
         at = m.end;
     }
     marked.push_str(&text[at..]);
@@ -48,7 +52,11 @@ pub fn write(out: &mut dyn Write, text: &str, v: &TextVerdict, color: bool) -> i
         paint(color, severity_code(v.severity), v.severity.as_str()),
         v.alert,
         v.age_band,
-        if cats.is_empty() { String::new() } else { format!(" [{}]", cats.join(", ")) },
+        if cats.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", cats.join(", "))
+        },
         marked
     )?;
     for m in &v.matches {

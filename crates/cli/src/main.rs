@@ -112,7 +112,11 @@ fn write_json(out: &mut dyn Write, v: &TextVerdict) -> io::Result<()> {
 
 /// Reads one line (with its `\n`) into `buf`, keeping at most `max` bytes and discarding
 /// the rest of the line. Returns (there may be more input, the line was cut).
-fn read_line_bounded(r: &mut impl BufRead, buf: &mut Vec<u8>, max: usize) -> io::Result<(bool, bool)> {
+fn read_line_bounded(
+    r: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> io::Result<(bool, bool)> {
     let mut truncated = false;
     loop {
         let chunk = match r.fill_buf() {
@@ -152,8 +156,9 @@ fn lexicon_check(dir: &str) -> io::Result<()> {
     };
     let lex = esafety_lexicon::load_dir(std::path::Path::new(dir)).map_err(report)?;
     let rules = lex.rules.len();
-    let compiled = esafety_lexicon::compile(lex, &esafety_lexicon::CompileOptions::default()).map_err(report)?;
-    let size = compiled.words.forward.len() + compiled.words.reverse.len() + compiled.plain.forward.len() + compiled.plain.reverse.len();
+    let compiled = esafety_lexicon::compile(lex, &esafety_lexicon::CompileOptions::default())
+        .map_err(report)?;
+    let size = compiled.words.dfa.len() + compiled.plain.dfa.len();
     println!("{dir}: {rules} rules, automata {} KiB: ok", size / 1024);
     Ok(())
 }
@@ -167,13 +172,22 @@ mod tests {
         let data = b"abcdef\nxy\nlast";
         let mut r = io::BufReader::with_capacity(2, &data[..]);
         let mut buf = Vec::new();
-        assert_eq!(read_line_bounded(&mut r, &mut buf, 3).unwrap(), (true, true));
+        assert_eq!(
+            read_line_bounded(&mut r, &mut buf, 3).unwrap(),
+            (true, true)
+        );
         assert_eq!(buf, b"abc");
         buf.clear();
-        assert_eq!(read_line_bounded(&mut r, &mut buf, 3).unwrap(), (true, false));
+        assert_eq!(
+            read_line_bounded(&mut r, &mut buf, 3).unwrap(),
+            (true, false)
+        );
         assert_eq!(buf, b"xy\n");
         buf.clear();
-        assert_eq!(read_line_bounded(&mut r, &mut buf, 10).unwrap(), (false, false));
+        assert_eq!(
+            read_line_bounded(&mut r, &mut buf, 10).unwrap(),
+            (false, false)
+        );
         assert_eq!(buf, b"last");
     }
 

@@ -31,7 +31,12 @@ fn lines(out: &Output) -> Vec<serde_json::Value> {
 
 #[test]
 fn usage_errors_exit_2_with_one_line() {
-    for args in [&["text", "--age-band", "ks9"][..], &["frobnicate"], &[], &["text", "--age", "x"]] {
+    for args in [
+        &["text", "--age-band", "ks9"][..],
+        &["frobnicate"],
+        &[],
+        &["text", "--age", "x"],
+    ] {
         let out = esafety(args, b"");
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = String::from_utf8(out.stderr).unwrap();
@@ -41,17 +46,34 @@ fn usage_errors_exit_2_with_one_line() {
 
 #[test]
 fn arguments_give_one_json_object_each_with_the_contract_fields() {
-    let out = esafety(&["text", "have a nice day", "dont tell your mum about me, its our secret"], b"");
+    let out = esafety(
+        &[
+            "text",
+            "have a nice day",
+            "dont tell your mum about me, its our secret",
+        ],
+        b"",
+    );
     assert_eq!(out.status.code(), Some(0));
     let v = lines(&out);
     assert_eq!(v.len(), 2);
-    for key in ["flagged", "severity", "categories", "action", "alert", "matches", "help"] {
+    for key in [
+        "flagged",
+        "severity",
+        "categories",
+        "action",
+        "alert",
+        "matches",
+        "help",
+    ] {
         assert!(v[0].get(key).is_some(), "missing {key}");
     }
     assert_eq!(v[0]["flagged"], false);
     assert_eq!(v[1]["flagged"], true);
     let m = &v[1]["matches"][0];
-    for key in ["category", "severity", "start", "end", "text", "rule", "source"] {
+    for key in [
+        "category", "severity", "start", "end", "text", "rule", "source",
+    ] {
         assert!(m.get(key).is_some(), "match missing {key}");
     }
 }
@@ -84,8 +106,14 @@ fn over_long_lines_are_cut_and_said_so() {
 
 #[test]
 fn age_band_changes_the_action() {
-    let young = lines(&esafety(&["text", "--age-band", "ks1", "that is crap"], b""));
-    let old = lines(&esafety(&["text", "--age-band", "ks5", "that is crap"], b""));
+    let young = lines(&esafety(
+        &["text", "--age-band", "ks1", "that is crap"],
+        b"",
+    ));
+    let old = lines(&esafety(
+        &["text", "--age-band", "ks5", "that is crap"],
+        b"",
+    ));
     assert_eq!(young[0]["flagged"], true);
     assert_eq!(old[0]["flagged"], false);
     let by_age = lines(&esafety(&["text", "--age", "6", "that is crap"], b""));
@@ -94,7 +122,17 @@ fn age_band_changes_the_action() {
 
 #[test]
 fn human_format_is_readable() {
-    let out = esafety(&["text", "--format", "human", "--color", "never", "what the fuck"], b"");
+    let out = esafety(
+        &[
+            "text",
+            "--format",
+            "human",
+            "--color",
+            "never",
+            "what the fuck",
+        ],
+        b"",
+    );
     let s = String::from_utf8(out.stdout).unwrap();
     assert!(s.starts_with("WARN"), "{s}");
     assert!(s.contains("[fuck]"), "{s}");
@@ -108,13 +146,23 @@ fn eval_reports_per_category_figures() {
     let file = dir.join("cases.tsv");
     std::fs::write(&file, "labels\ttext\nprofanity\twhat the fuck\nnone\tlovely weather today\nnone\tScunthorpe United won\n").unwrap();
     let out = esafety(&["eval", file.to_str().unwrap()], b"");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let s = String::from_utf8(out.stdout).unwrap();
     assert!(s.contains("profanity"), "{s}");
     assert!(s.contains("flagged 1/1 risky"), "{s}");
     assert!(s.contains("0/2 innocent"), "{s}");
     std::fs::write(&file, "wrong header\n").unwrap();
-    assert_eq!(esafety(&["eval", file.to_str().unwrap()], b"").status.code(), Some(1));
+    assert_eq!(
+        esafety(&["eval", file.to_str().unwrap()], b"")
+            .status
+            .code(),
+        Some(1)
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -122,5 +170,10 @@ fn eval_reports_per_category_figures() {
 fn lexicon_check_accepts_the_shipped_lexicon() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/data/text");
     let out = esafety(&["lexicon", "check", dir], b"");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -1,11 +1,13 @@
 //! The compiled lexicon: DFAs embedded as aligned bytes and the generated static tables.
 //!
 //! `build.rs` produces everything in `OUT_DIR` from `data/text`; this module only gives it
-//! types. Loading is `DFA::from_bytes` on `'static` memory: a header check and a linear
-//! validation of the transition table, no allocation, no parsing of patterns.
+//! types. Loading is `sparse::DFA::from_bytes` on `'static` memory: a header check and a
+//! validation of the transitions, no allocation, no parsing of patterns. The validation
+//! is done once per process and shared by every classifier.
 
 use esafety_taxonomy::{Action, Alert, Category, Severity};
-use regex_automata::dfa::dense::DFA;
+use regex_automata::dfa::sparse::DFA;
+use std::sync::OnceLock;
 
 /// What a rule does (see the data README).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,49 +71,66 @@ pub(crate) struct Cell {
 
 include!(concat!(env!("OUT_DIR"), "/tables.rs"));
 
-/// Bytes aligned for `DFA::from_bytes`, which reads the table as `u32`s in place.
+/// Bytes aligned for `DFA::from_bytes`, which reads the tables in place.
 #[repr(C)]
 struct Aligned<B: ?Sized> {
     _align: [u32; 0],
     bytes: B,
 }
 
-static WORDS_FWD: &Aligned<[u8]> = &Aligned { _align: [], bytes: *include_bytes!(concat!(env!("OUT_DIR"), "/words.fwd.dfa")) };
-static WORDS_REV: &Aligned<[u8]> = &Aligned { _align: [], bytes: *include_bytes!(concat!(env!("OUT_DIR"), "/words.rev.dfa")) };
-static PLAIN_FWD: &Aligned<[u8]> = &Aligned { _align: [], bytes: *include_bytes!(concat!(env!("OUT_DIR"), "/plain.fwd.dfa")) };
-static PLAIN_REV: &Aligned<[u8]> = &Aligned { _align: [], bytes: *include_bytes!(concat!(env!("OUT_DIR"), "/plain.rev.dfa")) };
+static WORDS_DFA: &Aligned<[u8]> = &Aligned {
+    _align: [],
+    bytes: *include_bytes!(concat!(env!("OUT_DIR"), "/words.dfa")),
+};
+static PLAIN_DFA: &Aligned<[u8]> = &Aligned {
+    _align: [],
+    bytes: *include_bytes!(concat!(env!("OUT_DIR"), "/plain.dfa")),
+};
 
-/// A forward/reverse DFA pair and the rule behind each pattern id.
-#[derive(Clone, Debug)]
+/// An anchored sparse DFA and the rule (and part) behind each pattern id.
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct Automata {
-    pub forward: Option<DFA<&'static [u32]>>,
-    pub reverse: Option<DFA<&'static [u32]>>,
+    pub dfa: Option<&'static DFA<&'static [u8]>>,
     /// Rule index and part for each pattern id.
     pub rules: &'static [(u32, u8)],
 }
 
-fn load(bytes: &'static [u8]) -> Option<DFA<&'static [u32]>> {
-    if bytes.is_empty() {
-        return None;
-    }
-    // The bytes were written by the same regex-automata version in build.rs; a failure
-    // here is a build bug, and the embedded data cannot change after the build.
-    Some(DFA::from_bytes(bytes).expect("embedded DFA built by build.rs is valid").0)
+fn load(
+    bytes: &'static [u8],
+    cell: &'static OnceLock<Option<DFA<&'static [u8]>>>,
+) -> Option<&'static DFA<&'static [u8]>> {
+    cell.get_or_init(|| {
+        if bytes.is_empty() {
+            return None;
+        }
+        // Written by the same regex-automata version in build.rs and embedded, so it cannot
+        // be invalid; if it somehow were, classifying with no rules is the safe failure.
+        DFA::from_bytes(bytes).ok().map(|(dfa, _)| dfa)
+    })
+    .as_ref()
 }
 
 impl Automata {
     pub fn words() -> Automata {
-        Automata { forward: load(&WORDS_FWD.bytes), reverse: load(&WORDS_REV.bytes), rules: WORDS_RULES }
+        static CELL: OnceLock<Option<DFA<&'static [u8]>>> = OnceLock::new();
+        Automata {
+            dfa: load(&WORDS_DFA.bytes, &CELL),
+            rules: WORDS_RULES,
+        }
     }
 
     pub fn plain() -> Automata {
-        Automata { forward: load(&PLAIN_FWD.bytes), reverse: load(&PLAIN_REV.bytes), rules: PLAIN_RULES }
+        static CELL: OnceLock<Option<DFA<&'static [u8]>>> = OnceLock::new();
+        Automata {
+            dfa: load(&PLAIN_DFA.bytes, &CELL),
+            rules: PLAIN_RULES,
+        }
     }
 }
 
 /// Total bytes of embedded automata (for the benchmark and docs).
 pub fn automata_size() -> usize {
-    WORDS_FWD.bytes.len() + WORDS_REV.bytes.len() + PLAIN_FWD.bytes.len() + PLAIN_REV.bytes.len()
+    WORDS_DFA.bytes.len() + PLAIN_DFA.bytes.len()
 }
 
 /// Every help route, in `help.tsv` order.

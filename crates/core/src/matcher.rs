@@ -1,23 +1,26 @@
-//! Runs a forward/reverse DFA pair over a normalised stream and lists every rule hit.
+//! Runs an anchored DFA from every word start of a stream and lists every rule hit.
 //!
-//! The forward DFA (unanchored, `MatchKind::All`) reports each pattern at each end
-//! position in one pass. For each hit, the reverse DFA, anchored to that one pattern,
-//! walks back from the end to the longest start — but never more than [`MAX_SPAN`]
-//! bytes, so a hostile input cannot make the reverse walks add up to quadratic time.
-//! At most [`MAX_HITS`] hits are kept per stream; past that the verdict is already
-//! decided and the rest would only repeat it.
+//! From each position that follows a non-word byte, the DFA walks byte by byte until it
+//! dies (usually within a word or two), reporting every rule that matches from there
+//! (`MatchKind::All`), so a phrase and a word inside it both count and each hit knows its
+//! start. A walk never goes further than [`MAX_SPAN`] bytes, so the total work is at most
+//! `MAX_SPAN` times the input length however hostile the input — and in practice a few
+//! bytes per word. At most [`MAX_HITS`] hits are kept per stream; past that the verdict is
+//! already decided and the rest would only repeat it.
 
 use crate::data::Automata;
-use regex_automata::dfa::{Automaton, OverlappingState};
-use regex_automata::{Anchored, Input};
+use crate::normalize::Stream;
+use regex_automata::dfa::Automaton;
+use regex_automata::util::start;
+use regex_automata::Anchored;
 
-/// Longest span (in normalised bytes) a single match may report.
+/// Longest span (in normalised bytes) a single match may cover.
 pub const MAX_SPAN: usize = 512;
 /// Most hits kept per stream.
 pub const MAX_HITS: usize = 2048;
 
-/// One rule matching `[start, end)` of a normalised stream.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// One rule (or one part of a rule) matching `[start, end)` of the original text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Hit {
     /// Index into the generated `RULES` table.
     pub rule: u32,
@@ -27,31 +30,61 @@ pub struct Hit {
     pub end: usize,
 }
 
-/// Appends every hit of `aut` in `hay` to `out`. Returns `false` if it stopped early.
-pub fn find(aut: &Automata, hay: &[u8], out: &mut Vec<Hit>) -> bool {
-    let (Some(fwd), Some(rev)) = (&aut.forward, &aut.reverse) else { return true };
-    let input = Input::new(hay);
-    let mut state = OverlappingState::start();
+/// Appends every hit of `aut` in `stream` to `out`, with spans in `original`.
+/// Returns `false` if it stopped at [`MAX_HITS`].
+pub fn find(aut: &Automata, stream: &Stream, original: &str, out: &mut Vec<Hit>) -> bool {
+    let Some(dfa) = aut.dfa else { return true };
+    let hay = &stream.bytes;
     let mut kept = 0;
-    loop {
-        // Dense DFAs without quit bytes cannot fail; if one ever did, stop safely.
-        if fwd.try_search_overlapping_fwd(&input, &mut state).is_err() {
-            return false;
+    for i in 0..hay.len() {
+        let prev = if i == 0 { None } else { Some(hay[i - 1]) };
+        if hay[i] == b' ' || prev.is_some_and(|p| p.is_ascii_alphanumeric()) {
+            continue;
         }
-        let Some(m) = state.get_match() else { return true };
-        let end = m.offset();
-        let lo = end.saturating_sub(MAX_SPAN);
-        let back = Input::new(hay).range(lo..end).anchored(Anchored::Pattern(m.pattern()));
-        let start = match rev.try_search_rev(&back) {
-            Ok(Some(s)) => s.offset(),
-            _ => lo,
+        let config = start::Config::new()
+            .anchored(Anchored::Yes)
+            .look_behind(prev);
+        let Ok(mut state) = dfa.start_state(&config) else {
+            continue;
         };
-        if let Some(&(rule, part)) = aut.rules.get(m.pattern().as_usize()) {
-            out.push(Hit { rule, part, start, end });
-        }
-        kept += 1;
-        if kept >= MAX_HITS {
-            return false;
+        let limit = hay.len().min(i + MAX_SPAN);
+        let mut at = i;
+        loop {
+            state = if at == hay.len() {
+                dfa.next_eoi_state(state)
+            } else if at == limit {
+                break;
+            } else {
+                dfa.next_state(state, hay[at])
+            };
+            if dfa.is_special_state(state) {
+                if dfa.is_match_state(state) {
+                    // Matches are reported one byte late: they end at `at`.
+                    for k in 0..dfa.match_len(state) {
+                        let pid = dfa.match_pattern(state, k).as_usize();
+                        if let Some(&(rule, part)) = aut.rules.get(pid) {
+                            let (start, end) = stream.original_span(original, i, at);
+                            out.push(Hit {
+                                rule,
+                                part,
+                                start,
+                                end,
+                            });
+                            kept += 1;
+                            if kept >= MAX_HITS {
+                                return false;
+                            }
+                        }
+                    }
+                } else if dfa.is_dead_state(state) || dfa.is_quit_state(state) {
+                    break;
+                }
+            }
+            if at == hay.len() {
+                break;
+            }
+            at += 1;
         }
     }
+    true
 }

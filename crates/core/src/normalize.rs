@@ -11,61 +11,136 @@
 //! - letters spaced out with one repeated separator (`f u c k`, `f.u.c.k`, `f_u_c_k`)
 //!   are joined when there are at least three of them;
 //! - leetspeak and symbols (`4 3 1 0 5 7 @ $ ! | +`) are decoded inside words that also
-//!   hold a letter, so `sh!t` and `a$$` read as words while `0800 1111` stays a number.
+//!   hold a letter, so `sh!t` and `a$$` read as words while `0800 1111` stays a number;
+//! - in the words stream, runs of separators (`kill - yourself`) become one space;
+//! - stretched letters (`fuuuuck`, `asssss`): runs of three or more of one letter are
+//!   squeezed to one and to two in two extra variants of the words stream
+//!   ([`squeeze`]), made only when such a run exists.
 //!
-//! Two streams of equal length come out: `plain` (digits kept, for phone numbers and
-//! postcodes) and `words` (leetspeak decoded, for everything else). `starts[i]` is the
-//! byte offset in the original text of the character that produced byte `i` of both,
-//! so every match maps back to a span of the caller's own text. Stretched letters
-//! (`fuuuck`) are left alone: the compiled patterns accept repeated letters.
+//! Two streams come out: `plain` (digits kept, punctuation kept, for phone numbers,
+//! postcodes and emails) and `words` (leetspeak decoded, separators folded, for everything
+//! else). Each byte of each stream records the byte offset in the original text of the
+//! character that produced it, so every match maps back to a span of the caller's text.
 //!
 //! Work is linear in the input: every pass looks at each byte a bounded number of times.
 
 use crate::data::{EMOJI, FOLD};
 
-/// The normalised text and the map back to the original.
-#[derive(Clone, Debug, Default)]
-pub struct Normalized {
-    /// Lower-case ASCII; digits stay digits.
-    pub plain: Vec<u8>,
-    /// As `plain`, with leetspeak decoded inside words.
-    pub words: Vec<u8>,
-    /// Original byte offset of the character behind each normalised byte.
+/// Normalised bytes and, for each, the original byte offset of the character behind it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stream {
+    /// Lower-case ASCII.
+    pub bytes: Vec<u8>,
+    /// `starts[i]`: offset in the original text of the character that produced `bytes[i]`.
     pub starts: Vec<u32>,
 }
 
-impl Normalized {
-    /// The original byte span `[start, end)` covered by normalised bytes `[s, e)`.
+impl Stream {
+    /// The original byte span `[start, end)` covered by stream bytes `[s, e)`.
     pub fn original_span(&self, original: &str, s: usize, e: usize) -> (usize, usize) {
         if s >= e || e > self.starts.len() {
             return (0, 0);
         }
         let start = self.starts[s] as usize;
         let last = self.starts[e - 1] as usize;
-        let len = original[last..].chars().next().map_or(0, char::len_utf8);
+        let len = original
+            .get(last..)
+            .and_then(|r| r.chars().next())
+            .map_or(0, char::len_utf8);
         (start, last + len)
     }
+
+    /// The first stream position whose character starts at or after `offset` (original).
+    pub fn position(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| (s as usize) < offset)
+    }
+
+    /// Keeps the bytes for which `keep` says so.
+    fn retain(&mut self, keep: impl Fn(usize, &[u8]) -> bool) {
+        let mut w = 0;
+        for r in 0..self.bytes.len() {
+            if keep(r, &self.bytes) {
+                self.bytes[w] = self.bytes[r];
+                self.starts[w] = self.starts[r];
+                w += 1;
+            }
+        }
+        self.bytes.truncate(w);
+        self.starts.truncate(w);
+    }
+}
+
+/// The two streams the rules read.
+#[derive(Clone, Debug, Default)]
+pub struct Normalized {
+    /// Digits stay digits, punctuation stays: for phone numbers, postcodes, emails.
+    pub plain: Stream,
+    /// Leetspeak decoded inside words, separator runs folded to one space.
+    pub words: Stream,
 }
 
 /// Normalises `text` (which the caller has already cut to the maximum length).
 pub fn normalize(text: &str) -> Normalized {
-    let mut n = Normalized {
-        plain: Vec::with_capacity(text.len() + 8),
-        words: Vec::new(),
+    let mut plain = Stream {
+        bytes: Vec::with_capacity(text.len() + 8),
         starts: Vec::with_capacity(text.len() + 8),
     };
-    fold(text, &mut n);
-    join_spaced(&mut n);
-    n.words = decode_leet(&n.plain);
-    n
+    fold(text, &mut plain);
+    join_spaced(&mut plain);
+    let mut words = Stream {
+        bytes: decode_leet(&plain.bytes),
+        starts: plain.starts.clone(),
+    };
+    words.retain(|i, b| !(is_word_separator(b[i]) && i > 0 && is_word_separator(b[i - 1])));
+    for b in &mut words.bytes {
+        if is_word_separator(*b) {
+            *b = b' ';
+        }
+    }
+    Normalized { plain, words }
 }
 
-fn push(n: &mut Normalized, b: u8, at: usize) {
-    n.plain.push(b);
+/// Separators that a space in a pattern stands for.
+fn is_word_separator(b: u8) -> bool {
+    matches!(b, b' ' | b'-' | b'_' | b',' | b'~')
+}
+
+/// The words stream with every run of three or more of one letter cut to `keep` (1 or 2)
+/// letters, or `None` when there is no such run.
+pub fn squeeze(words: &Stream, keep: usize) -> Option<Stream> {
+    let b = &words.bytes;
+    let has_run = b
+        .windows(3)
+        .any(|w| w[0].is_ascii_lowercase() && w[0] == w[1] && w[1] == w[2]);
+    if !has_run {
+        return None;
+    }
+    // One pass: mark the bytes beyond `keep` in each run of three or more.
+    let mut drop = vec![false; b.len()];
+    let mut i = 0;
+    while i < b.len() {
+        let mut j = i + 1;
+        while j < b.len() && b[j] == b[i] {
+            j += 1;
+        }
+        if b[i].is_ascii_lowercase() && j - i >= 3 {
+            for d in &mut drop[i + keep..j] {
+                *d = true;
+            }
+        }
+        i = j;
+    }
+    let mut out = words.clone();
+    out.retain(|i, _| !drop[i]);
+    Some(out)
+}
+
+fn push(n: &mut Stream, b: u8, at: usize) {
+    n.bytes.push(b);
     n.starts.push(at as u32);
 }
 
-fn fold(text: &str, n: &mut Normalized) {
+fn fold(text: &str, n: &mut Stream) {
     for (at, c) in text.char_indices() {
         if c.is_ascii() {
             let b = c as u8;
@@ -123,21 +198,29 @@ fn is_invisible(c: char) -> bool {
 
 /// Characters that can form a word, leetspeak included.
 fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'@' | b'$' | b'!' | b'|' | b'+' | b'*' | b'#')
+    b.is_ascii_lowercase()
+        || b.is_ascii_digit()
+        || matches!(b, b'@' | b'$' | b'!' | b'|' | b'+' | b'*' | b'#')
 }
 
 fn is_separator(b: u8) -> bool {
-    matches!(b, b' ' | b'.' | b'-' | b'_' | b'*' | b'~' | b'/' | b',' | b':' | b';' | b'=')
+    matches!(
+        b,
+        b' ' | b'.' | b'-' | b'_' | b'*' | b'~' | b'/' | b',' | b':' | b';' | b'='
+    )
 }
 
 /// Letters spaced out with the same separator (`f u c k`, `k.y.s`, `f - u - c - k`) are
 /// joined: at least three one-character words, separated each time by the same run of
 /// one to three separator characters.
-fn join_spaced(n: &mut Normalized) {
-    let p = &n.plain;
+fn join_spaced(n: &mut Stream) {
+    let p = &n.bytes;
     let len = p.len();
     let single = |i: usize| {
-        i < len && is_word_byte(p[i]) && (i == 0 || !is_word_byte(p[i - 1])) && (i + 1 >= len || !is_word_byte(p[i + 1]))
+        i < len
+            && is_word_byte(p[i])
+            && (i == 0 || !is_word_byte(p[i - 1]))
+            && (i + 1 >= len || !is_word_byte(p[i + 1]))
     };
     let mut drop = vec![false; len];
     let mut any = false;
@@ -150,7 +233,11 @@ fn join_spaced(n: &mut Normalized) {
         // The separator after the first letter decides the run.
         let sep_start = i + 1;
         let mut sep_end = sep_start;
-        while sep_end < len && sep_end - sep_start < 3 && is_separator(p[sep_end]) && !is_word_byte(p[sep_end]) {
+        while sep_end < len
+            && sep_end - sep_start < 3
+            && is_separator(p[sep_end])
+            && !is_word_byte(p[sep_end])
+        {
             sep_end += 1;
         }
         let sep = &p[sep_start..sep_end];
@@ -175,19 +262,9 @@ fn join_spaced(n: &mut Normalized) {
         }
         i = j + 1;
     }
-    if !any {
-        return;
+    if any {
+        n.retain(|i, _| !drop[i]);
     }
-    let mut w = 0;
-    for r in 0..len {
-        if !drop[r] {
-            n.plain[w] = n.plain[r];
-            n.starts[w] = n.starts[r];
-            w += 1;
-        }
-    }
-    n.plain.truncate(w);
-    n.starts.truncate(w);
 }
 
 /// Decodes leetspeak inside words that hold at least one letter.
@@ -235,11 +312,11 @@ mod tests {
     use super::*;
 
     fn words(s: &str) -> String {
-        String::from_utf8(normalize(s).words).unwrap()
+        String::from_utf8(normalize(s).words.bytes).unwrap()
     }
 
     fn plain(s: &str) -> String {
-        String::from_utf8(normalize(s).plain).unwrap()
+        String::from_utf8(normalize(s).plain.bytes).unwrap()
     }
 
     #[test]
@@ -285,19 +362,32 @@ mod tests {
 
     #[test]
     fn emoji_become_words() {
-        assert_eq!(words("I'll 🔪 you"), "ill  knife  you");
+        assert_eq!(words("I'll 🔪 you"), "ill knife you");
+        assert_eq!(words("kill - your_self"), "kill your self");
         assert_eq!(words("👍🏽"), " ");
+    }
+
+    #[test]
+    fn squeezes_stretched_letters() {
+        let n = normalize("fuuuuck asssss good");
+        let one = squeeze(&n.words, 1).unwrap();
+        let two = squeeze(&n.words, 2).unwrap();
+        assert_eq!(one.bytes, b"fuck as good");
+        assert_eq!(two.bytes, b"fuuck ass good");
+        assert_eq!(one.bytes.len(), one.starts.len());
+        assert!(squeeze(&normalize("good book").words, 1).is_none());
     }
 
     #[test]
     fn spans_point_into_the_original() {
         let text = "x 𝐟\u{200B}𝐮ck y";
         let n = normalize(text);
-        let s = String::from_utf8(n.words.clone()).unwrap();
+        let s = String::from_utf8(n.words.bytes.clone()).unwrap();
         let at = s.find("fuck").unwrap();
-        let (a, b) = n.original_span(text, at, at + 4);
+        let (a, b) = n.words.original_span(text, at, at + 4);
         assert_eq!(&text[a..b], "𝐟\u{200B}𝐮ck");
-        assert_eq!(n.plain.len(), n.starts.len());
-        assert_eq!(n.words.len(), n.starts.len());
+        assert_eq!(n.plain.bytes.len(), n.plain.starts.len());
+        assert_eq!(n.words.bytes.len(), n.words.starts.len());
+        assert_eq!(n.words.position(a), at);
     }
 }

@@ -8,15 +8,16 @@
 //! 4. keep rules for the age band; drop risk hits that lie inside an *allow* span
 //!    (Scunthorpe, "sex education", hyperbole) or a *help* span (help-seeking), and
 //!    negatable hits with a negation just before them ("I would never …");
-//! 5. combine: two different medium-or-worse signals of grooming, self-harm, violence or
-//!    extremism in one message raise that category one level; grooming together with
-//!    sexual content is critical (an approach plus a request for images);
+//! 5. combine: medium-or-worse signals of two different kinds (rule families such as
+//!    `grooming.secrecy` and `grooming.meet`) of grooming, self-harm, violence or extremism
+//!    in one message raise that category one level; grooming together with sexual content
+//!    is critical (an approach plus a request for images);
 //! 6. look up action and DSL alert per category in the band's policy, take the
 //!    strictest, and list the help routes for the concerns found.
 
 use crate::data::{Automata, Cell, HelpRoute, RuleKind, HELP, MAX_GAP_WORDS, POLICY, RULES};
 use crate::matcher::{self, Hit};
-use crate::normalize::{normalize, Normalized};
+use crate::normalize::{normalize, squeeze, Stream};
 use esafety_taxonomy::{Action, AgeBand, Alert, Category, Severity, MAX_AGE};
 use serde::Serialize;
 use std::fmt;
@@ -27,8 +28,31 @@ pub const MAX_INPUT_BYTES: usize = 1 << 20;
 
 /// Words that, within the three words before a negatable match, cancel it.
 const NEGATORS: &[&[u8]] = &[
-    b"not", b"never", b"dont", b"no", b"wont", b"cant", b"cannot", b"isnt", b"arent", b"wasnt", b"didnt", b"doesnt",
-    b"shouldnt", b"wouldnt", b"couldnt", b"stop", b"nt", b"aint", b"neither", b"nor",
+    b"not",
+    b"never",
+    b"dont",
+    b"no",
+    b"wont",
+    b"cant",
+    b"cannot",
+    b"isnt",
+    b"arent",
+    b"wasnt",
+    b"didnt",
+    b"doesnt",
+    b"shouldnt",
+    b"wouldnt",
+    b"couldnt",
+    b"stop",
+    b"nt",
+    b"aint",
+    b"neither",
+    b"nor",
+];
+
+/// Words after a negator that make it not a negation of what follows ("not joking").
+const NOT_NEGATING: &[&[u8]] = &[
+    b"joking", b"kidding", b"lying", b"even", b"only", b"just", b"afraid", b"scared",
 ];
 
 /// A bad classifier setting.
@@ -44,7 +68,9 @@ impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ConfigError::AgeOutOfRange(a) => write!(f, "age {a} is out of range (0 to {MAX_AGE})"),
-            ConfigError::ZeroMaxInput => write!(f, "the maximum input length must be at least 1 byte"),
+            ConfigError::ZeroMaxInput => {
+                write!(f, "the maximum input length must be at least 1 byte")
+            }
         }
     }
 }
@@ -100,7 +126,11 @@ pub struct ClassifierBuilder {
 
 impl Default for ClassifierBuilder {
     fn default() -> Self {
-        ClassifierBuilder { band: AgeBand::Ks2, age: None, max_input: MAX_INPUT_BYTES }
+        ClassifierBuilder {
+            band: AgeBand::Ks2,
+            age: None,
+            max_input: MAX_INPUT_BYTES,
+        }
     }
 }
 
@@ -114,7 +144,10 @@ impl ClassifierBuilder {
 
     /// The pupil's exact age; the band follows from it.
     pub fn age(mut self, age: u32) -> Result<Self, ConfigError> {
-        let a = u8::try_from(age).ok().filter(|a| *a <= MAX_AGE).ok_or(ConfigError::AgeOutOfRange(age))?;
+        let a = u8::try_from(age)
+            .ok()
+            .filter(|a| *a <= MAX_AGE)
+            .ok_or(ConfigError::AgeOutOfRange(age))?;
         self.band = AgeBand::for_age(a).ok_or(ConfigError::AgeOutOfRange(age))?;
         self.age = Some(a);
         Ok(self)
@@ -130,7 +163,13 @@ impl ClassifierBuilder {
     }
 
     pub fn build(self) -> Classifier {
-        Classifier { words: Automata::words(), plain: Automata::plain(), band: self.band, age: self.age, max_input: self.max_input }
+        Classifier {
+            words: Automata::words(),
+            plain: Automata::plain(),
+            band: self.band,
+            age: self.age,
+            max_input: self.max_input,
+        }
     }
 }
 
@@ -170,20 +209,33 @@ impl Classifier {
         let (text, truncated) = cut(text, self.max_input);
         let norm = normalize(text);
         let mut hits = Vec::new();
-        matcher::find(&self.words, &norm.words, &mut hits);
-        if norm.plain.iter().any(|b| b.is_ascii_digit() || *b == b'@') {
-            matcher::find(&self.plain, &norm.plain, &mut hits);
+        matcher::find(&self.words, &norm.words, text, &mut hits);
+        // Stretched letters: also read the text with long runs cut to one and to two.
+        for keep in [1, 2] {
+            if let Some(squeezed) = squeeze(&norm.words, keep) {
+                matcher::find(&self.words, &squeezed, text, &mut hits);
+            }
         }
-        self.verdict(text, &norm, hits, truncated)
+        if norm
+            .plain
+            .bytes
+            .iter()
+            .any(|b| b.is_ascii_digit() || *b == b'@')
+        {
+            matcher::find(&self.plain, &norm.plain, text, &mut hits);
+        }
+        hits.sort_unstable();
+        hits.dedup();
+        self.verdict(text, &norm.words, hits, truncated)
     }
 
-    fn verdict(&self, text: &str, norm: &Normalized, hits: Vec<Hit>, truncated: bool) -> TextVerdict {
+    fn verdict(&self, text: &str, words: &Stream, hits: Vec<Hit>, truncated: bool) -> TextVerdict {
         let band_bit = 1u8 << self.band.index();
         let mut shields: Vec<(usize, usize, &'static [Category])> = Vec::new();
         let mut risks: Vec<Hit> = Vec::new();
         let mut help_topics: Vec<Category> = Vec::new();
         let mut help_seeking = false;
-        for h in join_parts(hits, &norm.words) {
+        for h in join_parts(hits, words) {
             let rule = &RULES[h.rule as usize];
             if rule.bands & band_bit == 0 {
                 continue;
@@ -201,10 +253,10 @@ impl Classifier {
         risks.retain(|h| {
             let rule = &RULES[h.rule as usize];
             let cat = rule.categories[0];
-            let shielded = shields
-                .iter()
-                .any(|&(s, e, cats)| s <= h.start && h.end <= e && (cats.is_empty() || cats.contains(&cat)));
-            !shielded && !(rule.negatable && negated(&norm.words, h.start))
+            let shielded = shields.iter().any(|&(s, e, cats)| {
+                s <= h.start && h.end <= e && (cats.is_empty() || cats.contains(&cat))
+            });
+            !shielded && !(rule.negatable && negated(&words.bytes, words.position(h.start)))
         });
         // Same rule matching overlapping text (e.g. stretched letters) counts once, and a
         // hit inside a longer hit of the same category and no lower severity adds nothing.
@@ -225,22 +277,28 @@ impl Classifier {
         }
 
         let mut per_cat = [Severity::None; 11];
-        let mut strong = [0u32; 11];
-        let mut first_strong: [Option<u32>; 11] = [None; 11];
+        // Distinct rule families (`grooming.secrecy`, `grooming.meet`, …) with a medium or
+        // worse signal, per category: two different kinds of signal escalate.
+        let mut families: [Vec<&str>; 11] = Default::default();
         for h in &kept {
             let r = &RULES[h.rule as usize];
             let c = r.categories[0].index();
             per_cat[c] = per_cat[c].max(r.severity);
-            if r.severity >= Severity::Medium && first_strong[c] != Some(h.rule) {
-                if first_strong[c].is_none() {
-                    first_strong[c] = Some(h.rule);
+            if r.severity >= Severity::Medium {
+                let family = family(r.id);
+                if !families[c].contains(&family) {
+                    families[c].push(family);
                 }
-                strong[c] += 1;
             }
         }
-        for cat in [Category::Grooming, Category::SelfHarm, Category::Violence, Category::Extremism] {
+        for cat in [
+            Category::Grooming,
+            Category::SelfHarm,
+            Category::Violence,
+            Category::Extremism,
+        ] {
             let c = cat.index();
-            if strong[c] >= 2 {
+            if families[c].len() >= 2 {
                 per_cat[c] = per_cat[c].escalate();
             }
         }
@@ -270,7 +328,7 @@ impl Classifier {
             .iter()
             .map(|h| {
                 let r = &RULES[h.rule as usize];
-                let (start, end) = norm.original_span(text, h.start, h.end);
+                let (start, end) = (h.start, h.end);
                 Match {
                     category: r.categories[0],
                     severity: r.severity,
@@ -321,8 +379,10 @@ impl Classifier {
 /// Rules written `A ... B` match when their parts appear in order with at most
 /// [`MAX_GAP_WORDS`] words between consecutive parts; the joined hit spans them all.
 /// Single-part hits pass through. Work is bounded: at most 64 hits per part are joined.
-fn join_parts(hits: Vec<Hit>, words: &[u8]) -> Vec<Hit> {
-    let (mut out, mut multi): (Vec<Hit>, Vec<Hit>) = hits.into_iter().partition(|h| RULES[h.rule as usize].parts <= 1);
+fn join_parts(hits: Vec<Hit>, words: &Stream) -> Vec<Hit> {
+    let (mut out, mut multi): (Vec<Hit>, Vec<Hit>) = hits
+        .into_iter()
+        .partition(|h| RULES[h.rule as usize].parts <= 1);
     if multi.is_empty() {
         return out;
     }
@@ -337,20 +397,39 @@ fn join_parts(hits: Vec<Hit>, words: &[u8]) -> Vec<Hit> {
         let group = &multi[i..j];
         let parts = RULES[rule as usize].parts;
         // Chains so far: (start of part 0, end of the last part joined).
-        let mut chains: Vec<(usize, usize)> =
-            group.iter().filter(|h| h.part == 0).take(64).map(|h| (h.start, h.end)).collect();
+        let mut chains: Vec<(usize, usize)> = group
+            .iter()
+            .filter(|h| h.part == 0)
+            .take(64)
+            .map(|h| (h.start, h.end))
+            .collect();
         for p in 1..parts {
-            let next: Vec<&Hit> = group.iter().filter(|h| usize::from(h.part) == p).take(64).collect();
+            let next: Vec<&Hit> = group
+                .iter()
+                .filter(|h| usize::from(h.part) == p)
+                .take(64)
+                .collect();
             let mut joined = Vec::new();
             for &(s, e) in &chains {
-                if let Some(h) = next.iter().find(|h| h.start >= e && words_between(words, e, h.start) <= MAX_GAP_WORDS) {
+                let gap = |h: &&&Hit| {
+                    words_between(&words.bytes, words.position(e), words.position(h.start))
+                };
+                if let Some(h) = next
+                    .iter()
+                    .find(|h| h.start >= e && gap(h) <= MAX_GAP_WORDS)
+                {
                     joined.push((s, h.end));
                 }
             }
             chains = joined;
         }
         if let Some(&(start, end)) = chains.first() {
-            out.push(Hit { rule, part: 0, start, end });
+            out.push(Hit {
+                rule,
+                part: 0,
+                start,
+                end,
+            });
         }
         i = j;
     }
@@ -369,6 +448,14 @@ fn words_between(words: &[u8], a: usize, b: usize) -> usize {
         in_word = w;
     }
     n
+}
+
+/// A rule's family: its id up to the second dot (`grooming.secrecy.dont_tell` → `grooming.secrecy`).
+fn family(id: &str) -> &str {
+    match id.match_indices('.').nth(1) {
+        Some((i, _)) => &id[..i],
+        None => id,
+    }
 }
 
 /// Cuts `text` to at most `max` bytes at a character boundary.
@@ -402,7 +489,15 @@ fn negated(words: &[u8], start: usize) -> bool {
             return false;
         }
         if NEGATORS.contains(&&words[i..end]) {
-            return true;
+            // "I'm not joking, I'll kill you": the negation is of the joke, not the threat.
+            let after = words[end..]
+                .iter()
+                .skip_while(|b| !b.is_ascii_alphanumeric());
+            let next: Vec<u8> = after
+                .take_while(|b| b.is_ascii_alphanumeric())
+                .copied()
+                .collect();
+            return !NOT_NEGATING.contains(&next.as_slice());
         }
     }
     false
@@ -411,6 +506,12 @@ fn negated(words: &[u8], start: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn families() {
+        assert_eq!(family("grooming.secrecy.dont_tell"), "grooming.secrecy");
+        assert_eq!(family("a.b"), "a.b");
+    }
 
     #[test]
     fn counts_words_between() {
@@ -429,6 +530,8 @@ mod tests {
     fn negation_looks_back_three_words_within_a_sentence() {
         let w = b"i would never ever kill";
         assert!(negated(w, w.len() - 4));
+        let w = b"im not joking ill kill";
+        assert!(!negated(w, w.len() - 4));
         let w = b"never. kill";
         assert!(!negated(w, w.len() - 4));
         let w = b"not one two three kill";
@@ -438,8 +541,14 @@ mod tests {
 
     #[test]
     fn age_out_of_range_is_an_error() {
-        assert_eq!(Classifier::builder().age(200).unwrap_err(), ConfigError::AgeOutOfRange(200));
-        assert_eq!(Classifier::builder().age(9).unwrap().build().age_band(), AgeBand::Ks2);
+        assert_eq!(
+            Classifier::builder().age(200).unwrap_err(),
+            ConfigError::AgeOutOfRange(200)
+        );
+        assert_eq!(
+            Classifier::builder().age(9).unwrap().build().age_band(),
+            AgeBand::Ks2
+        );
         assert!(Classifier::builder().max_input_bytes(0).is_err());
     }
 

@@ -23,14 +23,21 @@ struct Case {
 
 fn strs(v: Option<&toml::Value>) -> Vec<String> {
     v.and_then(|v| v.as_array())
-        .map(|a| a.iter().map(|s| s.as_str().expect("string in array").to_string()).collect())
+        .map(|a| {
+            a.iter()
+                .map(|s| s.as_str().expect("string in array").to_string())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 fn parsed<T: std::str::FromStr>(v: Option<&toml::Value>, what: &str, file: &str) -> Option<T> {
     v.map(|v| {
-        let s = v.as_str().unwrap_or_else(|| panic!("{file}: {what} must be a string"));
-        s.parse().unwrap_or_else(|_| panic!("{file}: bad {what} {s:?}"))
+        let s = v
+            .as_str()
+            .unwrap_or_else(|| panic!("{file}: {what} must be a string"));
+        s.parse()
+            .unwrap_or_else(|_| panic!("{file}: bad {what} {s:?}"))
     })
 }
 
@@ -53,14 +60,32 @@ fn load() -> Vec<Case> {
             .parse()
             .unwrap_or_else(|e| panic!("{file}: {e}"));
         let default_band: AgeBand = parsed(doc.get("band"), "band", &file).unwrap_or(AgeBand::Ks2);
-        let list = doc.get("case").and_then(|c| c.as_array()).unwrap_or_else(|| panic!("{file}: no [[case]]"));
+        let list = doc
+            .get("case")
+            .and_then(|c| c.as_array())
+            .unwrap_or_else(|| panic!("{file}: no [[case]]"));
         for c in list {
             let t = c.as_table().expect("case is a table");
-            let cats = |k: &str| strs(t.get(k)).iter().map(|s| s.parse().unwrap_or_else(|_| panic!("{file}: bad category {s}"))).collect();
+            let cats = |k: &str| {
+                strs(t.get(k))
+                    .iter()
+                    .map(|s| {
+                        s.parse()
+                            .unwrap_or_else(|_| panic!("{file}: bad category {s}"))
+                    })
+                    .collect()
+            };
             cases.push(Case {
-                text: t.get("text").and_then(|v| v.as_str()).unwrap_or_else(|| panic!("{file}: case without text")).to_string(),
+                text: t
+                    .get("text")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_else(|| panic!("{file}: case without text"))
+                    .to_string(),
                 band: parsed(t.get("band"), "band", &file).unwrap_or(default_band),
-                flagged: t.get("flagged").and_then(|v| v.as_bool()).unwrap_or_else(|| panic!("{file}: case without flagged: {t:?}")),
+                flagged: t
+                    .get("flagged")
+                    .and_then(|v| v.as_bool())
+                    .unwrap_or_else(|| panic!("{file}: case without flagged: {t:?}")),
                 categories: cats("categories"),
                 not_categories: cats("not_categories"),
                 min_severity: parsed(t.get("min_severity"), "min_severity", &file),
@@ -79,7 +104,10 @@ fn load() -> Vec<Case> {
 }
 
 fn check(c: &Case) -> Vec<String> {
-    let v = Classifier::builder().age_band(c.band).build().classify(&c.text);
+    let v = Classifier::builder()
+        .age_band(c.band)
+        .build()
+        .classify(&c.text);
     let mut why = Vec::new();
     if v.flagged != c.flagged {
         why.push(format!("flagged {} (want {})", v.flagged, c.flagged));
@@ -122,12 +150,24 @@ fn check(c: &Case) -> Vec<String> {
     // Spans must always slice the original text exactly.
     for m in &v.matches {
         if c.text.get(m.start..m.end) != Some(m.text.as_str()) {
-            why.push(format!("span {}..{} does not slice the text", m.start, m.end));
+            why.push(format!(
+                "span {}..{} does not slice the text",
+                m.start, m.end
+            ));
         }
     }
     if !why.is_empty() {
-        let got: Vec<String> = v.matches.iter().map(|m| format!("{}:{}:{:?}", m.rule, m.severity, m.text)).collect();
-        why.push(format!("got {} {} [{}]", v.action, v.severity, got.join(", ")));
+        let got: Vec<String> = v
+            .matches
+            .iter()
+            .map(|m| format!("{}:{}:{:?}", m.rule, m.severity, m.text))
+            .collect();
+        why.push(format!(
+            "got {} {} [{}]",
+            v.action,
+            v.severity,
+            got.join(", ")
+        ));
     }
     why
 }
@@ -135,18 +175,32 @@ fn check(c: &Case) -> Vec<String> {
 #[test]
 fn corpus() {
     let cases = load();
-    assert!(cases.len() >= 50, "the corpus has only {} cases", cases.len());
+    assert!(
+        cases.len() >= 50,
+        "the corpus has only {} cases",
+        cases.len()
+    );
     let mut failures = Vec::new();
     let mut known = 0;
     for c in &cases {
         let why = check(c);
         if let (false, Some(reason)) = (why.is_empty(), &c.xfail) {
             known += 1;
-            eprintln!("known limitation ({reason}): {:?}: {}", c.text, why.join("; "));
+            eprintln!(
+                "known limitation ({reason}): {:?}: {}",
+                c.text,
+                why.join("; ")
+            );
             continue;
         }
         if !why.is_empty() {
-            failures.push(format!("{} [{}] {:?}\n      {}", c.file, c.band, c.text, why.join("; ")));
+            failures.push(format!(
+                "{} [{}] {:?}\n      {}",
+                c.file,
+                c.band,
+                c.text,
+                why.join("; ")
+            ));
         }
     }
     let risky = cases.iter().filter(|c| c.flagged).count();
@@ -158,5 +212,11 @@ fn corpus() {
         failures.len(),
         known
     );
-    assert!(failures.is_empty(), "{} of {} corpus cases fail:\n  {}", failures.len(), cases.len(), failures.join("\n  "));
+    assert!(
+        failures.is_empty(),
+        "{} of {} corpus cases fail:\n  {}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n  ")
+    );
 }

@@ -3,13 +3,22 @@
 use esafety_lexicon::{compile, load_dir, CompileOptions, Lexicon};
 
 fn main() {
-    let dir = std::env::args().nth(1).unwrap_or_else(|| "crates/core/data/text".into());
+    let dir = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "crates/core/data/text".into());
     let lex = load_dir(std::path::Path::new(&dir)).unwrap_or_else(|e| panic!("{e:?}"));
     let mut sizes = Vec::new();
     for r in &lex.rules {
-        let one = Lexicon { rules: vec![r.clone()], ..lex.clone() };
+        let one = Lexicon {
+            rules: vec![r.clone()],
+            ..lex.clone()
+        };
         match compile(one, &CompileOptions::default()) {
-            Ok(c) => sizes.push((c.words.forward.len() + c.plain.forward.len(), r.id.clone(), r.source.to_string())),
+            Ok(c) => sizes.push((
+                c.words.dfa.len() + c.plain.dfa.len(),
+                r.id.clone(),
+                r.source.to_string(),
+            )),
             Err(e) => println!("{}: {e:?}", r.id),
         }
     }

@@ -10,7 +10,11 @@ pub enum ErrorKind {
     /// A line has the wrong number of tab-separated columns.
     Columns { expected: usize, found: usize },
     /// A column holds a value that is not allowed there.
-    BadValue { column: &'static str, value: String, why: String },
+    BadValue {
+        column: &'static str,
+        value: String,
+        why: String,
+    },
     /// A rule id is used twice.
     DuplicateId { id: String, first: String },
     /// `{name}` names no macro.
@@ -36,7 +40,11 @@ pub struct DataError {
 
 impl DataError {
     pub(crate) fn new(file: &str, line: usize, kind: ErrorKind) -> DataError {
-        DataError { file: file.to_string(), line, kind }
+        DataError {
+            file: file.to_string(),
+            line,
+            kind,
+        }
     }
 }
 
@@ -46,7 +54,10 @@ impl fmt::Display for DataError {
         match &self.kind {
             ErrorKind::Io(e) => write!(f, "cannot read: {e}"),
             ErrorKind::Columns { expected, found } => {
-                write!(f, "expected {expected} tab-separated columns, found {found}")
+                write!(
+                    f,
+                    "expected {expected} tab-separated columns, found {found}"
+                )
             }
             ErrorKind::BadValue { column, value, why } => {
                 write!(f, "bad {column} {value:?}: {why}")

@@ -18,7 +18,9 @@ pub fn is_combining(c: char) -> bool {
 pub fn fold_table(confusables: &[Fold]) -> Vec<(char, String)> {
     let mut table = BTreeMap::new();
     for cp in 0x80u32..0x2_0000 {
-        let Some(c) = char::from_u32(cp) else { continue };
+        let Some(c) = char::from_u32(cp) else {
+            continue;
+        };
         let mut out = String::new();
         let mut ok = true;
         decompose_compatible(c, |d| {
@@ -62,7 +64,12 @@ mod tests {
 
     #[test]
     fn derived_folds() {
-        let t: BTreeMap<char, String> = fold_table(&[Fold { ch: 'а', ascii: "a".into() }]).into_iter().collect();
+        let t: BTreeMap<char, String> = fold_table(&[Fold {
+            ch: 'а',
+            ascii: "a".into(),
+        }])
+        .into_iter()
+        .collect();
         assert_eq!(t[&'ｆ'], "f");
         assert_eq!(t[&'𝐟'], "f");
         assert_eq!(t[&'ⓕ'], "f");

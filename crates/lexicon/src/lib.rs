@@ -6,8 +6,8 @@
 //! reviewers edit those files; nobody edits generated code.
 //!
 //! This crate turns the folder into:
-//! - dense DFAs (forward and reverse, for the lexicon stream and for the personal-information
-//!   stream), serialized little-endian so the core loads them zero-copy at start-up;
+//! - sparse anchored DFAs (for the lexicon stream and for the personal-information stream),
+//!   serialized little-endian so the core loads them zero-copy at start-up;
 //! - Rust source for the static tables the core needs (rule metadata with file and line,
 //!   fold table, emoji table, help routes, policy matrix).
 //!
@@ -24,14 +24,16 @@ mod parse;
 mod pattern;
 
 pub use codegen::generate_rust;
-pub use compile::{compile, parts, Automata, CompileOptions, CompiledLexicon, MAX_PARTS, RULE_SIZE_LIMIT};
+pub use compile::{
+    compile, parts, Automata, CompileOptions, CompiledLexicon, MAX_PARTS, RULE_SIZE_LIMIT,
+};
 
 /// Most words allowed between the parts of a rule written `A ... B`.
 pub const MAX_GAP_WORDS: usize = 6;
 pub use error::{DataError, ErrorKind};
 pub use fold::fold_table;
 pub use model::{
-    Bands, Emoji, Fold, Flags, HelpRoute, Lexicon, Macro, PolicyCell, PolicyRow, Rule, RuleKind,
+    Bands, Emoji, Flags, Fold, HelpRoute, Lexicon, Macro, PolicyCell, PolicyRow, Rule, RuleKind,
     Source,
 };
 pub use parse::{load_dir, parse_files, parse_rules};

@@ -55,7 +55,10 @@ impl Bands {
         if s == "all" {
             return Ok(Bands::ALL);
         }
-        let band = |t: &str| t.parse::<AgeBand>().map_err(|_| format!("{t:?} is not an age band"));
+        let band = |t: &str| {
+            t.parse::<AgeBand>()
+                .map_err(|_| format!("{t:?} is not an age band"))
+        };
         let (lo, hi) = if let Some(lo) = s.strip_suffix('+') {
             (band(lo)?, AgeBand::Staff)
         } else if let Some((lo, hi)) = s.split_once('-') {

@@ -11,14 +11,27 @@ use esafety_taxonomy::{Action, Alert, Category, Severity};
 use std::collections::HashMap;
 use std::path::Path;
 
-const RULE_COLUMNS: &[&str] = &["id", "kind", "category", "severity", "bands", "flags", "pattern", "note"];
+const RULE_COLUMNS: &[&str] = &[
+    "id", "kind", "category", "severity", "bands", "flags", "pattern", "note",
+];
 const MACRO_COLUMNS: &[&str] = &["name", "expansion", "note"];
 const EMOJI_COLUMNS: &[&str] = &["emoji", "token", "note"];
 const FOLD_COLUMNS: &[&str] = &["char", "ascii", "note"];
-const HELP_COLUMNS: &[&str] =
-    &["id", "name", "categories", "ages", "severity", "url", "phone", "sms", "summary", "source"];
-const POLICY_COLUMNS: &[&str] =
-    &["category", "severity", "eyfs", "ks1", "ks2", "ks3", "ks4", "ks5", "staff", "alert"];
+const HELP_COLUMNS: &[&str] = &[
+    "id",
+    "name",
+    "categories",
+    "ages",
+    "severity",
+    "url",
+    "phone",
+    "sms",
+    "summary",
+    "source",
+];
+const POLICY_COLUMNS: &[&str] = &[
+    "category", "severity", "eyfs", "ks1", "ks2", "ks3", "ks4", "ks5", "staff", "alert",
+];
 
 /// Reads `dir` (the `data/text` folder): `macros.tsv`, `emoji.tsv`, `confusables.tsv`,
 /// `help.tsv`, `policy.tsv` and every `rules/*.tsv`, and checks them all.
@@ -31,7 +44,13 @@ pub fn load_dir(dir: &Path) -> Result<Lexicon, Vec<DataError>> {
         Ok(text) => files.push((rel, text)),
         Err(e) => errors.push(DataError::new(&rel, 0, ErrorKind::Io(e.to_string()))),
     };
-    for name in ["macros.tsv", "emoji.tsv", "confusables.tsv", "help.tsv", "policy.tsv"] {
+    for name in [
+        "macros.tsv",
+        "emoji.tsv",
+        "confusables.tsv",
+        "help.tsv",
+        "policy.tsv",
+    ] {
         read(name.to_string());
     }
     match std::fs::read_dir(dir.join("rules")) {
@@ -67,7 +86,11 @@ pub fn parse_files(files: &[(String, String)]) -> Result<Lexicon, Vec<DataError>
             "help.tsv" => parse_help(name, text, &mut lex.help),
             "policy.tsv" => parse_policy(name, text, &mut lex.policy),
             n if n.starts_with("rules/") => parse_rules(name, text, &mut lex.rules),
-            _ => Err(vec![DataError::new(name, 0, ErrorKind::Missing("a known file name".into()))]),
+            _ => Err(vec![DataError::new(
+                name,
+                0,
+                ErrorKind::Missing("a known file name".into()),
+            )]),
         };
         if let Err(mut e) = r {
             errors.append(&mut e);
@@ -117,21 +140,42 @@ fn rows<'a>(
             errors.push(DataError::new(
                 file,
                 n,
-                ErrorKind::Columns { expected: header.len(), found: cols.len() },
+                ErrorKind::Columns {
+                    expected: header.len(),
+                    found: cols.len(),
+                },
             ));
             continue;
         }
         out.push((n, cols));
     }
     if !seen_header {
-        errors.push(DataError::new(file, 0, ErrorKind::Missing("header line".into())));
+        errors.push(DataError::new(
+            file,
+            0,
+            ErrorKind::Missing("header line".into()),
+        ));
         return Err(errors);
     }
     Ok((out, errors))
 }
 
-fn bad(file: &str, line: usize, column: &'static str, value: &str, why: impl Into<String>) -> DataError {
-    DataError::new(file, line, ErrorKind::BadValue { column, value: value.to_string(), why: why.into() })
+fn bad(
+    file: &str,
+    line: usize,
+    column: &'static str,
+    value: &str,
+    why: impl Into<String>,
+) -> DataError {
+    DataError::new(
+        file,
+        line,
+        ErrorKind::BadValue {
+            column,
+            value: value.to_string(),
+            why: why.into(),
+        },
+    )
 }
 
 fn parse_categories(s: &str) -> Result<Vec<Category>, String> {
@@ -139,13 +183,18 @@ fn parse_categories(s: &str) -> Result<Vec<Category>, String> {
         return Ok(Vec::new());
     }
     s.split(',')
-        .map(|c| c.trim().parse::<Category>().map_err(|_| format!("{c:?} is not a category")))
+        .map(|c| {
+            c.trim()
+                .parse::<Category>()
+                .map_err(|_| format!("{c:?} is not a category"))
+        })
         .collect()
 }
 
 fn is_id(s: &str) -> bool {
     !s.is_empty()
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.')
 }
 
 /// Parses one rules file into `out`.
@@ -155,7 +204,13 @@ pub fn parse_rules(file: &str, text: &str, out: &mut Vec<Rule>) -> Result<(), Ve
         let r: Result<Rule, DataError> = (|| {
             let id = c[0].trim();
             if !is_id(id) {
-                return Err(bad(file, n, "id", id, "use lower-case letters, digits, '_' and '.'"));
+                return Err(bad(
+                    file,
+                    n,
+                    "id",
+                    id,
+                    "use lower-case letters, digits, '_' and '.'",
+                ));
             }
             let kind = match c[1] {
                 "risk" => RuleKind::Risk,
@@ -163,20 +218,39 @@ pub fn parse_rules(file: &str, text: &str, out: &mut Vec<Rule>) -> Result<(), Ve
                 "help" => RuleKind::Help,
                 k => return Err(bad(file, n, "kind", k, "risk, allow or help")),
             };
-            let categories = parse_categories(c[2]).map_err(|w| bad(file, n, "category", c[2], w))?;
+            let categories =
+                parse_categories(c[2]).map_err(|w| bad(file, n, "category", c[2], w))?;
             let severity = if kind == RuleKind::Risk {
                 if categories.len() != 1 {
-                    return Err(bad(file, n, "category", c[2], "a risk rule has exactly one category"));
+                    return Err(bad(
+                        file,
+                        n,
+                        "category",
+                        c[2],
+                        "a risk rule has exactly one category",
+                    ));
                 }
                 match c[3].parse::<Severity>() {
                     Ok(Severity::None) | Err(_) => {
-                        return Err(bad(file, n, "severity", c[3], "low, medium, high or critical"))
+                        return Err(bad(
+                            file,
+                            n,
+                            "severity",
+                            c[3],
+                            "low, medium, high or critical",
+                        ))
                     }
                     Ok(s) => s,
                 }
             } else {
                 if c[3] != "-" {
-                    return Err(bad(file, n, "severity", c[3], "allow and help rules take '-'"));
+                    return Err(bad(
+                        file,
+                        n,
+                        "severity",
+                        c[3],
+                        "allow and help rules take '-'",
+                    ));
                 }
                 Severity::None
             };
@@ -184,10 +258,22 @@ pub fn parse_rules(file: &str, text: &str, out: &mut Vec<Rule>) -> Result<(), Ve
             let flags = Flags::parse(c[5]).map_err(|w| bad(file, n, "flags", c[5], w))?;
             let pattern = c[6].to_string();
             if pattern.trim().is_empty() || pattern != pattern.trim() {
-                return Err(bad(file, n, "pattern", &pattern, "empty, or spaces at either end"));
+                return Err(bad(
+                    file,
+                    n,
+                    "pattern",
+                    &pattern,
+                    "empty, or spaces at either end",
+                ));
             }
             if pattern.bytes().any(|b| b.is_ascii_uppercase()) && !pattern.contains('\\') {
-                return Err(bad(file, n, "pattern", &pattern, "text is lower-cased first: write patterns in lower case"));
+                return Err(bad(
+                    file,
+                    n,
+                    "pattern",
+                    &pattern,
+                    "text is lower-cased first: write patterns in lower case",
+                ));
             }
             Ok(Rule {
                 id: id.to_string(),
@@ -198,7 +284,10 @@ pub fn parse_rules(file: &str, text: &str, out: &mut Vec<Rule>) -> Result<(), Ve
                 flags,
                 pattern,
                 note: c[7].to_string(),
-                source: Source { file: file.to_string(), line: n },
+                source: Source {
+                    file: file.to_string(),
+                    line: n,
+                },
             })
         })();
         match r {
@@ -217,13 +306,22 @@ fn parse_macros(file: &str, text: &str, out: &mut Vec<Macro>) -> Result<(), Vec<
     let (rows, mut errors) = rows(file, text, MACRO_COLUMNS)?;
     for (n, c) in rows {
         if !is_id(c[0]) || c[0].contains('.') {
-            errors.push(bad(file, n, "name", c[0], "use lower-case letters, digits and '_'"));
+            errors.push(bad(
+                file,
+                n,
+                "name",
+                c[0],
+                "use lower-case letters, digits and '_'",
+            ));
             continue;
         }
         out.push(Macro {
             name: c[0].to_string(),
             expansion: c[1].to_string(),
-            source: Source { file: file.to_string(), line: n },
+            source: Source {
+                file: file.to_string(),
+                line: n,
+            },
         });
     }
     if errors.is_empty() {
@@ -250,14 +348,27 @@ fn parse_emoji(file: &str, text: &str, out: &mut Vec<Emoji>) -> Result<(), Vec<D
     let (rows, mut errors) = rows(file, text, EMOJI_COLUMNS)?;
     for (n, c) in rows {
         let Some(ch) = single_char(c[0]).filter(|c| !c.is_ascii()) else {
-            errors.push(bad(file, n, "emoji", c[0], "one non-ASCII character or U+XXXX"));
+            errors.push(bad(
+                file,
+                n,
+                "emoji",
+                c[0],
+                "one non-ASCII character or U+XXXX",
+            ));
             continue;
         };
         if c[1].is_empty() || !c[1].bytes().all(|b| b.is_ascii_lowercase() || b == b' ') {
             errors.push(bad(file, n, "token", c[1], "lower-case ASCII words"));
             continue;
         }
-        out.push(Emoji { emoji: ch, token: c[1].to_string(), source: Source { file: file.to_string(), line: n } });
+        out.push(Emoji {
+            emoji: ch,
+            token: c[1].to_string(),
+            source: Source {
+                file: file.to_string(),
+                line: n,
+            },
+        });
     }
     if errors.is_empty() {
         Ok(())
@@ -270,14 +381,29 @@ fn parse_folds(file: &str, text: &str, out: &mut Vec<Fold>) -> Result<(), Vec<Da
     let (rows, mut errors) = rows(file, text, FOLD_COLUMNS)?;
     for (n, c) in rows {
         let Some(ch) = single_char(c[0]).filter(|c| !c.is_ascii()) else {
-            errors.push(bad(file, n, "char", c[0], "one non-ASCII character or U+XXXX"));
+            errors.push(bad(
+                file,
+                n,
+                "char",
+                c[0],
+                "one non-ASCII character or U+XXXX",
+            ));
             continue;
         };
         if c[1].is_empty() || c[1].len() > 3 || !c[1].bytes().all(|b| b.is_ascii_graphic()) {
-            errors.push(bad(file, n, "ascii", c[1], "1 to 3 visible ASCII characters"));
+            errors.push(bad(
+                file,
+                n,
+                "ascii",
+                c[1],
+                "1 to 3 visible ASCII characters",
+            ));
             continue;
         }
-        out.push(Fold { ch, ascii: c[1].to_ascii_lowercase() });
+        out.push(Fold {
+            ch,
+            ascii: c[1].to_ascii_lowercase(),
+        });
     }
     if errors.is_empty() {
         Ok(())
@@ -308,17 +434,38 @@ fn parse_help(file: &str, text: &str, out: &mut Vec<HelpRoute>) -> Result<(), Ve
             if !is_id(c[0]) {
                 return Err(bad(file, n, "id", c[0], "lower-case id"));
             }
-            let categories = parse_categories(c[2]).map_err(|w| bad(file, n, "categories", c[2], w))?;
+            let categories =
+                parse_categories(c[2]).map_err(|w| bad(file, n, "categories", c[2], w))?;
             let (min_age, max_age) = parse_ages(c[3]).map_err(|w| bad(file, n, "ages", c[3], w))?;
             let min_severity = c[4]
                 .parse::<Severity>()
                 .ok()
                 .filter(|s| *s != Severity::None)
-                .ok_or_else(|| bad(file, n, "severity", c[4], "the least severity that shows this route: low … critical"))?;
+                .ok_or_else(|| {
+                    bad(
+                        file,
+                        n,
+                        "severity",
+                        c[4],
+                        "the least severity that shows this route: low … critical",
+                    )
+                })?;
             if c[9].trim().is_empty() {
-                return Err(bad(file, n, "source", c[9], "every contact needs the source it was checked against"));
+                return Err(bad(
+                    file,
+                    n,
+                    "source",
+                    c[9],
+                    "every contact needs the source it was checked against",
+                ));
             }
-            let opt = |s: &str| if s == "-" { String::new() } else { s.to_string() };
+            let opt = |s: &str| {
+                if s == "-" {
+                    String::new()
+                } else {
+                    s.to_string()
+                }
+            };
             Ok(HelpRoute {
                 id: c[0].to_string(),
                 name: c[1].to_string(),
@@ -331,7 +478,10 @@ fn parse_help(file: &str, text: &str, out: &mut Vec<HelpRoute>) -> Result<(), Ve
                 sms: opt(c[7]),
                 summary: c[8].to_string(),
                 source_ref: c[9].to_string(),
-                source: Source { file: file.to_string(), line: n },
+                source: Source {
+                    file: file.to_string(),
+                    line: n,
+                },
             })
         })();
         match r {
@@ -350,7 +500,9 @@ fn parse_policy(file: &str, text: &str, out: &mut Vec<PolicyRow>) -> Result<(), 
     let (rows, mut errors) = rows(file, text, POLICY_COLUMNS)?;
     for (n, c) in rows {
         let r = (|| {
-            let category = c[0].parse::<Category>().map_err(|_| bad(file, n, "category", c[0], "unknown category"))?;
+            let category = c[0]
+                .parse::<Category>()
+                .map_err(|_| bad(file, n, "category", c[0], "unknown category"))?;
             let severity = c[1]
                 .parse::<Severity>()
                 .ok()
@@ -358,10 +510,29 @@ fn parse_policy(file: &str, text: &str, out: &mut Vec<PolicyRow>) -> Result<(), 
                 .ok_or_else(|| bad(file, n, "severity", c[1], "low, medium, high or critical"))?;
             let mut actions = [Action::Allow; 7];
             for (i, a) in actions.iter_mut().enumerate() {
-                *a = c[2 + i].parse::<Action>().map_err(|_| bad(file, n, POLICY_COLUMNS[2 + i], c[2 + i], "allow, warn or block"))?;
+                *a = c[2 + i].parse::<Action>().map_err(|_| {
+                    bad(
+                        file,
+                        n,
+                        POLICY_COLUMNS[2 + i],
+                        c[2 + i],
+                        "allow, warn or block",
+                    )
+                })?;
             }
-            let alert = c[9].parse::<Alert>().map_err(|_| bad(file, n, "alert", c[9], "none, weekly or urgent"))?;
-            Ok(PolicyRow { category, severity, actions, alert, source: Source { file: file.to_string(), line: n } })
+            let alert = c[9]
+                .parse::<Alert>()
+                .map_err(|_| bad(file, n, "alert", c[9], "none, weekly or urgent"))?;
+            Ok(PolicyRow {
+                category,
+                severity,
+                actions,
+                alert,
+                source: Source {
+                    file: file.to_string(),
+                    line: n,
+                },
+            })
         })();
         match r {
             Ok(p) => out.push(p),
@@ -384,7 +555,10 @@ fn check_cross(lex: &Lexicon) -> Vec<DataError> {
             errors.push(DataError::new(
                 &r.source.file,
                 r.source.line,
-                ErrorKind::DuplicateId { id: r.id.clone(), first: first.to_string() },
+                ErrorKind::DuplicateId {
+                    id: r.id.clone(),
+                    first: first.to_string(),
+                },
             ));
         }
     }
@@ -394,7 +568,10 @@ fn check_cross(lex: &Lexicon) -> Vec<DataError> {
             errors.push(DataError::new(
                 &m.source.file,
                 m.source.line,
-                ErrorKind::DuplicateId { id: m.name.clone(), first: first.to_string() },
+                ErrorKind::DuplicateId {
+                    id: m.name.clone(),
+                    first: first.to_string(),
+                },
             ));
         }
     }
@@ -404,13 +581,20 @@ fn check_cross(lex: &Lexicon) -> Vec<DataError> {
             errors.push(DataError::new(
                 &e.source.file,
                 e.source.line,
-                ErrorKind::DuplicateId { id: e.emoji.to_string(), first: first.to_string() },
+                ErrorKind::DuplicateId {
+                    id: e.emoji.to_string(),
+                    first: first.to_string(),
+                },
             ));
         }
     }
     for cat in Category::ALL {
         for sev in &Severity::ALL[1..] {
-            let n = lex.policy.iter().filter(|p| p.category == *cat && p.severity == *sev).count();
+            let n = lex
+                .policy
+                .iter()
+                .filter(|p| p.category == *cat && p.severity == *sev)
+                .count();
             if n != 1 {
                 errors.push(DataError::new(
                     "policy.tsv",
@@ -449,9 +633,20 @@ mod tests {
         let e = rules("a\trisk\tnope\thigh\tall\t-\tx\tn\nb\trisk\tsexual\tnone\tall\t-\tx\tn\nc\trisk\tsexual\n")
             .unwrap_err();
         assert_eq!(e.len(), 3);
-        assert!(e.iter().any(|e| e.to_string().starts_with("rules/t.tsv:3: bad category")));
-        assert!(e.iter().any(|e| e.to_string().starts_with("rules/t.tsv:4: bad severity")));
-        assert!(e.iter().any(|e| e.line == 5 && matches!(e.kind, ErrorKind::Columns { expected: 8, found: 3 })));
+        assert!(e
+            .iter()
+            .any(|e| e.to_string().starts_with("rules/t.tsv:3: bad category")));
+        assert!(e
+            .iter()
+            .any(|e| e.to_string().starts_with("rules/t.tsv:4: bad severity")));
+        assert!(e.iter().any(|e| e.line == 5
+            && matches!(
+                e.kind,
+                ErrorKind::Columns {
+                    expected: 8,
+                    found: 3
+                }
+            )));
     }
 
     #[test]
@@ -466,6 +661,9 @@ mod tests {
         assert_eq!(Bands::parse("all").unwrap(), Bands::ALL);
         assert!(Bands::parse("ks3-ks1").is_err());
         let b = Bands::parse("eyfs-ks2").unwrap();
-        assert!(b.contains(esafety_taxonomy::AgeBand::Ks2) && !b.contains(esafety_taxonomy::AgeBand::Ks3));
+        assert!(
+            b.contains(esafety_taxonomy::AgeBand::Ks2)
+                && !b.contains(esafety_taxonomy::AgeBand::Ks3)
+        );
     }
 }

@@ -20,18 +20,21 @@ use std::collections::HashMap;
 
 const MAX_MACRO_DEPTH: usize = 8;
 
-/// Characters a space in a pattern stands for.
-const SEPARATORS: &[u8] = b" -_,~";
-
 /// Replaces every `{name}` with `(?:expansion)`. `{3}` and `{2,5}` are repetitions and
 /// are left alone.
 pub fn expand_macros(pattern: &str, macros: &HashMap<&str, &Macro>) -> Result<String, ErrorKind> {
     expand(pattern, macros, 0)
 }
 
-fn expand(pattern: &str, macros: &HashMap<&str, &Macro>, depth: usize) -> Result<String, ErrorKind> {
+fn expand(
+    pattern: &str,
+    macros: &HashMap<&str, &Macro>,
+    depth: usize,
+) -> Result<String, ErrorKind> {
     if depth > MAX_MACRO_DEPTH {
-        return Err(ErrorKind::BadPattern("macros nest too deeply (a macro uses itself?)".into()));
+        return Err(ErrorKind::BadPattern(
+            "macros nest too deeply (a macro uses itself?)".into(),
+        ));
     }
     let mut out = String::with_capacity(pattern.len());
     let mut rest = pattern;
@@ -42,14 +45,20 @@ fn expand(pattern: &str, macros: &HashMap<&str, &Macro>, depth: usize) -> Result
             rest = &rest[open + 1..];
             continue;
         }
-        let Some(close) = rest[open..].find('}') else { break };
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
         let name = &rest[open + 1..open + close];
         out.push_str(&rest[..open]);
-        let escaped = ["\\b", "\\B", "\\p", "\\P"].iter().any(|e| rest[..open].ends_with(e));
+        let escaped = ["\\b", "\\B", "\\p", "\\P"]
+            .iter()
+            .any(|e| rest[..open].ends_with(e));
         if escaped || name.bytes().all(|b| b.is_ascii_digit() || b == b',') {
             out.push_str(&rest[open..=open + close]);
         } else {
-            let m = macros.get(name).ok_or_else(|| ErrorKind::UnknownMacro(name.to_string()))?;
+            let m = macros
+                .get(name)
+                .ok_or_else(|| ErrorKind::UnknownMacro(name.to_string()))?;
             out.push_str("(?:");
             out.push_str(&expand(&m.expansion, macros, depth + 1)?);
             out.push(')');
@@ -70,20 +79,68 @@ pub fn parse(expanded: &str) -> Result<Hir, ErrorKind> {
         .parse(expanded)
         .map_err(|e| ErrorKind::BadPattern(e.to_string()))?;
     if hir.properties().minimum_len() == Some(0) {
-        return Err(ErrorKind::BadPattern("the pattern can match empty text".into()));
+        return Err(ErrorKind::BadPattern(
+            "the pattern can match empty text".into(),
+        ));
     }
     Ok(hir)
 }
 
+/// Most letters a character class may hold in a words-stream rule. A broad class such as
+/// `[a-z]+` is a word wildcard that multiplies automaton states; gaps are written ` ... `
+/// (matched outside the DFA) instead.
+pub const MAX_CLASS_LETTERS: usize = 6;
+
+/// Rejects word wildcards (see [`MAX_CLASS_LETTERS`]) and `.`.
+fn check_narrow(hir: &Hir) -> Result<(), ErrorKind> {
+    match hir.kind() {
+        HirKind::Class(c) => {
+            let letters = match c {
+                Class::Bytes(b) => (b'a'..=b'z')
+                    .filter(|x| b.ranges().iter().any(|r| r.start() <= *x && *x <= r.end()))
+                    .count(),
+                Class::Unicode(u) => (b'a'..=b'z')
+                    .filter(|x| {
+                        u.ranges()
+                            .iter()
+                            .any(|r| r.start() <= *x as char && *x as char <= r.end())
+                    })
+                    .count(),
+            };
+            if letters > MAX_CLASS_LETTERS {
+                return Err(ErrorKind::BadPattern(format!(
+                    "a class of {letters} letters (like [a-z] or .) is a word wildcard: write the gap as ' ... ' between parts, or list the words"
+                )));
+            }
+            Ok(())
+        }
+        HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().try_for_each(check_narrow),
+        HirKind::Repetition(r) => check_narrow(&r.sub),
+        HirKind::Capture(c) => check_narrow(&c.sub),
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Look(_) => Ok(()),
+    }
+}
+
 /// The full treatment: macros, parse, evasion-proofing, word boundaries.
-pub fn build(pattern: &str, flags: Flags, macros: &HashMap<&str, &Macro>) -> Result<Hir, ErrorKind> {
+pub fn build(
+    pattern: &str,
+    flags: Flags,
+    macros: &HashMap<&str, &Macro>,
+) -> Result<Hir, ErrorKind> {
     let expanded = expand_macros(pattern, macros)?;
     let hir = parse(&expanded)?;
+    if !flags.plain {
+        check_narrow(&hir)?;
+    }
     let hir = if flags.exact { hir } else { harden(hir) };
     Ok(if flags.no_boundary {
         hir
     } else {
-        Hir::concat(vec![Hir::look(Look::WordStartHalfAscii), hir, Hir::look(Look::WordEndHalfAscii)])
+        Hir::concat(vec![
+            Hir::look(Look::WordStartHalfAscii),
+            hir,
+            Hir::look(Look::WordEndHalfAscii),
+        ])
     })
 }
 
@@ -92,17 +149,16 @@ fn class(bytes: &[u8]) -> Hir {
     Hir::class(Class::Bytes(ClassBytes::new(ranges)))
 }
 
-fn repeat(hir: Hir, min: u32) -> Hir {
-    Hir::repetition(Repetition { min, max: None, greedy: true, sub: Box::new(hir) })
-}
-
-/// Stretches letters, admits censoring stars and loosens spaces, recursively.
+/// Admits censoring stars and `i` for `l`, recursively.
 fn harden(hir: Hir) -> Hir {
     match hir.into_kind() {
         HirKind::Literal(lit) => Hir::concat(lit.0.iter().map(|&b| harden_byte(b)).collect()),
         HirKind::Concat(subs) => Hir::concat(subs.into_iter().map(harden).collect()),
         HirKind::Alternation(subs) => Hir::alternation(subs.into_iter().map(harden).collect()),
-        HirKind::Repetition(rep) => Hir::repetition(Repetition { sub: Box::new(harden(*rep.sub)), ..rep }),
+        HirKind::Repetition(rep) => Hir::repetition(Repetition {
+            sub: Box::new(harden(*rep.sub)),
+            ..rep
+        }),
         HirKind::Capture(cap) => harden(*cap.sub),
         HirKind::Class(Class::Bytes(c)) => harden_class(c),
         HirKind::Class(Class::Unicode(u)) => match u.to_byte_class() {
@@ -114,13 +170,10 @@ fn harden(hir: Hir) -> Hir {
     }
 }
 
-/// A class with letters (often `(u|a)` simplified by the parser) is stretched like a
-/// letter; digit and punctuation classes are left exact so counts like `[0-9]{4}` hold.
+/// A class with vowels also takes `*`; one with `l` also takes `i`. Digit and
+/// punctuation classes are left exact.
 fn harden_class(mut c: ClassBytes) -> Hir {
     let has = |c: &ClassBytes, b: u8| c.ranges().iter().any(|r| r.start() <= b && b <= r.end());
-    if !(b'a'..=b'z').any(|b| has(&c, b)) {
-        return Hir::class(Class::Bytes(c));
-    }
     let mut extra = vec![];
     if [b'a', b'e', b'i', b'o', b'u'].iter().any(|&v| has(&c, v)) {
         extra.push(ClassBytesRange::new(b'*', b'*'));
@@ -129,15 +182,13 @@ fn harden_class(mut c: ClassBytes) -> Hir {
         extra.push(ClassBytesRange::new(b'i', b'i'));
     }
     c.union(&ClassBytes::new(extra));
-    repeat(Hir::class(Class::Bytes(c)), 1)
+    Hir::class(Class::Bytes(c))
 }
 
 fn harden_byte(b: u8) -> Hir {
     match b {
-        b'l' => repeat(class(b"li"), 1),
-        b'a' | b'e' | b'i' | b'o' | b'u' => repeat(class(&[b, b'*']), 1),
-        b'a'..=b'z' => repeat(class(&[b]), 1),
-        b' ' => repeat(class(SEPARATORS), 1),
+        b'l' => class(b"li"),
+        b'a' | b'e' | b'i' | b'o' | b'u' => class(&[b, b'*']),
         _ => Hir::literal([b]),
     }
 }
@@ -149,10 +200,21 @@ mod tests {
     use regex_automata::meta::Regex;
 
     fn macros() -> Vec<Macro> {
-        let src = Source { file: "m".into(), line: 1 };
+        let src = Source {
+            file: "m".into(),
+            line: 1,
+        };
         vec![
-            Macro { name: "you".into(), expansion: "you|u|ya".into(), source: src.clone() },
-            Macro { name: "yourself".into(), expansion: "{you}rself|urself".into(), source: src },
+            Macro {
+                name: "you".into(),
+                expansion: "you|u|ya".into(),
+                source: src.clone(),
+            },
+            Macro {
+                name: "yourself".into(),
+                expansion: "{you}rself|urself".into(),
+                source: src,
+            },
         ]
     }
 
@@ -167,7 +229,14 @@ mod tests {
     fn hardened_terms_see_through_evasion() {
         let re = matcher("kill {yourself}", Flags::default());
         assert!(matcher("f(u|a)ck", Flags::default()).is_match("fuuuck"));
-        for yes in ["kill yourself", "kiiill urself", "kill-yourself", "kill  yourself", "k*ll yourself", "kiii urself"] {
+        for yes in [
+            "kill yourself",
+            "kiiill urself",
+            "kill-yourself",
+            "kill  yourself",
+            "k*ll yourself",
+            "kiii urself",
+        ] {
             assert!(re.is_match(yes), "{yes}");
         }
         for no in ["skill yourself", "kill yourselfie", "kil yourself"] {
@@ -177,9 +246,21 @@ mod tests {
 
     #[test]
     fn exact_and_no_boundary() {
-        let exact = matcher("ass", Flags { exact: true, ..Flags::default() });
+        let exact = matcher(
+            "ass",
+            Flags {
+                exact: true,
+                ..Flags::default()
+            },
+        );
         assert!(!exact.is_match("asss"));
-        let nob = matcher("ass", Flags { no_boundary: true, ..Flags::default() });
+        let nob = matcher(
+            "ass",
+            Flags {
+                no_boundary: true,
+                ..Flags::default()
+            },
+        );
         assert!(nob.is_match("assassin"));
         assert!(!matcher("ass", Flags::default()).is_match("assassin"));
     }
@@ -188,7 +269,10 @@ mod tests {
     fn macro_errors() {
         let ms = macros();
         let map: HashMap<&str, &Macro> = ms.iter().map(|m| (m.name.as_str(), m)).collect();
-        assert_eq!(expand_macros("a{nope}", &map), Err(ErrorKind::UnknownMacro("nope".into())));
+        assert_eq!(
+            expand_macros("a{nope}", &map),
+            Err(ErrorKind::UnknownMacro("nope".into()))
+        );
         assert_eq!(expand_macros("a{2,3}", &map).unwrap(), "a{2,3}");
         assert!(build("a?", Flags::default(), &map).is_err());
     }

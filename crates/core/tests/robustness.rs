@@ -1,0 +1,394 @@
+//! Robustness on stable Rust, without libFuzzer: the classifier and the normaliser on
+//! deterministic pseudo-random text (a tiny xorshift generator, no dependencies) and on
+//! adversarial inputs of a megabyte and more.
+//!
+//! Properties checked on every input:
+//! - nothing panics, and the big inputs finish (no timings are asserted: a quadratic path
+//!   would show up as this test taking minutes instead of seconds);
+//! - the normaliser's `plain`, `words` and `starts` have equal length, `starts` never goes
+//!   backwards and lands on character boundaries;
+//! - every match is a non-empty span of the input on character boundaries, its `text` is
+//!   that slice, matches come in text order, and the verdict's severity is at least each
+//!   match's and lists its category;
+//! - `truncated` is set exactly when the input is longer than the maximum.
+//!
+//! The same checks run under libFuzzer in `crates/fuzz` (`scripts/fuzz.sh`).
+
+use esafety::normalize::normalize;
+use esafety::{Action, AgeBand, Alert, Classifier, Severity, TextVerdict, MAX_INPUT_BYTES};
+
+/// xorshift64*: deterministic, good enough to mix pieces of text.
+struct Rng(u64);
+
+impl Rng {
+    fn next_u64(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
+    }
+
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())]
+    }
+}
+
+const WORDS: &[&str] = &[
+    "fuck",
+    "shit",
+    "kill",
+    "yourself",
+    "kys",
+    "send",
+    "nudes",
+    "pic",
+    "secret",
+    "dont",
+    "tell",
+    "mum",
+    "meet",
+    "me",
+    "scunthorpe",
+    "sex",
+    "education",
+    "never",
+    "not",
+    "you",
+    "ur",
+    "childline",
+    "help",
+    "hate",
+    "die",
+    "the",
+    "a",
+    "i",
+    "am",
+    "going",
+    "to",
+    "hello",
+    "essex",
+    "07700",
+    "900123",
+    "sw1a",
+    "1aa",
+    "@",
+    "me@example.com",
+];
+const LEET: &[&str] = &[
+    "$", "@", "!", "1", "3", "4", "0", "5", "7", "+", "|", "#", "*",
+];
+const SEPARATORS: &[&str] = &[
+    " ", ".", "-", "_", "*", "~", "/", ",", ":", ";", "=", "  ", " - ", "\t", "\n", "\r\n",
+];
+const EMOJI: &[&str] = &[
+    "🔪",
+    "🔫",
+    "💀",
+    "☠",
+    "💊",
+    "🍑",
+    "🍆",
+    "👍🏽",
+    "👩‍👩‍👧",
+    "🏳️‍🌈",
+    "❤️",
+    "😂",
+    "🇬🇧",
+    "🧨",
+];
+const INVISIBLE: &[&str] = &[
+    "\u{200B}",
+    "\u{200C}",
+    "\u{200D}",
+    "\u{00AD}",
+    "\u{FEFF}",
+    "\u{2060}",
+    "\u{202E}",
+    "\u{FE0F}",
+    "\u{E0041}",
+];
+const COMBINING: &[&str] = &[
+    "\u{0301}", "\u{0302}", "\u{0334}", "\u{0336}", "\u{20DD}", "\u{1AB0}", "\u{FE20}",
+];
+const LOOKALIKE: &[&str] = &[
+    "ｆ", "ｕ", "ｃ", "ｋ", "Ｓ", "𝐟", "𝐮", "ⓚ", "а", "е", "о", "р", "с", "у", "х", "і", "Ρ", "Ο",
+    "é", "ü", "ß", "ﬁ", "…", "’", "“", "£",
+];
+const OTHER: &[&str] = &[
+    "中",
+    "文",
+    "ا",
+    "ב",
+    "ก",
+    "\u{0}",
+    "\u{7f}",
+    "\u{1b}",
+    "\u{FFFD}",
+    "\u{10FFFF}",
+    "'",
+    "`",
+    "\\",
+    "\"",
+];
+
+/// One piece of pseudo-random text.
+fn piece(rng: &mut Rng, out: &mut String) {
+    match rng.below(12) {
+        0..=3 => {
+            // A word, sometimes upper-cased, with leet symbols or stretched letters.
+            let w = rng.pick(WORDS);
+            for c in w.chars() {
+                match rng.below(10) {
+                    0 => out.push_str(rng.pick(LEET)),
+                    1 => out.extend(c.to_uppercase()),
+                    2 => {
+                        for _ in 0..1 + rng.below(8) {
+                            out.push(c);
+                        }
+                    }
+                    3 => {
+                        out.push(c);
+                        out.push_str(rng.pick(INVISIBLE));
+                    }
+                    _ => out.push(c),
+                }
+            }
+        }
+        4 | 5 => out.push_str(rng.pick(SEPARATORS)),
+        6 => {
+            // A word spelled out with one repeated separator.
+            let w = rng.pick(WORDS);
+            let sep = rng.pick(SEPARATORS);
+            for (i, c) in w.chars().enumerate() {
+                if i > 0 {
+                    out.push_str(sep);
+                }
+                out.push(c);
+            }
+        }
+        7 => out.push_str(rng.pick(EMOJI)),
+        8 => out.push_str(rng.pick(INVISIBLE)),
+        9 => {
+            for _ in 0..1 + rng.below(4) {
+                out.push_str(rng.pick(COMBINING));
+            }
+        }
+        10 => out.push_str(rng.pick(LOOKALIKE)),
+        _ => {
+            if rng.below(8) == 0 {
+                // A long run of one character.
+                let c = rng.pick(&["a", "!", " ", "🔪", "\u{200B}", "f", "."]);
+                out.push_str(&c.repeat(50 + rng.below(400)));
+            } else {
+                out.push_str(rng.pick(OTHER));
+            }
+        }
+    }
+}
+
+fn check_normalize(text: &str) {
+    let n = normalize(text);
+    assert_eq!(n.plain.len(), n.words.len(), "{text:?}");
+    assert_eq!(n.plain.len(), n.starts.len(), "{text:?}");
+    assert!(n.plain.is_ascii() && n.words.is_ascii(), "{text:?}");
+    let mut prev = 0;
+    for &s in &n.starts {
+        let s = s as usize;
+        assert!(s >= prev, "starts goes backwards in {text:?}");
+        assert!(
+            s < text.len() && text.is_char_boundary(s),
+            "bad start {s} in {text:?}"
+        );
+        prev = s;
+    }
+    if !n.starts.is_empty() {
+        let (a, b) = n.original_span(text, 0, n.starts.len());
+        assert!(a < b && b <= text.len() && text.is_char_boundary(a) && text.is_char_boundary(b));
+    }
+}
+
+fn check_verdict(v: &TextVerdict, text: &str, band: AgeBand, max: usize) {
+    let short = || text.chars().take(80).collect::<String>();
+    assert_eq!(
+        v.truncated,
+        text.len() > max,
+        "truncated for {} bytes",
+        text.len()
+    );
+    assert_eq!(v.age_band, band);
+    let read = text.len().min(max);
+    let mut prev = 0;
+    for m in &v.matches {
+        assert!(
+            m.start < m.end && m.end <= read,
+            "span {}..{} ({}) in {:?}",
+            m.start,
+            m.end,
+            m.rule,
+            short()
+        );
+        assert!(
+            text.is_char_boundary(m.start) && text.is_char_boundary(m.end),
+            "span {}..{} splits a char in {:?}",
+            m.start,
+            m.end,
+            short()
+        );
+        assert_eq!(text[m.start..m.end], m.text, "{}", m.rule);
+        assert!(m.start >= prev, "matches out of order in {:?}", short());
+        prev = m.start;
+        assert!(
+            m.severity > Severity::None && v.severity >= m.severity,
+            "{} in {:?}",
+            m.rule,
+            short()
+        );
+        assert!(
+            v.categories.contains(&m.category),
+            "{} in {:?}",
+            m.rule,
+            short()
+        );
+    }
+    assert_eq!(v.severity == Severity::None, v.categories.is_empty());
+    assert_eq!(
+        v.flagged,
+        v.action != Action::Allow || v.alert != Alert::None
+    );
+}
+
+fn classifiers() -> Vec<Classifier> {
+    AgeBand::ALL
+        .iter()
+        .map(|b| Classifier::builder().age_band(*b).build())
+        .collect()
+}
+
+#[test]
+fn pseudo_random_text() {
+    let cs = classifiers();
+    let short = Classifier::builder()
+        .age_band(AgeBand::Ks3)
+        .max_input_bytes(17)
+        .unwrap()
+        .build();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut text = String::new();
+    for i in 0..3000 {
+        text.clear();
+        for _ in 0..1 + rng.below(24) {
+            piece(&mut rng, &mut text);
+        }
+        check_normalize(&text);
+        let c = &cs[i % cs.len()];
+        check_verdict(&c.classify(&text), &text, c.age_band(), MAX_INPUT_BYTES);
+        if i % 10 == 0 {
+            check_verdict(&short.classify(&text), &text, AgeBand::Ks3, 17);
+        }
+    }
+}
+
+#[test]
+fn pseudo_random_bytes_as_lossy_utf8() {
+    let c = Classifier::new();
+    let mut rng = Rng(0xD1B5_4A32_D192_ED03);
+    for _ in 0..1000 {
+        let len = rng.below(200);
+        let bytes: Vec<u8> = (0..len).map(|_| rng.next_u64() as u8).collect();
+        let text = String::from_utf8_lossy(&bytes);
+        check_normalize(&text);
+        check_verdict(&c.classify(&text), &text, AgeBand::Ks2, MAX_INPUT_BYTES);
+    }
+}
+
+/// Runs one big input through the normaliser and one classifier.
+fn big(c: &Classifier, text: &str) -> TextVerdict {
+    let v = c.classify(text);
+    check_verdict(&v, text, c.age_band(), MAX_INPUT_BYTES);
+    v
+}
+
+#[test]
+fn over_a_mebibyte_of_one_letter_is_truncated() {
+    let c = Classifier::new();
+    let text = "a".repeat(MAX_INPUT_BYTES + 1);
+    let v = big(&c, &text);
+    assert!(v.truncated);
+    let v = big(&c, &text[..MAX_INPUT_BYTES]);
+    assert!(!v.truncated, "exactly the maximum is read whole");
+}
+
+#[test]
+fn truncation_lands_on_a_char_boundary() {
+    let c = Classifier::new();
+    // 4-byte characters, so the cut at 1 MiB + 2 must back off to a boundary.
+    let text = format!("ab{}", "🔪".repeat(MAX_INPUT_BYTES / 4 + 1));
+    let v = big(&c, &text);
+    assert!(v.truncated);
+}
+
+#[test]
+fn a_mebibyte_of_spaced_out_swearing() {
+    let c = Classifier::new();
+    let text = "f u c k ".repeat(MAX_INPUT_BYTES / 8);
+    // Only completion and spans are checked: the joined letters form one long word.
+    assert!(!big(&c, &text).truncated);
+    assert!(big(&c, &format!("{text}!")).truncated);
+}
+
+#[test]
+fn alternating_separators() {
+    let c = Classifier::new();
+    // Single letters whose separators keep changing: no run to join, every letter looks
+    // like the start of one.
+    let mut text = String::with_capacity(MAX_INPUT_BYTES);
+    let seps = [" ", ".", "-", "_", "..", " - ", "*", "~"];
+    let mut i = 0;
+    while text.len() < MAX_INPUT_BYTES - 8 {
+        text.push(if i % 2 == 0 { 'k' } else { 'y' });
+        text.push_str(seps[i % seps.len()]);
+        i += 1;
+    }
+    big(&c, &text);
+    big(&c, &"a.b-c_d".repeat(MAX_INPUT_BYTES / 7));
+}
+
+#[test]
+fn a_hundred_thousand_emoji() {
+    let c = Classifier::new();
+    big(&c, &"🔪".repeat(100_000));
+    big(&c, &"👍🏽".repeat(100_000));
+    big(&c, &"🔪\u{200B}💀\u{FE0F}".repeat(50_000));
+}
+
+#[test]
+fn deeply_repeated_phrases() {
+    let c = Classifier::new();
+    for phrase in [
+        "kill yourself ",
+        "dont tell your mum, send me a pic ",
+        "i would never ever kill myself. ",
+        "scunthorpe ",
+        "sh!t $h1t 5h17 ",
+        "fuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuck ",
+        "call 0800 1111 ",
+    ] {
+        let text = phrase.repeat(MAX_INPUT_BYTES / phrase.len());
+        big(&c, &text);
+    }
+    // Zero-width characters between every letter, and zalgo.
+    big(
+        &c,
+        &"f\u{200B}u\u{200B}c\u{200B}k\u{200B} ".repeat(MAX_INPUT_BYTES / 20),
+    );
+    big(
+        &c,
+        &"k\u{0301}\u{0302}\u{0303}i\u{0334}".repeat(MAX_INPUT_BYTES / 12),
+    );
+}
