@@ -60,7 +60,7 @@ fn corpus(bytes: usize) -> Vec<String> {
     while total < bytes {
         let base = CHAT[i % CHAT.len()];
         // Vary messages so nothing is trivially repeated.
-        let m = if i % 3 == 0 {
+        let m = if i.is_multiple_of(3) {
             format!("{base} {}", i % 97)
         } else {
             base.to_string()

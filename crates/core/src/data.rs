@@ -1,13 +1,11 @@
 //! The compiled lexicon: DFAs embedded as aligned bytes and the generated static tables.
 //!
 //! `build.rs` produces everything in `OUT_DIR` from `data/text`; this module only gives it
-//! types. Loading is `sparse::DFA::from_bytes` on `'static` memory: a header check and a
-//! validation of the transitions, no allocation, no parsing of patterns. The validation
-//! is done once per process and shared by every classifier.
+//! types. Loading a table is a header check on `'static` memory ([`crate::table`]): no
+//! allocation, no parsing of patterns, no validation pass.
 
+use crate::table::Table;
 use esafety_taxonomy::{Action, Alert, Category, Severity};
-use regex_automata::dfa::sparse::DFA;
-use std::sync::OnceLock;
 
 /// What a rule does (see the data README).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,42 +85,26 @@ static PLAIN_DFA: &Aligned<[u8]> = &Aligned {
     bytes: *include_bytes!(concat!(env!("OUT_DIR"), "/plain.dfa")),
 };
 
-/// An anchored sparse DFA and the rule (and part) behind each pattern id.
+/// An anchored DFA table and the rule (and part) behind each pattern id.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Automata {
-    pub dfa: Option<&'static DFA<&'static [u8]>>,
+    /// `None` only if there are no rules for this stream (or the table were corrupt).
+    pub table: Option<Table>,
     /// Rule index and part for each pattern id.
     pub rules: &'static [(u32, u8)],
 }
 
-fn load(
-    bytes: &'static [u8],
-    cell: &'static OnceLock<Option<DFA<&'static [u8]>>>,
-) -> Option<&'static DFA<&'static [u8]>> {
-    cell.get_or_init(|| {
-        if bytes.is_empty() {
-            return None;
-        }
-        // Written by the same regex-automata version in build.rs and embedded, so it cannot
-        // be invalid; if it somehow were, classifying with no rules is the safe failure.
-        DFA::from_bytes(bytes).ok().map(|(dfa, _)| dfa)
-    })
-    .as_ref()
-}
-
 impl Automata {
     pub fn words() -> Automata {
-        static CELL: OnceLock<Option<DFA<&'static [u8]>>> = OnceLock::new();
         Automata {
-            dfa: load(&WORDS_DFA.bytes, &CELL),
+            table: Table::load(&WORDS_DFA.bytes),
             rules: WORDS_RULES,
         }
     }
 
     pub fn plain() -> Automata {
-        static CELL: OnceLock<Option<DFA<&'static [u8]>>> = OnceLock::new();
         Automata {
-            dfa: load(&PLAIN_DFA.bytes, &CELL),
+            table: Table::load(&PLAIN_DFA.bytes),
             rules: PLAIN_RULES,
         }
     }
@@ -131,6 +113,15 @@ impl Automata {
 /// Total bytes of embedded automata (for the benchmark and docs).
 pub fn automata_size() -> usize {
     WORDS_DFA.bytes.len() + PLAIN_DFA.bytes.len()
+}
+
+/// Total states of the embedded automata (for the benchmark and docs).
+pub fn automata_states() -> usize {
+    [Automata::words(), Automata::plain()]
+        .iter()
+        .filter_map(|a| a.table)
+        .map(|t| t.states())
+        .sum()
 }
 
 /// Every help route, in `help.tsv` order.

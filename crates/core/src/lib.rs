@@ -30,9 +30,10 @@
 mod data;
 mod matcher;
 pub mod normalize;
+mod table;
 mod text;
 
-pub use data::{automata_size, help_routes, rule_count, HelpRoute};
+pub use data::{automata_size, automata_states, help_routes, rule_count, HelpRoute};
 pub use esafety_taxonomy::{Action, AgeBand, Alert, Category, Severity, UnknownId, MAX_AGE};
 pub use matcher::{MAX_HITS, MAX_SPAN};
 pub use text::{Classifier, ClassifierBuilder, ConfigError, Match, TextVerdict, MAX_INPUT_BYTES};

@@ -1,4 +1,4 @@
-//! Runs an anchored DFA from every word start of a stream and lists every rule hit.
+//! Runs an anchored DFA table from every word start of a stream and lists every rule hit.
 //!
 //! From each position that follows a non-word byte, the DFA walks byte by byte until it
 //! dies (usually within a word or two), reporting every rule that matches from there
@@ -10,9 +10,6 @@
 
 use crate::data::Automata;
 use crate::normalize::Stream;
-use regex_automata::dfa::Automaton;
-use regex_automata::util::start;
-use regex_automata::Anchored;
 
 /// Longest span (in normalised bytes) a single match may cover.
 pub const MAX_SPAN: usize = 512;
@@ -33,55 +30,50 @@ pub struct Hit {
 /// Appends every hit of `aut` in `stream` to `out`, with spans in `original`.
 /// Returns `false` if it stopped at [`MAX_HITS`].
 pub fn find(aut: &Automata, stream: &Stream, original: &str, out: &mut Vec<Hit>) -> bool {
-    let Some(dfa) = aut.dfa else { return true };
+    let Some(table) = &aut.table else { return true };
     let hay = &stream.bytes;
     let mut kept = 0;
+    let mut push = |pid: u32, start: usize, end: usize, out: &mut Vec<Hit>| {
+        if let Some(&(rule, part)) = aut.rules.get(pid as usize) {
+            let (start, end) = stream.original_span(original, start, end);
+            out.push(Hit {
+                rule,
+                part,
+                start,
+                end,
+            });
+            kept += 1;
+        }
+        kept < MAX_HITS
+    };
     for i in 0..hay.len() {
-        let prev = if i == 0 { None } else { Some(hay[i - 1]) };
-        if hay[i] == b' ' || prev.is_some_and(|p| p.is_ascii_alphanumeric()) {
+        if hay[i] == b' ' || (i > 0 && hay[i - 1].is_ascii_alphanumeric()) {
             continue;
         }
-        let config = start::Config::new()
-            .anchored(Anchored::Yes)
-            .look_behind(prev);
-        let Ok(mut state) = dfa.start_state(&config) else {
-            continue;
-        };
+        let mut state = table.start(i == 0);
         let limit = hay.len().min(i + MAX_SPAN);
         let mut at = i;
         loop {
-            state = if at == hay.len() {
-                dfa.next_eoi_state(state)
-            } else if at == limit {
-                break;
-            } else {
-                dfa.next_state(state, hay[at])
-            };
-            if dfa.is_special_state(state) {
-                if dfa.is_match_state(state) {
-                    // Matches are reported one byte late: they end at `at`.
-                    for k in 0..dfa.match_len(state) {
-                        let pid = dfa.match_pattern(state, k).as_usize();
-                        if let Some(&(rule, part)) = aut.rules.get(pid) {
-                            let (start, end) = stream.original_span(original, i, at);
-                            out.push(Hit {
-                                rule,
-                                part,
-                                start,
-                                end,
-                            });
-                            kept += 1;
-                            if kept >= MAX_HITS {
-                                return false;
-                            }
-                        }
-                    }
-                } else if dfa.is_dead_state(state) || dfa.is_quit_state(state) {
-                    break;
-                }
-            }
             if at == hay.len() {
+                for pid in table.eoi_matches(state) {
+                    if !push(pid, i, at, out) {
+                        return false;
+                    }
+                }
                 break;
+            }
+            if at == limit {
+                break;
+            }
+            let Some(next) = table.next(state, hay[at]) else {
+                break;
+            };
+            state = next;
+            // Matches are reported one byte late: they end at `at`.
+            for pid in table.matches(state) {
+                if !push(pid, i, at, out) {
+                    return false;
+                }
             }
             at += 1;
         }

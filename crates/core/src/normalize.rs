@@ -141,16 +141,16 @@ fn push(n: &mut Stream, b: u8, at: usize) {
 }
 
 fn fold(text: &str, n: &mut Stream) {
+    // Plain ASCII (most chat) is folded byte by byte, without decoding characters.
+    if text.is_ascii() {
+        for (at, &b) in text.as_bytes().iter().enumerate() {
+            fold_ascii(n, b, at);
+        }
+        return;
+    }
     for (at, c) in text.char_indices() {
         if c.is_ascii() {
-            let b = c as u8;
-            match b {
-                b'A'..=b'Z' => push(n, b.to_ascii_lowercase(), at),
-                b'\'' | b'`' => {}
-                b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => push(n, b' ', at),
-                0..=0x1f | 0x7f => push(n, b' ', at),
-                _ => push(n, b, at),
-            }
+            fold_ascii(n, c as u8, at);
             continue;
         }
         if is_invisible(c) {
@@ -181,6 +181,15 @@ fn fold(text: &str, n: &mut Stream) {
             _ => b' ',
         };
         push(n, b, at);
+    }
+}
+
+fn fold_ascii(n: &mut Stream, b: u8, at: usize) {
+    match b {
+        b'A'..=b'Z' => push(n, b.to_ascii_lowercase(), at),
+        b'\'' | b'`' => {}
+        0..=0x1f | 0x7f => push(n, b' ', at),
+        _ => push(n, b, at),
     }
 }
 
@@ -222,6 +231,15 @@ fn join_spaced(n: &mut Stream) {
             && (i == 0 || !is_word_byte(p[i - 1]))
             && (i + 1 >= len || !is_word_byte(p[i + 1]))
     };
+    // Most text has no one-letter word followed by another: skip the work.
+    let pair_at = |i: usize| {
+        single(i)
+            && (i + 2..=(i + 4).min(len.saturating_sub(1)))
+                .any(|j| single(j) && p[i + 1..j].iter().all(|&b| is_separator(b)))
+    };
+    if !(0..len).any(pair_at) {
+        return;
+    }
     let mut drop = vec![false; len];
     let mut any = false;
     let mut i = 0;

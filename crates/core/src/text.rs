@@ -256,7 +256,8 @@ impl Classifier {
             let shielded = shields.iter().any(|&(s, e, cats)| {
                 s <= h.start && h.end <= e && (cats.is_empty() || cats.contains(&cat))
             });
-            !shielded && !(rule.negatable && negated(&words.bytes, words.position(h.start)))
+            let cancelled = rule.negatable && negated(&words.bytes, words.position(h.start));
+            !(shielded || cancelled)
         });
         // Same rule matching overlapping text (e.g. stretched letters) counts once, and a
         // hit inside a longer hit of the same category and no lower severity adds nothing.
@@ -555,6 +556,7 @@ mod tests {
     #[test]
     fn embedded_automata_load() {
         let w = Automata::words();
-        assert!(w.forward.is_some() && w.reverse.is_some());
+        assert!(w.table.is_some() && Automata::plain().table.is_some());
+        assert!(w.table.is_some_and(|t| t.states() > 100));
     }
 }

@@ -8,11 +8,9 @@
 //! A check panics (and so libFuzzer reports a crash) when the code under test panics or
 //! when one of the properties below does not hold.
 
-use esafety::normalize::normalize;
+use esafety::normalize::{normalize, squeeze, Stream};
 use esafety::{Action, AgeBand, Alert, Classifier, Severity, MAX_HITS, MAX_INPUT_BYTES};
 use esafety_lexicon::{parse_files, parse_rules, DataError};
-use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
 
 /// The data file names `parse_files` knows, plus a rules file and one it does not know.
 pub const DATA_FILES: &[&str] = &[
@@ -25,12 +23,13 @@ pub const DATA_FILES: &[&str] = &[
     "unknown.txt",
 ];
 
-/// `normalize` on any text (bytes read as lossy UTF-8):
-/// - `plain`, `words` and `starts` have one entry per normalised byte;
-/// - both streams are ASCII;
+/// `normalize` on any text (bytes read as lossy UTF-8), for both streams and for the
+/// squeezed variants of the words stream:
+/// - one start per byte, the bytes ASCII;
 /// - `starts` never goes backwards and every offset is a character boundary inside the
 ///   input;
-/// - `original_span` of any single byte, and of the whole output, slices the input.
+/// - `original_span` of any single byte, and of the whole stream, slices the input;
+/// - `position` is the inverse of `starts` where characters map to one byte.
 pub fn check_normalize(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     check_normalize_str(&text);
@@ -39,52 +38,64 @@ pub fn check_normalize(data: &[u8]) {
 /// [`check_normalize`] on text that is already a string.
 pub fn check_normalize_str(text: &str) {
     let n = normalize(text);
+    check_stream(text, &n.plain, "plain");
+    check_stream(text, &n.words, "words");
+    for keep in [1, 2] {
+        if let Some(s) = squeeze(&n.words, keep) {
+            check_stream(text, &s, "squeezed");
+            assert!(
+                s.bytes.len() < n.words.bytes.len(),
+                "squeezing made nothing shorter"
+            );
+        }
+    }
+}
+
+fn check_stream(text: &str, st: &Stream, name: &str) {
     assert_eq!(
-        n.plain.len(),
-        n.words.len(),
-        "plain and words differ in length"
+        st.bytes.len(),
+        st.starts.len(),
+        "{name}: bytes and starts differ in length"
     );
-    assert_eq!(
-        n.plain.len(),
-        n.starts.len(),
-        "plain and starts differ in length"
-    );
-    assert!(n.plain.is_ascii(), "plain is not ASCII");
-    assert!(n.words.is_ascii(), "words is not ASCII");
+    assert!(st.bytes.is_ascii(), "{name} is not ASCII");
     let mut prev = 0usize;
-    for (i, &s) in n.starts.iter().enumerate() {
+    for (i, &s) in st.starts.iter().enumerate() {
         let s = s as usize;
-        assert!(s >= prev, "starts goes backwards at {i}: {prev} then {s}");
+        assert!(
+            s >= prev,
+            "{name}: starts goes backwards at {i}: {prev} then {s}"
+        );
         assert!(
             s < text.len(),
-            "starts[{i}] = {s} is past the end ({})",
+            "{name}: starts[{i}] = {s} is past the end ({})",
             text.len()
         );
         assert!(
             text.is_char_boundary(s),
-            "starts[{i}] = {s} is not a char boundary"
+            "{name}: starts[{i}] = {s} is not a char boundary"
         );
+        assert!(st.position(s) <= i, "{name}: position({s}) is after {i}");
         prev = s;
     }
-    let len = n.starts.len();
+    let len = st.starts.len();
     let mut spans = vec![(0, len), (0, 0), (len, len + 1)];
     // Every single byte, on short inputs; a sample on long ones.
     let step = (len / 256).max(1);
     spans.extend((0..len).step_by(step).map(|i| (i, i + 1)));
     spans.extend((0..len).step_by(step).map(|i| (i, len)));
     for (s, e) in spans {
-        let (a, b) = n.original_span(text, s, e);
+        let (a, b) = st.original_span(text, s, e);
         assert!(
             a <= b && b <= text.len(),
-            "original_span({s}, {e}) = {a}..{b} out of 0..{}",
+            "{name}: original_span({s}, {e}) = {a}..{b} out of 0..{}",
             text.len()
         );
         assert!(
             text.is_char_boundary(a) && text.is_char_boundary(b),
-            "original_span({s}, {e}) = {a}..{b} splits a char"
+            "{name}: original_span({s}, {e}) = {a}..{b} splits a char"
         );
         if s < e && e <= len {
-            assert!(a < b, "original_span({s}, {e}) is empty");
+            assert!(a < b, "{name}: original_span({s}, {e}) is empty");
         }
     }
 }
@@ -118,21 +129,14 @@ pub fn check_classify_str(band: AgeBand, max: Option<usize>, text: &str) {
     check_verdict(&v, band, limit, text);
 }
 
-/// A classifier for `band` and maximum input, built once per setting: building validates
-/// the embedded DFAs, which would otherwise dominate each fuzz run.
+/// A classifier for `band` and maximum input. Cheap: the core validates its embedded
+/// DFAs once per process.
 pub fn classifier(band: AgeBand, max: Option<usize>) -> Classifier {
-    static CACHE: OnceLock<Mutex<HashMap<(AgeBand, Option<usize>), Classifier>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
-    map.entry((band, max))
-        .or_insert_with(|| {
-            let mut b = Classifier::builder().age_band(band);
-            if let Some(m) = max {
-                b = b.max_input_bytes(m).expect("a non-zero maximum is valid");
-            }
-            b.build()
-        })
-        .clone()
+    let mut b = Classifier::builder().age_band(band);
+    if let Some(m) = max {
+        b = b.max_input_bytes(m).expect("a non-zero maximum is valid");
+    }
+    b.build()
 }
 
 /// The verdict checks of [`check_classify_str`], for callers that classify themselves.

@@ -1,13 +1,14 @@
 //! Rules to DFAs: one automaton for the lexicon (`words`) stream, one for the plain stream.
 //!
-//! Each DFA is **anchored** and stored **sparse**. The core starts it at every word start
+//! Each DFA is **anchored** and flattened into a compact table ([`crate::table`]). The
+//! core starts it at every word start
 //! and walks until it dies, collecting every rule that matches from there
 //! (`MatchKind::All`). Why not one unanchored DFA scanning once? Because an unanchored DFA
 //! has to track every overlapping partial match from every earlier start at once, and for
 //! a phrase lexicon (alternations of words) that product explodes: hundreds of MB and
-//! minutes of build. Anchored, the states are just the phrase trie; sparse, each state
-//! stores only the few bytes that continue it. Matches know their start (the word start),
-//! so no reverse DFA is needed.
+//! minutes of build. Anchored, the states are just the phrase trie; in the table, most
+//! states store only the few bytes that continue them. Matches know their start (the word
+//! start), so no reverse DFA is needed.
 //!
 //! Serialized little-endian (wasm32 and x86_64 alike), loaded zero-copy by the core.
 
@@ -38,7 +39,7 @@ impl Default for CompileOptions {
 /// A sparse anchored DFA over one stream, and the rule behind each pattern id.
 #[derive(Clone, Debug, Default)]
 pub struct Automata {
-    /// Serialized `sparse::DFA`, little-endian; empty when there are no rules.
+    /// The flattened table ([`crate::table`]); empty when there are no rules.
     pub dfa: Vec<u8>,
     /// `rules[pattern_id]` is an index into [`Lexicon::rules`] and the part of that rule
     /// (rules written `A ... B` have one pattern per part).
@@ -58,7 +59,7 @@ pub struct CompiledLexicon {
 /// The most parts a rule may have (`A ... B ... C ... D`).
 pub const MAX_PARTS: usize = 4;
 
-/// Largest sparse DFA one rule may need on its own.
+/// Largest table one rule may need on its own.
 pub const RULE_SIZE_LIMIT: usize = 96 * 1024;
 
 /// Splits a pattern on ` ... ` (a gap of up to a few words) into its parts.
@@ -125,13 +126,13 @@ fn build_side((hirs, rules): Side, opts: &CompileOptions) -> Result<Automata, Da
         return Ok(Automata::default());
     }
     let dfa =
-        sparse_dfa(&hirs, opts).map_err(|e| DataError::new("rules", 0, ErrorKind::Build(e)))?;
+        table_dfa(&hirs, opts).map_err(|e| DataError::new("rules", 0, ErrorKind::Build(e)))?;
     Ok(Automata { dfa, rules })
 }
 
 /// One rule alone must stay small, so that no single line can bloat the whole automaton.
 fn check_size(hir: &Hir, rule: &Rule, opts: &CompileOptions) -> Result<(), DataError> {
-    let size = sparse_dfa(std::slice::from_ref(hir), opts).map(|d| d.len());
+    let size = table_dfa(std::slice::from_ref(hir), opts).map(|d| d.len());
     match size {
         Ok(n) if n <= RULE_SIZE_LIMIT => Ok(()),
         other => Err(located(
@@ -153,7 +154,7 @@ fn located(rule: &Rule, kind: ErrorKind) -> DataError {
     DataError::new(&rule.source.file, rule.source.line, kind)
 }
 
-fn sparse_dfa(hirs: &[Hir], opts: &CompileOptions) -> Result<Vec<u8>, String> {
+fn table_dfa(hirs: &[Hir], opts: &CompileOptions) -> Result<Vec<u8>, String> {
     let nfa = thompson::Compiler::new()
         .configure(thompson::Config::new().which_captures(thompson::WhichCaptures::None))
         .build_many_from_hir(hirs)
@@ -168,6 +169,5 @@ fn sparse_dfa(hirs: &[Hir], opts: &CompileOptions) -> Result<Vec<u8>, String> {
         .configure(config)
         .build_from_nfa(&nfa)
         .map_err(|e| e.to_string())?;
-    let sparse = dense.to_sparse().map_err(|e| e.to_string())?;
-    Ok(sparse.to_bytes_little_endian())
+    crate::table::flatten(&dense)
 }

@@ -6,8 +6,8 @@
 //! reviewers edit those files; nobody edits generated code.
 //!
 //! This crate turns the folder into:
-//! - sparse anchored DFAs (for the lexicon stream and for the personal-information stream),
-//!   serialized little-endian so the core loads them zero-copy at start-up;
+//! - anchored DFAs (for the lexicon stream and for the personal-information stream),
+//!   flattened into compact little-endian tables ([`table`]) that the core reads in place;
 //! - Rust source for the static tables the core needs (rule metadata with file and line,
 //!   fold table, emoji table, help routes, policy matrix).
 //!
@@ -22,6 +22,7 @@ mod fold;
 mod model;
 mod parse;
 mod pattern;
+pub mod table;
 
 pub use codegen::generate_rust;
 pub use compile::{

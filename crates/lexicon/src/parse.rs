@@ -104,12 +104,16 @@ pub fn parse_files(files: &[(String, String)]) -> Result<Lexicon, Vec<DataError>
     }
 }
 
-/// The data lines of a file after its header: `(line number, columns)`.
+/// A data line: its number and its columns.
+type Row<'a> = (usize, Vec<&'a str>);
+
+/// The data lines of a file after its header, and the errors of lines that could not be
+/// split; `Err` when the header itself is wrong.
 fn rows<'a>(
     file: &str,
     text: &'a str,
     header: &[&str],
-) -> Result<(Vec<(usize, Vec<&'a str>)>, Vec<DataError>), Vec<DataError>> {
+) -> Result<(Vec<Row<'a>>, Vec<DataError>), Vec<DataError>> {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     let mut seen_header = false;
