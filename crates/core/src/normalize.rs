@@ -81,23 +81,38 @@ pub struct Normalized {
 
 /// Normalises `text` (which the caller has already cut to the maximum length).
 pub fn normalize(text: &str) -> Normalized {
-    let mut plain = Stream {
-        bytes: Vec::with_capacity(text.len() + 8),
-        starts: Vec::with_capacity(text.len() + 8),
-    };
-    fold(text, &mut plain);
-    join_spaced(&mut plain);
-    let mut words = Stream {
-        bytes: decode_leet(&plain.bytes),
-        starts: plain.starts.clone(),
-    };
-    words.retain(|i, b| !(is_word_separator(b[i]) && i > 0 && is_word_separator(b[i - 1])));
+    let mut n = Normalized::default();
+    normalize_into(text, &mut n);
+    n
+}
+
+/// As [`normalize`], reusing the buffers of `n` (the classifier keeps one per thread, so
+/// classifying a chat message allocates almost nothing).
+pub fn normalize_into(text: &str, n: &mut Normalized) {
+    let (plain, words) = (&mut n.plain, &mut n.words);
+    plain.bytes.clear();
+    plain.starts.clear();
+    plain.bytes.reserve(text.len() + 8);
+    plain.starts.reserve(text.len() + 8);
+    fold(text, plain);
+    join_spaced(plain);
+    words.bytes.clear();
+    words.bytes.extend_from_slice(&plain.bytes);
+    decode_leet(&plain.bytes, &mut words.bytes);
+    words.starts.clear();
+    words.starts.extend_from_slice(&plain.starts);
+    if words
+        .bytes
+        .windows(2)
+        .any(|w| is_word_separator(w[0]) && is_word_separator(w[1]))
+    {
+        words.retain(|i, b| !(is_word_separator(b[i]) && i > 0 && is_word_separator(b[i - 1])));
+    }
     for b in &mut words.bytes {
         if is_word_separator(*b) {
             *b = b' ';
         }
     }
-    Normalized { plain, words }
 }
 
 /// Separators that a space in a pattern stands for.
@@ -143,9 +158,25 @@ fn push(n: &mut Stream, b: u8, at: usize) {
 fn fold(text: &str, n: &mut Stream) {
     // Plain ASCII (most chat) is folded byte by byte, without decoding characters.
     if text.is_ascii() {
-        for (at, &b) in text.as_bytes().iter().enumerate() {
-            fold_ascii(n, b, at);
-        }
+        let kept = |&(_, &b): &(usize, &u8)| b != b'\'' && b != b'`';
+        n.bytes.extend(
+            text.as_bytes()
+                .iter()
+                .enumerate()
+                .filter(kept)
+                .map(|(_, &b)| match b {
+                    b'A'..=b'Z' => b.to_ascii_lowercase(),
+                    0..=0x1f | 0x7f => b' ',
+                    _ => b,
+                }),
+        );
+        n.starts.extend(
+            text.as_bytes()
+                .iter()
+                .enumerate()
+                .filter(kept)
+                .map(|(at, _)| at as u32),
+        );
         return;
     }
     for (at, c) in text.char_indices() {
@@ -184,6 +215,7 @@ fn fold(text: &str, n: &mut Stream) {
     }
 }
 
+#[inline]
 fn fold_ascii(n: &mut Stream, b: u8, at: usize) {
     match b {
         b'A'..=b'Z' => push(n, b.to_ascii_lowercase(), at),
@@ -286,8 +318,7 @@ fn join_spaced(n: &mut Stream) {
 }
 
 /// Decodes leetspeak inside words that hold at least one letter.
-fn decode_leet(plain: &[u8]) -> Vec<u8> {
-    let mut out = plain.to_vec();
+fn decode_leet(plain: &[u8], out: &mut [u8]) {
     let mut i = 0;
     while i < plain.len() {
         if !is_word_byte(plain[i]) {
@@ -299,7 +330,8 @@ fn decode_leet(plain: &[u8]) -> Vec<u8> {
             i += 1;
         }
         let word = &plain[start..i];
-        if !word.iter().any(u8::is_ascii_lowercase) {
+        // Most words are letters only; numbers without letters are left alone.
+        if word.iter().all(u8::is_ascii_lowercase) || !word.iter().any(u8::is_ascii_lowercase) {
             continue;
         }
         // Trailing '!'s are exclamation marks, not i's.
@@ -322,7 +354,6 @@ fn decode_leet(plain: &[u8]) -> Vec<u8> {
             };
         }
     }
-    out
 }
 
 #[cfg(test)]

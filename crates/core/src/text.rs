@@ -17,9 +17,10 @@
 
 use crate::data::{Automata, Cell, HelpRoute, RuleKind, HELP, MAX_GAP_WORDS, POLICY, RULES};
 use crate::matcher::{self, Hit};
-use crate::normalize::{normalize, squeeze, Stream};
+use crate::normalize::{normalize_into, squeeze, Normalized, Stream};
 use esafety_taxonomy::{Action, AgeBand, Alert, Category, Severity, MAX_AGE};
 use serde::Serialize;
+use std::cell::RefCell;
 use std::fmt;
 
 /// Longest input classified as a whole; longer input is cut (at a character boundary)
@@ -207,13 +208,36 @@ impl Classifier {
     /// Classifies one message, search term or piece of page text.
     pub fn classify(&self, text: &str) -> TextVerdict {
         let (text, truncated) = cut(text, self.max_input);
-        let norm = normalize(text);
-        let mut hits = Vec::new();
-        matcher::find(&self.words, &norm.words, text, &mut hits);
+        thread_local! {
+            // Buffers reused from one message to the next on this thread.
+            static SCRATCH: RefCell<(Normalized, Vec<Hit>)> = RefCell::default();
+        }
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => {
+                let (norm, hits) = &mut *scratch;
+                self.classify_with(text, truncated, norm, hits)
+            }
+            // Re-entered on this thread (cannot happen today): use fresh buffers.
+            Err(_) => {
+                self.classify_with(text, truncated, &mut Normalized::default(), &mut Vec::new())
+            }
+        })
+    }
+
+    fn classify_with(
+        &self,
+        text: &str,
+        truncated: bool,
+        norm: &mut Normalized,
+        hits: &mut Vec<Hit>,
+    ) -> TextVerdict {
+        normalize_into(text, norm);
+        hits.clear();
+        matcher::find(&self.words, &norm.words, text, hits);
         // Stretched letters: also read the text with long runs cut to one and to two.
         for keep in [1, 2] {
             if let Some(squeezed) = squeeze(&norm.words, keep) {
-                matcher::find(&self.words, &squeezed, text, &mut hits);
+                matcher::find(&self.words, &squeezed, text, hits);
             }
         }
         if norm
@@ -222,14 +246,17 @@ impl Classifier {
             .iter()
             .any(|b| b.is_ascii_digit() || *b == b'@')
         {
-            matcher::find(&self.plain, &norm.plain, text, &mut hits);
+            matcher::find(&self.plain, &norm.plain, text, hits);
         }
         hits.sort_unstable();
         hits.dedup();
         self.verdict(text, &norm.words, hits, truncated)
     }
 
-    fn verdict(&self, text: &str, words: &Stream, hits: Vec<Hit>, truncated: bool) -> TextVerdict {
+    fn verdict(&self, text: &str, words: &Stream, hits: &[Hit], truncated: bool) -> TextVerdict {
+        if hits.is_empty() {
+            return self.nothing(truncated);
+        }
         let band_bit = 1u8 << self.band.index();
         let mut shields: Vec<(usize, usize, &'static [Category])> = Vec::new();
         let mut risks: Vec<Hit> = Vec::new();
@@ -357,6 +384,22 @@ impl Classifier {
         }
     }
 
+    /// The verdict when nothing matched at all (most messages).
+    fn nothing(&self, truncated: bool) -> TextVerdict {
+        TextVerdict {
+            flagged: false,
+            severity: Severity::None,
+            categories: Vec::new(),
+            action: Action::Allow,
+            alert: Alert::None,
+            matches: Vec::new(),
+            help: Vec::new(),
+            help_seeking: false,
+            age_band: self.band,
+            truncated,
+        }
+    }
+
     /// Help routes for the concerns found and the topics asked about, in `help.tsv` order.
     fn help_for(&self, per_cat: &[Severity; 11], topics: &[Category]) -> Vec<&'static HelpRoute> {
         let age = match (self.age, self.band) {
@@ -380,10 +423,9 @@ impl Classifier {
 /// Rules written `A ... B` match when their parts appear in order with at most
 /// [`MAX_GAP_WORDS`] words between consecutive parts; the joined hit spans them all.
 /// Single-part hits pass through. Work is bounded: at most 64 hits per part are joined.
-fn join_parts(hits: Vec<Hit>, words: &Stream) -> Vec<Hit> {
-    let (mut out, mut multi): (Vec<Hit>, Vec<Hit>) = hits
-        .into_iter()
-        .partition(|h| RULES[h.rule as usize].parts <= 1);
+fn join_parts(hits: &[Hit], words: &Stream) -> Vec<Hit> {
+    let (mut out, mut multi): (Vec<Hit>, Vec<Hit>) =
+        hits.iter().partition(|h| RULES[h.rule as usize].parts <= 1);
     if multi.is_empty() {
         return out;
     }
