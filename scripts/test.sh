@@ -10,6 +10,7 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "format (cargo fmt --check)"
 cargo fmt --all -- --check
+(cd crates/fuzz && cargo fmt -- --check)
 
 step "lints (clippy -D warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
@@ -17,7 +18,10 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "tests (unit, corpus, robustness, CLI)"
 cargo test --workspace --locked
 
-step "quality on the project's corpus (esafety eval)"
+step "fuzz checks on stable: seeds and saved crashes replayed (crates/fuzz)"
+(cd crates/fuzz && cargo test --locked -q)
+
+step "quality on the labelled evaluation set (esafety eval)"
 cargo run --release --locked -q -p esafety-cli -- eval tests/eval/heldout.tsv
 
 step "fuzz (${FUZZ_SECONDS:-20} s per target)"

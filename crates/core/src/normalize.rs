@@ -96,6 +96,7 @@ pub fn normalize_into(text: &str, n: &mut Normalized) {
     plain.starts.reserve(text.len() + 8);
     fold(text, plain);
     join_spaced(plain);
+    letters_as_digits(&mut plain.bytes);
     words.bytes.clear();
     words.bytes.extend_from_slice(&plain.bytes);
     decode_leet(&plain.bytes, &mut words.bytes);
@@ -115,19 +116,56 @@ pub fn normalize_into(text: &str, n: &mut Normalized) {
     }
 }
 
+/// In a number written with look-alike letters (`07700 9OO 111`, `o7700`), reads `o` as
+/// 0 and `i`/`l` as 1: a token of digits and only those letters, with at least one digit.
+fn letters_as_digits(plain: &mut [u8]) {
+    let mut i = 0;
+    while i < plain.len() {
+        if !plain[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < plain.len() && plain[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        let token = &mut plain[start..i];
+        let digits = token.iter().filter(|b| b.is_ascii_digit()).count();
+        if digits > 0
+            && digits < token.len()
+            && token
+                .iter()
+                .all(|b| b.is_ascii_digit() || matches!(b, b'o' | b'i' | b'l'))
+        {
+            for b in token.iter_mut() {
+                *b = match *b {
+                    b'o' => b'0',
+                    b'i' | b'l' => b'1',
+                    d => d,
+                };
+            }
+        }
+    }
+}
+
 /// Separators that a space in a pattern stands for.
 fn is_word_separator(b: u8) -> bool {
     matches!(b, b' ' | b'-' | b'_' | b',' | b'~')
+}
+
+/// Whether the stream has a run of three or more of one letter (`fuuuck`).
+pub fn has_long_run(words: &Stream) -> bool {
+    words
+        .bytes
+        .windows(3)
+        .any(|w| w[0].is_ascii_lowercase() && w[0] == w[1] && w[1] == w[2])
 }
 
 /// The words stream with every run of three or more of one letter cut to `keep` (1 or 2)
 /// letters, or `None` when there is no such run.
 pub fn squeeze(words: &Stream, keep: usize) -> Option<Stream> {
     let b = &words.bytes;
-    let has_run = b
-        .windows(3)
-        .any(|w| w[0].is_ascii_lowercase() && w[0] == w[1] && w[1] == w[2]);
-    if !has_run {
+    if !has_long_run(words) {
         return None;
     }
     // One pass: mark the bytes beyond `keep` in each run of three or more.
@@ -263,13 +301,31 @@ fn join_spaced(n: &mut Stream) {
             && (i == 0 || !is_word_byte(p[i - 1]))
             && (i + 1 >= len || !is_word_byte(p[i + 1]))
     };
-    // Most text has no one-letter word followed by another: skip the work.
-    let pair_at = |i: usize| {
-        single(i)
-            && (i + 2..=(i + 4).min(len.saturating_sub(1)))
-                .any(|j| single(j) && p[i + 1..j].iter().all(|&b| is_separator(b)))
-    };
-    if !(0..len).any(pair_at) {
+    // Most text has no two one-character words separated by one to three separators:
+    // one pass over the bytes tells, and then there is nothing to do.
+    let near_single =
+        |e: usize, i: usize| i - 1 - e <= 3 && p[e..i - 1].iter().all(|&c| is_separator(c));
+    let mut word_len = 0usize;
+    let mut last_single_end: Option<usize> = None;
+    let mut found = false;
+    for (i, &b) in p.iter().enumerate() {
+        if is_word_byte(b) {
+            word_len += 1;
+            continue;
+        }
+        if word_len == 1 {
+            if last_single_end.is_some_and(|e| near_single(e, i)) {
+                found = true;
+                break;
+            }
+            last_single_end = Some(i);
+        }
+        word_len = 0;
+    }
+    if !found && word_len == 1 {
+        found = last_single_end.is_some_and(|e| near_single(e, len));
+    }
+    if !found {
         return;
     }
     let mut drop = vec![false; len];
@@ -414,6 +470,12 @@ mod tests {
         assert_eq!(words("I'll 🔪 you"), "ill knife you");
         assert_eq!(words("kill - your_self"), "kill your self");
         assert_eq!(words("👍🏽"), " ");
+    }
+
+    #[test]
+    fn letters_in_numbers_read_as_digits() {
+        assert_eq!(plain("07700 9OO 111"), "07700 900 111");
+        assert_eq!(plain("oil 10 lol"), "oil 10 lol");
     }
 
     #[test]

@@ -16,6 +16,8 @@ const HEADER: usize = 11;
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Table {
     words: &'static [u8],
+    /// Byte to class, unpacked from the header once at load (256 bytes).
+    class_of: [u8; 256],
     states: usize,
     start_text: u32,
     start_after: u32,
@@ -52,8 +54,13 @@ impl Table {
         if total.checked_mul(4)? != bytes.len() || classes == 0 || classes > 256 {
             return None;
         }
+        let mut class_of = [0u8; 256];
+        for (b, c) in class_of.iter_mut().enumerate() {
+            *c = (word(HEADER + b / 4)? >> (8 * (b % 4))) as u8;
+        }
         Some(Table {
             words: bytes,
+            class_of,
             states,
             start_text: word(4)?,
             start_after: word(5)?,
@@ -86,8 +93,7 @@ impl Table {
 
     #[inline]
     fn class(&self, byte: u8) -> u32 {
-        let w = self.word(HEADER + byte as usize / 4);
-        (w >> (8 * (byte % 4))) & 0xff
+        u32::from(self.class_of[byte as usize])
     }
 
     /// The next state, or `None` when the walk is dead.

@@ -27,13 +27,16 @@ pub fn fold_table(confusables: &[Fold]) -> Vec<(char, String)> {
             if is_combining(d) {
                 return;
             }
-            if d.is_ascii_alphanumeric() {
+            // Letters and digits, and the symbols leetspeak and self-censoring use
+            // (fullwidth `＊`, `＄`, `＠`, `！`).
+            if d.is_ascii_alphanumeric() || "*@$!#|+".contains(d) {
                 out.push(d.to_ascii_lowercase());
             } else {
                 ok = false;
             }
         });
-        if ok && !out.is_empty() && out.len() <= 3 {
+        let symbols_only = out.bytes().all(|b| !b.is_ascii_alphanumeric());
+        if ok && !out.is_empty() && out.len() <= 3 && (!symbols_only || out.len() == 1) {
             table.insert(c, out);
         }
         // Upper-case letters of other scripts that lower-case to a known fold.
@@ -79,5 +82,7 @@ mod tests {
         assert_eq!(t[&'а'], "a");
         assert_eq!(t[&'А'], "a", "upper case of a confusable");
         assert!(!t.contains_key(&'中'));
+        assert_eq!(t[&'＊'], "*");
+        assert_eq!(t[&'＠'], "@");
     }
 }

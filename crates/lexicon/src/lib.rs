@@ -30,7 +30,7 @@ pub use compile::{
 };
 
 /// Most words allowed between the parts of a rule written `A ... B`.
-pub const MAX_GAP_WORDS: usize = 6;
+pub const MAX_GAP_WORDS: usize = 8;
 pub use error::{DataError, ErrorKind};
 pub use fold::fold_table;
 pub use model::{

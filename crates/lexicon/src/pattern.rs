@@ -227,21 +227,28 @@ mod tests {
 
     #[test]
     fn hardened_terms_see_through_evasion() {
+        assert!(matcher("f(u|a)ck", Flags::default()).is_match("f*ck"));
         let re = matcher("kill {yourself}", Flags::default());
-        assert!(matcher("f(u|a)ck", Flags::default()).is_match("fuuuck"));
         for yes in [
             "kill yourself",
-            "kiiill urself",
-            "kill-yourself",
-            "kill  yourself",
+            "kill urself",
             "k*ll yourself",
             "kiii urself",
         ] {
             assert!(re.is_match(yes), "{yes}");
         }
-        for no in ["skill yourself", "kill yourselfie", "kil yourself"] {
+        for no in [
+            "skill yourself",
+            "kill yourselfie",
+            "kil yourself",
+            "killyourself",
+        ] {
             assert!(!re.is_match(no), "{no}");
         }
+        assert!(
+            build("go [a-z]+ away", Flags::default(), &HashMap::new()).is_err(),
+            "word wildcard"
+        );
     }
 
     #[test]
