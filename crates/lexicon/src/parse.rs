@@ -164,6 +164,29 @@ fn rows<'a>(
     Ok((out, errors))
 }
 
+/// Parses every data row of a file with `parse`, appending to `out`; collects the errors
+/// of all rows (and of the file's shape) instead of stopping at the first.
+fn each_row<T>(
+    file: &str,
+    text: &str,
+    header: &[&str],
+    out: &mut Vec<T>,
+    parse: impl Fn(usize, &[&str]) -> Result<T, DataError>,
+) -> Result<(), Vec<DataError>> {
+    let (rows, mut errors) = rows(file, text, header)?;
+    for (n, c) in rows {
+        match parse(n, &c) {
+            Ok(v) => out.push(v),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
 fn bad(
     file: &str,
     line: usize,
@@ -203,136 +226,116 @@ fn is_id(s: &str) -> bool {
 
 /// Parses one rules file into `out`.
 pub fn parse_rules(file: &str, text: &str, out: &mut Vec<Rule>) -> Result<(), Vec<DataError>> {
-    let (rows, mut errors) = rows(file, text, RULE_COLUMNS)?;
-    for (n, c) in rows {
-        let r: Result<Rule, DataError> = (|| {
-            let id = c[0].trim();
-            if !is_id(id) {
+    each_row(file, text, RULE_COLUMNS, out, |n, c| {
+        let id = c[0].trim();
+        if !is_id(id) {
+            return Err(bad(
+                file,
+                n,
+                "id",
+                id,
+                "use lower-case letters, digits, '_' and '.'",
+            ));
+        }
+        let kind = match c[1] {
+            "risk" => RuleKind::Risk,
+            "allow" => RuleKind::Allow,
+            "help" => RuleKind::Help,
+            k => return Err(bad(file, n, "kind", k, "risk, allow or help")),
+        };
+        let categories = parse_categories(c[2]).map_err(|w| bad(file, n, "category", c[2], w))?;
+        let severity = if kind == RuleKind::Risk {
+            if categories.len() != 1 {
                 return Err(bad(
                     file,
                     n,
-                    "id",
-                    id,
-                    "use lower-case letters, digits, '_' and '.'",
+                    "category",
+                    c[2],
+                    "a risk rule has exactly one category",
                 ));
             }
-            let kind = match c[1] {
-                "risk" => RuleKind::Risk,
-                "allow" => RuleKind::Allow,
-                "help" => RuleKind::Help,
-                k => return Err(bad(file, n, "kind", k, "risk, allow or help")),
-            };
-            let categories =
-                parse_categories(c[2]).map_err(|w| bad(file, n, "category", c[2], w))?;
-            let severity = if kind == RuleKind::Risk {
-                if categories.len() != 1 {
-                    return Err(bad(
-                        file,
-                        n,
-                        "category",
-                        c[2],
-                        "a risk rule has exactly one category",
-                    ));
-                }
-                match c[3].parse::<Severity>() {
-                    Ok(Severity::None) | Err(_) => {
-                        return Err(bad(
-                            file,
-                            n,
-                            "severity",
-                            c[3],
-                            "low, medium, high or critical",
-                        ))
-                    }
-                    Ok(s) => s,
-                }
-            } else {
-                if c[3] != "-" {
+            match c[3].parse::<Severity>() {
+                Ok(Severity::None) | Err(_) => {
                     return Err(bad(
                         file,
                         n,
                         "severity",
                         c[3],
-                        "allow and help rules take '-'",
-                    ));
+                        "low, medium, high or critical",
+                    ))
                 }
-                Severity::None
-            };
-            let bands = Bands::parse(c[4]).map_err(|w| bad(file, n, "bands", c[4], w))?;
-            let flags = Flags::parse(c[5]).map_err(|w| bad(file, n, "flags", c[5], w))?;
-            let pattern = c[6].to_string();
-            if pattern.trim().is_empty() || pattern != pattern.trim() {
+                Ok(s) => s,
+            }
+        } else {
+            if c[3] != "-" {
                 return Err(bad(
                     file,
                     n,
-                    "pattern",
-                    &pattern,
-                    "empty, or spaces at either end",
+                    "severity",
+                    c[3],
+                    "allow and help rules take '-'",
                 ));
             }
-            if pattern.bytes().any(|b| b.is_ascii_uppercase()) && !pattern.contains('\\') {
-                return Err(bad(
-                    file,
-                    n,
-                    "pattern",
-                    &pattern,
-                    "text is lower-cased first: write patterns in lower case",
-                ));
-            }
-            Ok(Rule {
-                id: id.to_string(),
-                kind,
-                categories,
-                severity,
-                bands,
-                flags,
-                pattern,
-                note: c[7].to_string(),
-                source: Source {
-                    file: file.to_string(),
-                    line: n,
-                },
-            })
-        })();
-        match r {
-            Ok(rule) => out.push(rule),
-            Err(e) => errors.push(e),
+            Severity::None
+        };
+        let bands = Bands::parse(c[4]).map_err(|w| bad(file, n, "bands", c[4], w))?;
+        let flags = Flags::parse(c[5]).map_err(|w| bad(file, n, "flags", c[5], w))?;
+        let pattern = c[6].to_string();
+        if pattern.trim().is_empty() || pattern != pattern.trim() {
+            return Err(bad(
+                file,
+                n,
+                "pattern",
+                &pattern,
+                "empty, or spaces at either end",
+            ));
         }
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
-    }
+        if pattern.bytes().any(|b| b.is_ascii_uppercase()) && !pattern.contains('\\') {
+            return Err(bad(
+                file,
+                n,
+                "pattern",
+                &pattern,
+                "text is lower-cased first: write patterns in lower case",
+            ));
+        }
+        Ok(Rule {
+            id: id.to_string(),
+            kind,
+            categories,
+            severity,
+            bands,
+            flags,
+            pattern,
+            note: c[7].to_string(),
+            source: Source {
+                file: file.to_string(),
+                line: n,
+            },
+        })
+    })
 }
 
 fn parse_macros(file: &str, text: &str, out: &mut Vec<Macro>) -> Result<(), Vec<DataError>> {
-    let (rows, mut errors) = rows(file, text, MACRO_COLUMNS)?;
-    for (n, c) in rows {
+    each_row(file, text, MACRO_COLUMNS, out, |n, c| {
         if !is_id(c[0]) || c[0].contains('.') {
-            errors.push(bad(
+            return Err(bad(
                 file,
                 n,
                 "name",
                 c[0],
                 "use lower-case letters, digits and '_'",
             ));
-            continue;
         }
-        out.push(Macro {
+        Ok(Macro {
             name: c[0].to_string(),
             expansion: c[1].to_string(),
             source: Source {
                 file: file.to_string(),
                 line: n,
             },
-        });
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
-    }
+        })
+    })
 }
 
 fn single_char(s: &str) -> Option<char> {
@@ -349,71 +352,55 @@ fn single_char(s: &str) -> Option<char> {
 }
 
 fn parse_emoji(file: &str, text: &str, out: &mut Vec<Emoji>) -> Result<(), Vec<DataError>> {
-    let (rows, mut errors) = rows(file, text, EMOJI_COLUMNS)?;
-    for (n, c) in rows {
+    each_row(file, text, EMOJI_COLUMNS, out, |n, c| {
         let Some(ch) = single_char(c[0]).filter(|c| !c.is_ascii()) else {
-            errors.push(bad(
+            return Err(bad(
                 file,
                 n,
                 "emoji",
                 c[0],
                 "one non-ASCII character or U+XXXX",
             ));
-            continue;
         };
         if c[1].is_empty() || !c[1].bytes().all(|b| b.is_ascii_lowercase() || b == b' ') {
-            errors.push(bad(file, n, "token", c[1], "lower-case ASCII words"));
-            continue;
+            return Err(bad(file, n, "token", c[1], "lower-case ASCII words"));
         }
-        out.push(Emoji {
+        Ok(Emoji {
             emoji: ch,
             token: c[1].to_string(),
             source: Source {
                 file: file.to_string(),
                 line: n,
             },
-        });
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
-    }
+        })
+    })
 }
 
 fn parse_folds(file: &str, text: &str, out: &mut Vec<Fold>) -> Result<(), Vec<DataError>> {
-    let (rows, mut errors) = rows(file, text, FOLD_COLUMNS)?;
-    for (n, c) in rows {
+    each_row(file, text, FOLD_COLUMNS, out, |n, c| {
         let Some(ch) = single_char(c[0]).filter(|c| !c.is_ascii()) else {
-            errors.push(bad(
+            return Err(bad(
                 file,
                 n,
                 "char",
                 c[0],
                 "one non-ASCII character or U+XXXX",
             ));
-            continue;
         };
         if c[1].is_empty() || c[1].len() > 3 || !c[1].bytes().all(|b| b.is_ascii_graphic()) {
-            errors.push(bad(
+            return Err(bad(
                 file,
                 n,
                 "ascii",
                 c[1],
                 "1 to 3 visible ASCII characters",
             ));
-            continue;
         }
-        out.push(Fold {
+        Ok(Fold {
             ch,
             ascii: c[1].to_ascii_lowercase(),
-        });
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
-    }
+        })
+    })
 }
 
 fn parse_ages(s: &str) -> Result<(u8, u8), String> {
@@ -432,122 +419,97 @@ fn parse_ages(s: &str) -> Result<(u8, u8), String> {
 }
 
 fn parse_help(file: &str, text: &str, out: &mut Vec<HelpRoute>) -> Result<(), Vec<DataError>> {
-    let (rows, mut errors) = rows(file, text, HELP_COLUMNS)?;
-    for (n, c) in rows {
-        let r = (|| {
-            if !is_id(c[0]) {
-                return Err(bad(file, n, "id", c[0], "lower-case id"));
-            }
-            let categories =
-                parse_categories(c[2]).map_err(|w| bad(file, n, "categories", c[2], w))?;
-            let (min_age, max_age) = parse_ages(c[3]).map_err(|w| bad(file, n, "ages", c[3], w))?;
-            let min_severity = c[4]
-                .parse::<Severity>()
-                .ok()
-                .filter(|s| *s != Severity::None)
-                .ok_or_else(|| {
-                    bad(
-                        file,
-                        n,
-                        "severity",
-                        c[4],
-                        "the least severity that shows this route: low … critical",
-                    )
-                })?;
-            if c[9].trim().is_empty() {
-                return Err(bad(
+    each_row(file, text, HELP_COLUMNS, out, |n, c| {
+        if !is_id(c[0]) {
+            return Err(bad(file, n, "id", c[0], "lower-case id"));
+        }
+        let categories = parse_categories(c[2]).map_err(|w| bad(file, n, "categories", c[2], w))?;
+        let (min_age, max_age) = parse_ages(c[3]).map_err(|w| bad(file, n, "ages", c[3], w))?;
+        let min_severity = c[4]
+            .parse::<Severity>()
+            .ok()
+            .filter(|s| *s != Severity::None)
+            .ok_or_else(|| {
+                bad(
                     file,
                     n,
-                    "source",
-                    c[9],
-                    "every contact needs the source it was checked against",
-                ));
-            }
-            let opt = |s: &str| {
-                if s == "-" {
-                    String::new()
-                } else {
-                    s.to_string()
-                }
-            };
-            Ok(HelpRoute {
-                id: c[0].to_string(),
-                name: c[1].to_string(),
-                categories,
-                min_age,
-                max_age,
-                min_severity,
-                url: opt(c[5]),
-                phone: opt(c[6]),
-                sms: opt(c[7]),
-                summary: c[8].to_string(),
-                source_ref: c[9].to_string(),
-                source: Source {
-                    file: file.to_string(),
-                    line: n,
-                },
-            })
-        })();
-        match r {
-            Ok(h) => out.push(h),
-            Err(e) => errors.push(e),
+                    "severity",
+                    c[4],
+                    "the least severity that shows this route: low … critical",
+                )
+            })?;
+        if c[9].trim().is_empty() {
+            return Err(bad(
+                file,
+                n,
+                "source",
+                c[9],
+                "every contact needs the source it was checked against",
+            ));
         }
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
-    }
+        let opt = |s: &str| {
+            if s == "-" {
+                String::new()
+            } else {
+                s.to_string()
+            }
+        };
+        Ok(HelpRoute {
+            id: c[0].to_string(),
+            name: c[1].to_string(),
+            categories,
+            min_age,
+            max_age,
+            min_severity,
+            url: opt(c[5]),
+            phone: opt(c[6]),
+            sms: opt(c[7]),
+            summary: c[8].to_string(),
+            source_ref: c[9].to_string(),
+            source: Source {
+                file: file.to_string(),
+                line: n,
+            },
+        })
+    })
 }
 
 fn parse_policy(file: &str, text: &str, out: &mut Vec<PolicyRow>) -> Result<(), Vec<DataError>> {
-    let (rows, mut errors) = rows(file, text, POLICY_COLUMNS)?;
-    for (n, c) in rows {
-        let r = (|| {
-            let category = c[0]
-                .parse::<Category>()
-                .map_err(|_| bad(file, n, "category", c[0], "unknown category"))?;
-            let severity = c[1]
-                .parse::<Severity>()
-                .ok()
-                .filter(|s| *s != Severity::None)
-                .ok_or_else(|| bad(file, n, "severity", c[1], "low, medium, high or critical"))?;
-            let mut actions = [Action::Allow; 7];
-            for (i, a) in actions.iter_mut().enumerate() {
-                *a = c[2 + i].parse::<Action>().map_err(|_| {
-                    bad(
-                        file,
-                        n,
-                        POLICY_COLUMNS[2 + i],
-                        c[2 + i],
-                        "allow, warn or block",
-                    )
-                })?;
-            }
-            let alert = c[9]
-                .parse::<Alert>()
-                .map_err(|_| bad(file, n, "alert", c[9], "none, weekly or urgent"))?;
-            Ok(PolicyRow {
-                category,
-                severity,
-                actions,
-                alert,
-                source: Source {
-                    file: file.to_string(),
-                    line: n,
-                },
-            })
-        })();
-        match r {
-            Ok(p) => out.push(p),
-            Err(e) => errors.push(e),
+    each_row(file, text, POLICY_COLUMNS, out, |n, c| {
+        let category = c[0]
+            .parse::<Category>()
+            .map_err(|_| bad(file, n, "category", c[0], "unknown category"))?;
+        let severity = c[1]
+            .parse::<Severity>()
+            .ok()
+            .filter(|s| *s != Severity::None)
+            .ok_or_else(|| bad(file, n, "severity", c[1], "low, medium, high or critical"))?;
+        let mut actions = [Action::Allow; 7];
+        for (i, a) in actions.iter_mut().enumerate() {
+            *a = c[2 + i].parse::<Action>().map_err(|_| {
+                bad(
+                    file,
+                    n,
+                    POLICY_COLUMNS[2 + i],
+                    c[2 + i],
+                    "allow, warn or block",
+                )
+            })?;
         }
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
-    }
+        let alert = c[9]
+            .parse::<Alert>()
+            .map_err(|_| bad(file, n, "alert", c[9], "none, weekly or urgent"))?;
+        Ok(PolicyRow {
+            category,
+            severity,
+            actions,
+            alert,
+            source: Source {
+                file: file.to_string(),
+                line: n,
+            },
+        })
+    })
 }
 
 /// Checks that span files: unique ids, complete policy, help for every concern.
