@@ -189,6 +189,14 @@ fn harden_byte(b: u8) -> Hir {
     match b {
         b'l' => class(b"li"),
         b'a' | b'e' | b'i' | b'o' | b'u' => class(&[b, b'*']),
+        // Inside words the normaliser decodes these digits ("no1" reads "noi"), so a
+        // pattern that spells a word with one must accept the letter too.
+        b'0' => class(b"0o"),
+        b'1' => class(b"1i"),
+        b'3' => class(b"3e"),
+        b'4' => class(b"4a"),
+        b'5' => class(b"5s"),
+        b'7' => class(b"7t"),
         _ => Hir::literal([b]),
     }
 }
@@ -228,6 +236,11 @@ mod tests {
     #[test]
     fn hardened_terms_see_through_evasion() {
         assert!(matcher("f(u|a)ck", Flags::default()).is_match("f*ck"));
+        assert!(
+            matcher("no1", Flags::default()).is_match("noi"),
+            "digits in words are decoded"
+        );
+        assert!(matcher("1488", Flags::default()).is_match("1488"));
         let re = matcher("kill {yourself}", Flags::default());
         for yes in [
             "kill yourself",
