@@ -8,7 +8,7 @@ esafety: on-device online-safety classifier for schools
 USAGE
   esafety text [--age-band B | --age N] [--format jsonl|human] [--color auto|always|never] [TEXT...]
       Classify each TEXT, or each line of stdin; one JSON object per line.
-  esafety eval FILE.tsv [--age-band B | --age N]
+  esafety eval FILE.tsv [--age-band B | --age N] [--show N]
       Precision, recall and false-positive rate per category on a labelled file:
       a header line `labels<TAB>text`, then one case a line; labels is `none` or a
       comma list of categories.
@@ -64,6 +64,8 @@ pub struct TextArgs {
 pub struct EvalArgs {
     pub audience: Audience,
     pub file: String,
+    /// How many misses and false alarms to list (`--show N`, default 20).
+    pub show: usize,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -201,9 +203,20 @@ pub fn parse(argv: &[String]) -> Result<Command, Usage> {
         "eval" => {
             let mut audience = Audience::default();
             let mut file = None;
+            let mut show = 20;
             while let Some(arg) = it.next() {
                 let (flag, inline) = split_eq(arg);
                 if audience_flag(flag, inline, &mut it, &mut audience)? {
+                    continue;
+                }
+                if flag == "--show" {
+                    let v = match inline {
+                        Some(v) => v,
+                        None => value(&mut it, flag)?,
+                    };
+                    show = v
+                        .parse()
+                        .map_err(|_| Usage(format!("--show takes a number, not {v:?}")))?;
                     continue;
                 }
                 if arg.starts_with("--") {
@@ -214,7 +227,11 @@ pub fn parse(argv: &[String]) -> Result<Command, Usage> {
                 }
             }
             let file = file.ok_or_else(|| Usage("eval needs a FILE.tsv".into()))?;
-            Ok(Command::Eval(EvalArgs { audience, file }))
+            Ok(Command::Eval(EvalArgs {
+                audience,
+                file,
+                show,
+            }))
         }
         "lexicon" => match (it.next().map(String::as_str), it.next(), it.next()) {
             (Some("check"), Some(dir), None) => Ok(Command::LexiconCheck(dir.clone())),
@@ -262,13 +279,14 @@ mod tests {
         assert!(p(&["eval"]).is_err());
         assert!(p(&["nope"]).is_err());
         assert_eq!(
-            p(&["eval", "f.tsv", "--age=12"]).unwrap(),
+            p(&["eval", "f.tsv", "--age=12", "--show", "5"]).unwrap(),
             Command::Eval(EvalArgs {
                 audience: Audience {
                     band: None,
                     age: Some(12)
                 },
-                file: "f.tsv".into()
+                file: "f.tsv".into(),
+                show: 5,
             })
         );
     }

@@ -117,11 +117,23 @@ pub fn run(a: &EvalArgs) -> io::Result<()> {
         ratio(risky_hit, risky),
         ratio(innocent_hit, innocent)
     );
-    for (n, t) in misses.iter().take(20) {
+    for (n, t) in misses.iter().take(a.show) {
         println!("  missed  line {n}: {t}");
     }
-    for (n, t) in false_alarms.iter().take(20) {
+    if misses.len() > a.show {
+        println!(
+            "  … and {} more missed (--show N lists more)",
+            misses.len() - a.show
+        );
+    }
+    for (n, t) in false_alarms.iter().take(a.show) {
         println!("  flagged line {n}: {t}");
+    }
+    if false_alarms.len() > a.show {
+        println!(
+            "  … and {} more flagged (--show N lists more)",
+            false_alarms.len() - a.show
+        );
     }
     Ok(())
 }
