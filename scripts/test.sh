@@ -21,8 +21,11 @@ cargo test --workspace --locked
 step "fuzz checks on stable: seeds and saved crashes replayed (crates/fuzz)"
 (cd crates/fuzz && cargo test --locked -q)
 
-step "quality on the labelled evaluation set (esafety eval)"
-cargo run --release --locked -q -p esafety-cli -- eval tests/eval/heldout.tsv
+step "quality on the labelled evaluation sets (esafety eval; figures, not pass/fail)"
+for f in tests/eval/*.tsv; do
+  echo "-- $f"
+  cargo run --release --locked -q -p esafety-cli -- eval "$f" --show 0
+done
 
 step "fuzz (${FUZZ_SECONDS:-20} s per target)"
 if [ "${ESAFETY_SKIP_FUZZ:-0}" = 1 ]; then
