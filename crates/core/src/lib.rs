@@ -15,8 +15,8 @@
 //!
 //! # Untrusted input
 //! Text comes from pupils and strangers, so every path is linear in the input: the
-//! normaliser makes a bounded number of passes, the DFAs read each byte once, and the
-//! reverse scans that find where a match starts are bounded by [`MAX_SPAN`] bytes.
+//! normaliser makes a fixed number of passes, and each walk of the automaton from a word
+//! start is bounded by [`MAX_SPAN`] bytes, with at most [`MAX_HITS`] hits kept.
 //! Input beyond [`MAX_INPUT_BYTES`] is cut and the verdict says `truncated`. Classifying
 //! never fails and never panics; configuration errors are typed ([`ConfigError`]).
 //!

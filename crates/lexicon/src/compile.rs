@@ -36,7 +36,7 @@ impl Default for CompileOptions {
     }
 }
 
-/// A sparse anchored DFA over one stream, and the rule behind each pattern id.
+/// An anchored DFA table over one stream, and the rule behind each pattern id.
 #[derive(Clone, Debug, Default)]
 pub struct Automata {
     /// The flattened table ([`crate::table`]); empty when there are no rules.

@@ -87,7 +87,7 @@ pub struct Flags {
     pub plain: bool,
     /// `nob`: do not add word boundaries around the pattern.
     pub no_boundary: bool,
-    /// `exact`: letters are not stretched and spaces are literal.
+    /// `exact`: the pattern is used as written (no stars for vowels, no `i` for `l`).
     pub exact: bool,
 }
 

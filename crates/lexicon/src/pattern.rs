@@ -3,11 +3,11 @@
 //! Patterns are written plainly ("kill yourself") and made evasion-proof here, once, so
 //! that authors never hand-write `k+[i1!]+l+…`:
 //! - `{name}` expands a macro (recursively, depth-limited);
-//! - each letter also matches itself stretched ("fuuuck"); each vowel also matches a
-//!   censoring star, which the normaliser keeps inside words ("f*ck", "sh*t"); `l` also
-//!   matches `i`, since the normaliser reads both `1` and `!` as `i`;
-//! - a space matches any run of separators (space, `-`, `_`, `,`, `~`), so "kill yourself"
-//!   also matches "kill-yourself";
+//! - each vowel also matches a censoring star, which the normaliser keeps inside words
+//!   ("f*ck", "sh*t"); `l` also matches `i`, since the normaliser reads both `1` and `!` as
+//!   `i`; a digit matches the letter the normaliser decodes it to (`no1` reads `noi`).
+//!   Stretched letters and separator runs are undone by the normaliser, so a space is one
+//!   space and a letter one letter;
 //! - half word boundaries go at both ends (not preceded / not followed by a letter or
 //!   digit), which is what keeps "Scunthorpe" and "assassin" clean.
 //!
