@@ -14,11 +14,12 @@ cargo fmt --all -- --check
 
 step "lints (clippy -D warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+(cd crates/fuzz && cargo clippy --all-targets --locked -- -D warnings)
 
-step "tests (unit, corpus, robustness, CLI)"
+step "tests (unit, corpus, CLI)"
 cargo test --workspace --locked
 
-step "fuzz checks on stable: seeds and saved crashes replayed (crates/fuzz)"
+step "robustness on stable: random and 1 MiB adversarial inputs, seeds and saved crashes (crates/fuzz)"
 (cd crates/fuzz && cargo test --locked -q)
 
 step "quality on the labelled evaluation sets (esafety eval; figures, not pass/fail)"

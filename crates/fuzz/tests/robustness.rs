@@ -2,20 +2,12 @@
 //! deterministic pseudo-random text (a tiny xorshift generator, no dependencies) and on
 //! adversarial inputs of a megabyte and more.
 //!
-//! Properties checked on every input:
-//! - nothing panics, and the big inputs finish (no timings are asserted: a quadratic path
-//!   would show up as this test taking minutes instead of seconds);
-//! - the normaliser's `plain`, `words` and `starts` have equal length, `starts` never goes
-//!   backwards and lands on character boundaries;
-//! - every match is a non-empty span of the input on character boundaries, its `text` is
-//!   that slice, matches come in text order, and the verdict's severity is at least each
-//!   match's and lists its category;
-//! - `truncated` is set exactly when the input is longer than the maximum.
-//!
-//! The same checks run under libFuzzer in `crates/fuzz` (`scripts/fuzz.sh`).
+//! Nothing panics and the big inputs finish (no timings are asserted: a quadratic path
+//! would show up as this test taking minutes instead of seconds); every input also goes
+//! through the same property checks the libFuzzer targets use (`src/lib.rs`).
 
-use esafety::normalize::normalize;
-use esafety::{Action, AgeBand, Alert, Classifier, Severity, TextVerdict, MAX_INPUT_BYTES};
+use esafety::{AgeBand, Classifier, TextVerdict, MAX_INPUT_BYTES};
+use esafety_fuzz::{check_normalize_str as check_normalize, check_verdict};
 
 /// xorshift64*: deterministic, good enough to mix pieces of text.
 struct Rng(u64);
@@ -192,72 +184,6 @@ fn piece(rng: &mut Rng, out: &mut String) {
     }
 }
 
-fn check_normalize(text: &str) {
-    let n = normalize(text);
-    for st in [&n.plain, &n.words] {
-        assert_eq!(st.bytes.len(), st.starts.len(), "{text:?}");
-        assert!(st.bytes.is_ascii(), "{text:?}");
-        assert!(
-            st.starts.windows(2).all(|w| w[0] <= w[1]),
-            "starts go backwards in {text:?}"
-        );
-        assert!(st
-            .starts
-            .iter()
-            .all(|&s| text.is_char_boundary(s as usize) && (s as usize) < text.len()));
-    }
-}
-
-fn check_verdict(v: &TextVerdict, text: &str, band: AgeBand, max: usize) {
-    let short = || text.chars().take(80).collect::<String>();
-    assert_eq!(
-        v.truncated,
-        text.len() > max,
-        "truncated for {} bytes",
-        text.len()
-    );
-    assert_eq!(v.age_band, band);
-    let read = text.len().min(max);
-    let mut prev = 0;
-    for m in &v.matches {
-        assert!(
-            m.start < m.end && m.end <= read,
-            "span {}..{} ({}) in {:?}",
-            m.start,
-            m.end,
-            m.rule,
-            short()
-        );
-        assert!(
-            text.is_char_boundary(m.start) && text.is_char_boundary(m.end),
-            "span {}..{} splits a char in {:?}",
-            m.start,
-            m.end,
-            short()
-        );
-        assert_eq!(text[m.start..m.end], m.text, "{}", m.rule);
-        assert!(m.start >= prev, "matches out of order in {:?}", short());
-        prev = m.start;
-        assert!(
-            m.severity > Severity::None && v.severity >= m.severity,
-            "{} in {:?}",
-            m.rule,
-            short()
-        );
-        assert!(
-            v.categories.contains(&m.category),
-            "{} in {:?}",
-            m.rule,
-            short()
-        );
-    }
-    assert_eq!(v.severity == Severity::None, v.categories.is_empty());
-    assert_eq!(
-        v.flagged,
-        v.action != Action::Allow || v.alert != Alert::None
-    );
-}
-
 fn classifiers() -> Vec<Classifier> {
     AgeBand::ALL
         .iter()
@@ -282,9 +208,9 @@ fn pseudo_random_text() {
         }
         check_normalize(&text);
         let c = &cs[i % cs.len()];
-        check_verdict(&c.classify(&text), &text, c.age_band(), MAX_INPUT_BYTES);
+        check_verdict(&c.classify(&text), c.age_band(), MAX_INPUT_BYTES, &text);
         if i % 10 == 0 {
-            check_verdict(&short.classify(&text), &text, AgeBand::Ks3, 17);
+            check_verdict(&short.classify(&text), AgeBand::Ks3, 17, &text);
         }
     }
 }
@@ -298,14 +224,14 @@ fn pseudo_random_bytes_as_lossy_utf8() {
         let bytes: Vec<u8> = (0..len).map(|_| rng.next_u64() as u8).collect();
         let text = String::from_utf8_lossy(&bytes);
         check_normalize(&text);
-        check_verdict(&c.classify(&text), &text, AgeBand::Ks2, MAX_INPUT_BYTES);
+        check_verdict(&c.classify(&text), AgeBand::Ks2, MAX_INPUT_BYTES, &text);
     }
 }
 
 /// Runs one big input through the normaliser and one classifier.
 fn big(c: &Classifier, text: &str) -> TextVerdict {
     let v = c.classify(text);
-    check_verdict(&v, text, c.age_band(), MAX_INPUT_BYTES);
+    check_verdict(&v, c.age_band(), MAX_INPUT_BYTES, text);
     v
 }
 
