@@ -153,23 +153,12 @@ fn is_word_separator(b: u8) -> bool {
     matches!(b, b' ' | b'-' | b'_' | b',' | b'~')
 }
 
-/// Whether the stream has a run of three or more of one letter (`fuuuck`).
-pub fn has_long_run(words: &Stream) -> bool {
-    words
-        .bytes
-        .windows(3)
-        .any(|w| w[0].is_ascii_lowercase() && w[0] == w[1] && w[1] == w[2])
-}
-
 /// The words stream with every run of three or more of one letter cut to `keep` (1 or 2)
-/// letters, or `None` when there is no such run.
+/// letters, or `None` when there is no such run (most text): one pass finds the runs, and
+/// only text that has one is copied.
 pub fn squeeze(words: &Stream, keep: usize) -> Option<Stream> {
     let b = &words.bytes;
-    if !has_long_run(words) {
-        return None;
-    }
-    // One pass: mark the bytes beyond `keep` in each run of three or more.
-    let mut drop = vec![false; b.len()];
+    let mut drop: Option<Vec<bool>> = None;
     let mut i = 0;
     while i < b.len() {
         let mut j = i + 1;
@@ -177,12 +166,12 @@ pub fn squeeze(words: &Stream, keep: usize) -> Option<Stream> {
             j += 1;
         }
         if b[i].is_ascii_lowercase() && j - i >= 3 {
-            for d in &mut drop[i + keep..j] {
-                *d = true;
-            }
+            let d = drop.get_or_insert_with(|| vec![false; b.len()]);
+            d[i + keep..j].fill(true);
         }
         i = j;
     }
+    let drop = drop?;
     let mut out = words.clone();
     out.retain(|i, _| !drop[i]);
     Some(out)

@@ -17,7 +17,7 @@
 
 use crate::data::{Automata, Cell, HelpRoute, RuleKind, HELP, MAX_GAP_WORDS, POLICY, RULES};
 use crate::matcher::{self, Hit};
-use crate::normalize::{has_long_run, normalize_into, squeeze, Normalized, Stream};
+use crate::normalize::{normalize_into, squeeze, Normalized, Stream};
 use esafety_taxonomy::{Action, AgeBand, Alert, Category, Severity, MAX_AGE};
 use serde::Serialize;
 use std::cell::RefCell;
@@ -235,11 +235,11 @@ impl Classifier {
         hits.clear();
         matcher::find(&self.words, &norm.words, text, hits);
         // Stretched letters: also read the text with long runs cut to one and to two.
-        if has_long_run(&norm.words) {
-            for keep in [1, 2] {
-                if let Some(squeezed) = squeeze(&norm.words, keep) {
-                    matcher::find(&self.words, &squeezed, text, hits);
-                }
+        // No run to cut to one letter means none to cut to two either.
+        if let Some(one) = squeeze(&norm.words, 1) {
+            matcher::find(&self.words, &one, text, hits);
+            if let Some(two) = squeeze(&norm.words, 2) {
+                matcher::find(&self.words, &two, text, hits);
             }
         }
         if norm
