@@ -40,4 +40,26 @@ fn main() {
         "tables.rs",
         esafety_lexicon::generate_rust(&compiled).as_bytes(),
     );
+
+    // data/url: the built-in domain list becomes a list pack; search engines, carriers,
+    // heuristics and the URL policy become static tables.
+    let url_dir = manifest.join("data").join("url");
+    println!("cargo:rerun-if-changed={}", url_dir.display());
+    for name in esafety_lexicon::url_data::URL_FILES {
+        println!("cargo:rerun-if-changed={}", url_dir.join(name).display());
+    }
+    let url = esafety_lexicon::load_url_dir(&url_dir).unwrap_or_else(|errors| {
+        for e in &errors {
+            println!("cargo:warning=data/url/{e}");
+        }
+        panic!("{} error(s) in data/url (see warnings above)", errors.len());
+    });
+    write(
+        "default.pack",
+        &esafety_lexicon::url_data::default_pack(&url),
+    );
+    write(
+        "url_tables.rs",
+        esafety_lexicon::url_data::generate_url_rust(&url).as_bytes(),
+    );
 }

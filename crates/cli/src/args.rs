@@ -11,7 +11,21 @@ USAGE
   esafety eval FILE.tsv [--age-band B | --age N] [--show N]
       Precision, recall and false-positive rate per category on a labelled file:
       a header line `labels<TAB>text`, then one case a line; labels is `none` or a
-      comma list of categories.
+      comma list of categories. A URL file has the header `ks2<TAB>staff<TAB>url<TAB>note`
+      (expected actions allow, warn, block, or warn+ for warn-or-block).
+  esafety url [--age-band B | --age N] [--pack PACK]... [--overrides LOG] [--no-builtin]
+              [--format jsonl|human] [URL...]
+      Decide each URL, or each line of stdin: action, categories, min_age, reasons,
+      safe_search_url, search_query, alert, help. The built-in list is always consulted
+      unless --no-builtin; packs from `esafety lists compile` add to it.
+  esafety lists compile SRC... -o PACK [--lines]
+      Build a list pack. SRC is a UT1 folder (all categories, or one category folder)
+      or CATEGORY=FILE for a plain, hosts or AdGuard/ABP list (format detected);
+      illegal=FILE for a hashed list (SHA-256 per line). --lines keeps line numbers.
+  esafety lists info PACK
+      Check a pack (magic, version, checksum) and print its counts.
+  esafety overrides add|remove|list --file LOG [--allow|--deny] [TARGET --by WHO --reason WHY]
+      Record a school allow / deny change in an append-only log (who, when, why).
   esafety lexicon check DIR
       Check and compile a lexicon folder (crates/core/data/text).
   esafety help | --help,  esafety --version
@@ -69,11 +83,48 @@ pub struct EvalArgs {
 }
 
 #[derive(Debug, PartialEq, Eq)]
+pub struct UrlArgs {
+    pub audience: Audience,
+    pub packs: Vec<String>,
+    pub overrides: Option<String>,
+    pub builtin: bool,
+    pub format: Format,
+    pub urls: Vec<String>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum OverridesCmd {
+    Add {
+        allow: bool,
+        target: String,
+        by: String,
+        reason: String,
+    },
+    Remove {
+        target: String,
+        by: String,
+        reason: String,
+    },
+    List,
+}
+
+#[derive(Debug, PartialEq, Eq)]
 pub enum Command {
     Help,
     Version,
     Text(TextArgs),
     Eval(EvalArgs),
+    Url(UrlArgs),
+    ListsCompile {
+        sources: Vec<String>,
+        out: String,
+        lines: bool,
+    },
+    ListsInfo(String),
+    Overrides {
+        file: String,
+        cmd: OverridesCmd,
+    },
     LexiconCheck(String),
 }
 
@@ -141,7 +192,9 @@ fn audience_flag<'a>(
 pub fn parse(argv: &[String]) -> Result<Command, Usage> {
     let mut it = argv.iter();
     let Some(sub) = it.next() else {
-        return Err(Usage("missing command: text, eval or lexicon".into()));
+        return Err(Usage(
+            "missing command: text, url, lists, overrides, eval or lexicon".into(),
+        ));
     };
     match sub.as_str() {
         "help" | "--help" | "-h" => Ok(Command::Help),
@@ -233,6 +286,122 @@ pub fn parse(argv: &[String]) -> Result<Command, Usage> {
                 show,
             }))
         }
+        "url" => {
+            let mut a = UrlArgs {
+                audience: Audience::default(),
+                packs: Vec::new(),
+                overrides: None,
+                builtin: true,
+                format: Format::Jsonl,
+                urls: Vec::new(),
+            };
+            while let Some(arg) = it.next() {
+                if !arg.starts_with("--") {
+                    a.urls.push(arg.clone());
+                    continue;
+                }
+                let (flag, inline) = split_eq(arg);
+                if audience_flag(flag, inline, &mut it, &mut a.audience)? {
+                    continue;
+                }
+                if flag == "--no-builtin" {
+                    a.builtin = false;
+                    continue;
+                }
+                let v = match inline {
+                    Some(v) => v,
+                    None => value(&mut it, flag)?,
+                };
+                match flag {
+                    "--pack" => a.packs.push(v.to_string()),
+                    "--overrides" => a.overrides = Some(v.to_string()),
+                    "--format" => {
+                        a.format = match v {
+                            "jsonl" | "json" => Format::Jsonl,
+                            "human" => Format::Human,
+                            _ => return Err(Usage(format!("unknown format {v:?} (jsonl, human)"))),
+                        }
+                    }
+                    _ => return Err(Usage(format!("unknown option {flag:?}"))),
+                }
+            }
+            Ok(Command::Url(a))
+        }
+        "lists" => match it.next().map(String::as_str) {
+            Some("compile") => {
+                let (mut sources, mut out, mut lines) = (Vec::new(), None, false);
+                while let Some(arg) = it.next() {
+                    match arg.as_str() {
+                        "-o" | "--out" => out = Some(value(&mut it, "-o")?.to_string()),
+                        "--lines" => lines = true,
+                        a if a.starts_with("--") => {
+                            return Err(Usage(format!("unknown option {a:?}")))
+                        }
+                        a => sources.push(a.to_string()),
+                    }
+                }
+                let out = out.ok_or_else(|| Usage("lists compile needs -o PACK".into()))?;
+                if sources.is_empty() {
+                    return Err(Usage("lists compile needs at least one source".into()));
+                }
+                Ok(Command::ListsCompile {
+                    sources,
+                    out,
+                    lines,
+                })
+            }
+            Some("info") => match (it.next(), it.next()) {
+                (Some(p), None) => Ok(Command::ListsInfo(p.clone())),
+                _ => Err(Usage("usage: esafety lists info PACK".into())),
+            },
+            _ => Err(Usage("usage: esafety lists compile|info …".into())),
+        },
+        "overrides" => {
+            let sub = it.next().map(String::as_str).unwrap_or("");
+            let (mut file, mut target, mut by, mut reason) = (None, None, None, None);
+            let mut allow = None;
+            while let Some(arg) = it.next() {
+                match arg.as_str() {
+                    "--file" => file = Some(value(&mut it, "--file")?.to_string()),
+                    "--by" => by = Some(value(&mut it, "--by")?.to_string()),
+                    "--reason" => reason = Some(value(&mut it, "--reason")?.to_string()),
+                    "--allow" => allow = Some(true),
+                    "--deny" => allow = Some(false),
+                    a if a.starts_with("--") => return Err(Usage(format!("unknown option {a:?}"))),
+                    a => {
+                        if target.replace(a.to_string()).is_some() {
+                            return Err(Usage("one TARGET at a time".into()));
+                        }
+                    }
+                }
+            }
+            let file = file.ok_or_else(|| Usage("overrides needs --file LOG".into()))?;
+            let need = |v: Option<String>, what: &str| {
+                v.filter(|s| !s.trim().is_empty())
+                    .ok_or_else(|| Usage(format!("overrides {sub} needs {what}")))
+            };
+            let cmd = match sub {
+                "list" => OverridesCmd::List,
+                "add" => OverridesCmd::Add {
+                    allow: allow
+                        .ok_or_else(|| Usage("overrides add needs --allow or --deny".into()))?,
+                    target: need(target, "a TARGET")?,
+                    by: need(by, "--by WHO")?,
+                    reason: need(reason, "--reason WHY")?,
+                },
+                "remove" => OverridesCmd::Remove {
+                    target: need(target, "a TARGET")?,
+                    by: need(by, "--by WHO")?,
+                    reason: need(reason, "--reason WHY")?,
+                },
+                _ => {
+                    return Err(Usage(
+                        "usage: esafety overrides add|remove|list --file LOG …".into(),
+                    ))
+                }
+            };
+            Ok(Command::Overrides { file, cmd })
+        }
         "lexicon" => match (it.next().map(String::as_str), it.next(), it.next()) {
             (Some("check"), Some(dir), None) => Ok(Command::LexiconCheck(dir.clone())),
             _ => Err(Usage("usage: esafety lexicon check DIR".into())),
@@ -278,6 +447,45 @@ mod tests {
         assert!(p(&["text", "--bogus", "x"]).is_err());
         assert!(p(&["eval"]).is_err());
         assert!(p(&["nope"]).is_err());
+        assert!(p(&["lists", "compile", "x"]).is_err());
+        assert!(p(&["lists", "compile", "-o", "p"]).is_err());
+        assert!(p(&["overrides", "add", "--file", "f", "x.com", "--by", "me"]).is_err());
+        assert!(p(&[
+            "overrides",
+            "add",
+            "--file",
+            "f",
+            "--allow",
+            "x.com",
+            "--by",
+            "me",
+            "--reason",
+            " "
+        ])
+        .is_err());
+        assert!(p(&["url", "--pack"]).is_err());
+        assert_eq!(
+            p(&[
+                "overrides",
+                "remove",
+                "--file",
+                "f",
+                "x.com",
+                "--by",
+                "me",
+                "--reason",
+                "done"
+            ])
+            .unwrap(),
+            Command::Overrides {
+                file: "f".into(),
+                cmd: OverridesCmd::Remove {
+                    target: "x.com".into(),
+                    by: "me".into(),
+                    reason: "done".into()
+                }
+            }
+        );
         assert_eq!(
             p(&["eval", "f.tsv", "--age=12", "--show", "5"]).unwrap(),
             Command::Eval(EvalArgs {

@@ -6,6 +6,12 @@
 //!   without being held in memory.
 //! - `esafety eval FILE.tsv [--age-band B]` measures precision, recall and false-positive
 //!   rate per category on a labelled file.
+//! - `esafety url [--age-band B | --age N] [--pack PACK] [URL...]` decides each URL (or
+//!   each line of stdin): action, categories, minimum age, reasons, SafeSearch URL, search
+//!   terms with their verdict, alert and help routes.
+//! - `esafety lists compile SRC... -o PACK` builds a list pack; `esafety lists info PACK`
+//!   checks one.
+//! - `esafety overrides add|remove|list --file LOG` keeps the school's change log.
 //! - `esafety lexicon check DIR` checks a lexicon folder and compiles it.
 //!
 //! Exit status: 0 whatever is flagged; 1 on an I/O or data error; 2 on a usage error, with
@@ -14,6 +20,7 @@
 mod args;
 mod eval;
 mod human;
+mod urls;
 
 use args::{Command, Format, TextArgs, Usage};
 use esafety::{TextVerdict, MAX_INPUT_BYTES};
@@ -40,6 +47,14 @@ fn main() -> ExitCode {
         }
         Command::Text(a) => run_text(a),
         Command::Eval(a) => eval::run(&a),
+        Command::Url(a) => urls::run_url(a),
+        Command::ListsCompile {
+            sources,
+            out,
+            lines,
+        } => urls::lists_compile(&sources, &out, lines),
+        Command::ListsInfo(p) => urls::lists_info(&p),
+        Command::Overrides { file, cmd } => urls::overrides(&file, cmd),
         Command::LexiconCheck(dir) => lexicon_check(&dir),
     };
     match result {
@@ -112,7 +127,7 @@ fn write_json(out: &mut dyn Write, v: &TextVerdict) -> io::Result<()> {
 
 /// Reads one line (with its `\n`) into `buf`, keeping at most `max` bytes and discarding
 /// the rest of the line. Returns (there may be more input, the line was cut).
-fn read_line_bounded(
+pub(crate) fn read_line_bounded(
     r: &mut impl BufRead,
     buf: &mut Vec<u8>,
     max: usize,

@@ -124,6 +124,25 @@ pub fn automata_states() -> usize {
         .sum()
 }
 
+/// Help routes for a person of `age` with these concerns (severity per text category) and
+/// topics asked about, in `help.tsv` order.
+pub(crate) fn help_for(
+    age: u8,
+    per_cat: &[Severity; 11],
+    topics: &[Category],
+) -> Vec<&'static HelpRoute> {
+    HELP.iter()
+        .filter(|h| h.min_age <= age && age <= h.max_age)
+        .filter(|h| {
+            h.categories.iter().any(|c| {
+                let sev = per_cat[c.index()];
+                (sev != Severity::None && sev >= h.min_severity)
+                    || (topics.contains(c) && h.min_severity <= Severity::Medium)
+            })
+        })
+        .collect()
+}
+
 /// Every help route, in `help.tsv` order.
 pub fn help_routes() -> &'static [HelpRoute] {
     HELP

@@ -32,8 +32,13 @@ mod matcher;
 pub mod normalize;
 mod table;
 mod text;
+pub mod url;
 
 pub use data::{automata_size, automata_states, help_routes, rule_count, HelpRoute};
-pub use esafety_taxonomy::{Action, AgeBand, Alert, Category, Severity, UnknownId, MAX_AGE};
+pub use esafety_pack::{Pack, PackError};
+pub use esafety_taxonomy::{
+    Action, AgeBand, Alert, Category, Severity, UnknownId, UrlCategory, MAX_AGE,
+};
 pub use matcher::{MAX_HITS, MAX_SPAN};
 pub use text::{Classifier, ClassifierBuilder, ConfigError, Match, TextVerdict, MAX_INPUT_BYTES};
+pub use url::{UrlClassifier, UrlClassifierBuilder, UrlDecision, UrlError};

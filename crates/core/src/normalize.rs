@@ -153,6 +153,14 @@ fn is_word_separator(b: u8) -> bool {
     matches!(b, b' ' | b'-' | b'_' | b',' | b'~')
 }
 
+/// The ASCII fold of one character (fullwidth, mathematical, accented and look-alike
+/// letters from other scripts), if the fold table has one.
+pub fn fold_char(c: char) -> Option<&'static str> {
+    FOLD.binary_search_by_key(&c, |f| f.0)
+        .ok()
+        .map(|i| FOLD[i].1)
+}
+
 /// The words stream with every run of three or more of one letter cut to `keep` (1 or 2)
 /// letters, or `None` when there is no such run (most text): one pass finds the runs, and
 /// only text that has one is copied.

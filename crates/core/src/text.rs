@@ -15,7 +15,7 @@
 //! 6. look up action and DSL alert per category in the band's policy, take the
 //!    strictest, and list the help routes for the concerns found.
 
-use crate::data::{Automata, Cell, HelpRoute, RuleKind, HELP, MAX_GAP_WORDS, POLICY, RULES};
+use crate::data::{Automata, Cell, HelpRoute, RuleKind, MAX_GAP_WORDS, POLICY, RULES};
 use crate::matcher::{self, Hit};
 use crate::normalize::{normalize_into, squeeze, Normalized, Stream};
 use esafety_taxonomy::{Action, AgeBand, Alert, Category, Severity, MAX_AGE};
@@ -111,6 +111,9 @@ pub struct TextVerdict {
     pub help: Vec<&'static HelpRoute>,
     /// The text asks for help (a helpline, "how do I stop …"): never a risk by itself.
     pub help_seeking: bool,
+    /// The concerns a help-seeking text describes (`how do I stop self harming` →
+    /// `self_harm`); empty when it only looks up a helpline (`childline number`).
+    pub help_topics: Vec<Category>,
     /// The band the policy was applied for.
     pub age_band: AgeBand,
     /// The input was longer than the maximum and only its start was read.
@@ -263,6 +266,7 @@ impl Classifier {
         let mut shields: Vec<(usize, usize, &'static [Category])> = Vec::new();
         let mut risks: Vec<Hit> = Vec::new();
         let mut help_topics: Vec<Category> = Vec::new();
+        let mut concerns: Vec<Category> = Vec::new();
         let mut help_seeking = false;
         for h in join_parts(hits, words) {
             let rule = &RULES[h.rule as usize];
@@ -276,6 +280,11 @@ impl Classifier {
                     shields.push((h.start, h.end, rule.categories));
                     help_seeking = true;
                     help_topics.extend_from_slice(rule.categories);
+                    // Looking up a helpline (`help.line.*`) describes no concern;
+                    // "how do I stop self harming" does.
+                    if !rule.id.starts_with("help.line.") {
+                        concerns.extend_from_slice(rule.categories);
+                    }
                 }
             }
         }
@@ -381,6 +390,11 @@ impl Classifier {
             matches,
             help,
             help_seeking,
+            help_topics: {
+                concerns.sort();
+                concerns.dedup();
+                concerns
+            },
             age_band: self.band,
             truncated,
         }
@@ -397,6 +411,7 @@ impl Classifier {
             matches: Vec::new(),
             help: Vec::new(),
             help_seeking: false,
+            help_topics: Vec::new(),
             age_band: self.band,
             truncated,
         }
@@ -404,21 +419,17 @@ impl Classifier {
 
     /// Help routes for the concerns found and the topics asked about, in `help.tsv` order.
     fn help_for(&self, per_cat: &[Severity; 11], topics: &[Category]) -> Vec<&'static HelpRoute> {
-        let age = match (self.age, self.band) {
-            (Some(a), _) => a,
-            (None, AgeBand::Staff) => 30,
-            (None, b) => b.youngest_age(),
-        };
-        HELP.iter()
-            .filter(|h| h.min_age <= age && age <= h.max_age)
-            .filter(|h| {
-                h.categories.iter().any(|c| {
-                    let sev = per_cat[c.index()];
-                    (sev != Severity::None && sev >= h.min_severity)
-                        || (topics.contains(c) && h.min_severity <= Severity::Medium)
-                })
-            })
-            .collect()
+        crate::data::help_for(help_age(self.age, self.band), per_cat, topics)
+    }
+}
+
+/// The age used to pick help routes: the exact age if known, else the band's youngest
+/// (adults count as 30).
+pub(crate) fn help_age(age: Option<u8>, band: AgeBand) -> u8 {
+    match (age, band) {
+        (Some(a), _) => a,
+        (None, AgeBand::Staff) => 30,
+        (None, b) => b.youngest_age(),
     }
 }
 

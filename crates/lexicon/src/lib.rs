@@ -23,6 +23,7 @@ mod model;
 mod parse;
 mod pattern;
 pub mod table;
+pub mod url_data;
 
 pub use codegen::generate_rust;
 pub use compile::{
@@ -38,3 +39,4 @@ pub use model::{
     Source,
 };
 pub use parse::{load_dir, parse_files, parse_rules};
+pub use url_data::{load_url_dir, parse_url_files, UrlData};

@@ -166,7 +166,7 @@ fn rows<'a>(
 
 /// Parses every data row of a file with `parse`, appending to `out`; collects the errors
 /// of all rows (and of the file's shape) instead of stopping at the first.
-fn each_row<T>(
+pub(crate) fn each_row<T>(
     file: &str,
     text: &str,
     header: &[&str],
@@ -187,7 +187,7 @@ fn each_row<T>(
     }
 }
 
-fn bad(
+pub(crate) fn bad(
     file: &str,
     line: usize,
     column: &'static str,

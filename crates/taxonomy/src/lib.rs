@@ -195,6 +195,71 @@ id_enum!(
     Urgent = "urgent",
 });
 
+id_enum!(
+    /// What a web address is, from domain lists, path rules, hashed lists and heuristics.
+    UrlCategory, "url category", {
+    /// Pornography and other sexual content for adults.
+    Adult = "adult",
+    /// Betting, casinos, poker, lotteries, skin and loot-box gambling.
+    Gambling = "gambling",
+    /// Dating and hook-up services.
+    Dating = "dating",
+    /// Social networks and messaging services (most set a minimum age of 13).
+    SocialMedia = "social_media",
+    /// Games, game stores and game portals.
+    Gaming = "gaming",
+    /// Random or anonymous chat with strangers.
+    Chat = "chat",
+    /// Buying, selling or promoting illegal drugs.
+    Drugs = "drugs",
+    /// Violence, weapons and gore.
+    Violence = "violence",
+    /// Terrorism and violent extremism.
+    Extremism = "extremism",
+    /// Hate sites.
+    Discrimination = "discrimination",
+    /// Sites promoting suicide, self-injury or eating disorders (not help sites).
+    SelfHarm = "self_harm",
+    /// Malware, phishing, hacking tools and stalkerware.
+    Malware = "malware",
+    /// Copyright theft: torrents, illegal streaming, rippers.
+    Piracy = "piracy",
+    /// VPNs, web proxies, DNS-over-HTTPS and other ways round the filter.
+    Proxy = "proxy",
+    /// Search engines (SafeSearch is enforced; engines without it are blocked).
+    Search = "search",
+    /// Video sites and streaming services.
+    Video = "video",
+    /// Illegal content from hashed lists (such as the IWF URL list): always blocked.
+    Illegal = "illegal",
+    /// Learning: never blocked.
+    Education = "education",
+    /// Safeguarding and health help: never blocked.
+    Help = "help",
+});
+
+impl UrlCategory {
+    /// Allow categories: a site in one of these is never blocked by a category.
+    pub const fn is_allow(self) -> bool {
+        matches!(self, UrlCategory::Education | UrlCategory::Help)
+    }
+
+    /// The text category whose help routes fit a site of this category, if any.
+    pub const fn concern(self) -> Option<Category> {
+        Some(match self {
+            UrlCategory::Adult | UrlCategory::Illegal => Category::Sexual,
+            UrlCategory::Gambling => Category::Gambling,
+            UrlCategory::Dating | UrlCategory::Chat => Category::Grooming,
+            UrlCategory::Drugs => Category::Drugs,
+            UrlCategory::Violence => Category::Violence,
+            UrlCategory::Extremism => Category::Extremism,
+            UrlCategory::Discrimination => Category::Discrimination,
+            UrlCategory::SelfHarm => Category::SelfHarm,
+            _ => return None,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,6 +274,11 @@ mod tests {
         }
         assert!("Bullying".parse::<Category>().is_err());
         assert_eq!(Category::ALL.len(), 11);
+        for c in UrlCategory::ALL {
+            assert_eq!(c.as_str().parse::<UrlCategory>(), Ok(*c));
+        }
+        assert_eq!(UrlCategory::ALL.len(), 19);
+        assert!(UrlCategory::Help.is_allow() && !UrlCategory::Adult.is_allow());
     }
 
     #[test]

@@ -1,0 +1,763 @@
+//! The URL decision: lists, overrides, heuristics, search terms, SafeSearch and carried
+//! pages combined into one action for an age band, with every reason named.
+//!
+//! Order of precedence, strongest first:
+//! 1. hashed lists (`illegal`): always block; nothing can switch them off;
+//! 2. the school's overrides (allow or deny, from its change log);
+//! 3. list categories: a more specific entry beats a less specific one, and at equal
+//!    specificity an education or help entry beats a blocking one, so education and help
+//!    sites are never blocked by a category;
+//! 4. for addresses no list knows: look-alike names of listed sites, then heuristics;
+//! 5. the band's policy per category and the site's minimum age;
+//! 6. search engines: SafeSearch forced (URL or header), engines without it blocked for
+//!    pupils, search terms judged by the text classifier (help searches always allowed);
+//! 7. carriers (translators, caches, archives): the carried page is judged too and the
+//!    stricter decision wins.
+
+use esafety_pack::Pack;
+use esafety_taxonomy::{Action, AgeBand, Alert, Category, Severity, UrlCategory, MAX_AGE};
+use serde::Serialize;
+
+use super::address::{self, Address, HostKind, Kind, UrlError};
+use super::data::{Cell, Safe, ALERTS, DEFAULT_PACK, POLICY};
+use super::lists::{self, ListHit, NamedPack};
+use super::overrides::{OverrideAction, Overrides};
+use super::{carrier, heuristics, search};
+use crate::data::HelpRoute;
+use crate::text::{help_age, Classifier, ConfigError, TextVerdict};
+
+/// How many carriers deep a decision follows (a translator showing an archive showing a
+/// page is two).
+pub const MAX_CARRIER_DEPTH: u8 = 3;
+
+/// Minimum age assumed for a social-media site whose list entry gives none.
+pub const DEFAULT_SOCIAL_MEDIA_AGE: u8 = 13;
+
+/// Why a decision is what it is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Reason {
+    pub kind: ReasonKind,
+    /// The category this reason is about, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<UrlCategory>,
+    /// What this reason alone would do.
+    pub action: Action,
+    /// Where it comes from: list and line, heuristic id and line, override line…
+    pub source: String,
+    /// A short explanation for the admin.
+    pub detail: String,
+}
+
+/// The kind of a [`Reason`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReasonKind {
+    List,
+    HashedList,
+    Override,
+    Heuristic,
+    Lookalike,
+    MinAge,
+    Search,
+    SafeSearch,
+    Carrier,
+    Scheme,
+}
+
+/// A request header to send (YouTube's restricted mode).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Header {
+    pub name: &'static str,
+    pub value: &'static str,
+}
+
+/// Search terms found in the address, with their text verdict.
+#[derive(Clone, Debug, Serialize)]
+pub struct SearchQuery {
+    pub engine: &'static str,
+    pub text: String,
+    pub verdict: TextVerdict,
+}
+
+/// The answer for one URL.
+#[derive(Clone, Debug, Serialize)]
+pub struct UrlDecision {
+    /// The URL as parsed and normalised.
+    pub url: String,
+    pub host: String,
+    pub registrable_domain: Option<String>,
+    pub action: Action,
+    /// Categories found (allow categories included), in taxonomy order.
+    pub categories: Vec<UrlCategory>,
+    /// The highest minimum age the site's entries set.
+    pub min_age: Option<u8>,
+    pub reasons: Vec<Reason>,
+    /// Where to redirect to force SafeSearch (absent when already safe or not a search).
+    pub safe_search_url: Option<String>,
+    /// Headers to send with requests to this site (YouTube restricted mode).
+    pub headers: Vec<Header>,
+    pub search_query: Option<SearchQuery>,
+    /// The page a translator, cache or archive carries, when there is one.
+    pub carried_url: Option<String>,
+    pub alert: Alert,
+    pub help: Vec<&'static HelpRoute>,
+    pub age_band: AgeBand,
+}
+
+/// Configures a [`UrlClassifier`].
+#[derive(Clone, Debug)]
+pub struct UrlClassifierBuilder {
+    band: AgeBand,
+    age: Option<u8>,
+    packs: Vec<NamedPack>,
+    overrides: Overrides,
+    builtin: bool,
+}
+
+impl Default for UrlClassifierBuilder {
+    fn default() -> Self {
+        UrlClassifierBuilder {
+            band: AgeBand::Ks2,
+            age: None,
+            packs: Vec::new(),
+            overrides: Overrides::new(),
+            builtin: true,
+        }
+    }
+}
+
+impl UrlClassifierBuilder {
+    /// The pupil's age band (KS2 by default).
+    pub fn age_band(mut self, band: AgeBand) -> Self {
+        self.band = band;
+        self.age = None;
+        self
+    }
+
+    /// The pupil's exact age: sets the band and is compared with sites' minimum ages.
+    pub fn age(mut self, age: u32) -> Result<Self, ConfigError> {
+        let a = u8::try_from(age)
+            .ok()
+            .filter(|a| *a <= MAX_AGE)
+            .ok_or(ConfigError::AgeOutOfRange(age))?;
+        self.band = AgeBand::for_age(a).ok_or(ConfigError::AgeOutOfRange(age))?;
+        self.age = Some(a);
+        Ok(self)
+    }
+
+    /// Adds a school list pack (after the built-in list; all packs are consulted).
+    pub fn pack(mut self, name: &str, pack: Pack) -> Self {
+        self.packs.push(NamedPack {
+            name: name.to_string(),
+            pack,
+        });
+        self
+    }
+
+    /// The school's allow and deny overrides.
+    pub fn overrides(mut self, overrides: Overrides) -> Self {
+        self.overrides = overrides;
+        self
+    }
+
+    /// Leaves out the built-in domain list (for tests and benchmarks of loaded lists).
+    pub fn without_builtin_list(mut self) -> Self {
+        self.builtin = false;
+        self
+    }
+
+    pub fn build(self) -> UrlClassifier {
+        let mut packs = Vec::with_capacity(self.packs.len() + 1);
+        if self.builtin {
+            let pack = Pack::from_static(DEFAULT_PACK)
+                .expect("the built-in pack is checked at build time");
+            packs.push(NamedPack {
+                name: "default".into(),
+                pack,
+            });
+        }
+        packs.extend(self.packs);
+        let text = Classifier::builder().age_band(self.band);
+        let text = match self.age {
+            Some(a) => text
+                .age(u32::from(a))
+                .unwrap_or_else(|_| Classifier::builder().age_band(self.band)),
+            None => text,
+        };
+        UrlClassifier {
+            band: self.band,
+            age: self.age,
+            packs,
+            overrides: self.overrides,
+            text: text.build(),
+        }
+    }
+}
+
+/// Decides what to do with URLs for one age band (or exact age).
+///
+/// ```
+/// use esafety::{Action, AgeBand, UrlClassifier};
+/// let ks2 = UrlClassifier::builder().age_band(AgeBand::Ks2).build();
+/// let d = ks2.classify("https://www.google.co.uk/search?q=volcanoes").unwrap();
+/// assert_eq!(d.action, Action::Allow);
+/// assert_eq!(d.safe_search_url.as_deref(), Some("https://www.google.co.uk/search?q=volcanoes&safe=active"));
+/// assert!(ks2.classify("http://").is_err());
+/// ```
+#[derive(Clone, Debug)]
+pub struct UrlClassifier {
+    band: AgeBand,
+    age: Option<u8>,
+    packs: Vec<NamedPack>,
+    overrides: Overrides,
+    text: Classifier,
+}
+
+impl Default for UrlClassifier {
+    fn default() -> Self {
+        UrlClassifier::builder().build()
+    }
+}
+
+impl UrlClassifier {
+    pub fn builder() -> UrlClassifierBuilder {
+        UrlClassifierBuilder::default()
+    }
+
+    pub fn age_band(&self) -> AgeBand {
+        self.band
+    }
+
+    /// The list packs consulted, built-in first.
+    pub fn packs(&self) -> &[NamedPack] {
+        &self.packs
+    }
+
+    /// Decides for one URL. Malformed input is a typed error, never a panic.
+    pub fn classify(&self, url: &str) -> Result<UrlDecision, UrlError> {
+        let addr = address::parse(url)?;
+        Ok(self.decide(&addr, 0))
+    }
+
+    fn pupil_age(&self) -> u8 {
+        match (self.age, self.band) {
+            (Some(a), _) => a,
+            (None, b) => b.youngest_age(),
+        }
+    }
+
+    fn decide(&self, addr: &Address, depth: u8) -> UrlDecision {
+        let mut d = UrlDecision {
+            url: addr.url.clone(),
+            host: addr.host.clone(),
+            registrable_domain: addr.registrable.clone(),
+            action: Action::Allow,
+            categories: Vec::new(),
+            min_age: None,
+            reasons: Vec::new(),
+            safe_search_url: None,
+            headers: Vec::new(),
+            search_query: None,
+            carried_url: None,
+            alert: Alert::None,
+            help: Vec::new(),
+            age_band: self.band,
+        };
+        match addr.kind {
+            Kind::Web => {}
+            Kind::Blob => {
+                let inner = addr.parsed.path().to_string();
+                if depth < MAX_CARRIER_DEPTH {
+                    if let Ok(a) = address::parse(&inner) {
+                        let inner_d = self.decide(&a, depth + 1);
+                        self.merge_carried(&mut d, "blob", inner_d);
+                    }
+                }
+                return self.finish(d, &[]);
+            }
+            Kind::Data => {
+                self.judge_data(addr, &mut d);
+                return self.finish(d, &[]);
+            }
+            _ => {
+                d.reasons.push(Reason {
+                    kind: ReasonKind::Scheme,
+                    category: None,
+                    action: Action::Allow,
+                    source: addr.scheme.clone(),
+                    detail: "not a web page: nothing to filter".into(),
+                });
+                return self.finish(d, &[]);
+            }
+        }
+
+        let mut hits = Vec::new();
+        lists::probe(&self.packs, addr, &addr.host, &mut hits);
+
+        // 1. Hashed lists: block, whatever else is configured.
+        if let Some(h) = hits.iter().find(|h| h.hashed) {
+            d.categories.push(UrlCategory::Illegal);
+            d.action = Action::Block;
+            d.alert = Alert::Urgent;
+            d.reasons.push(Reason {
+                kind: ReasonKind::HashedList,
+                category: Some(UrlCategory::Illegal),
+                action: Action::Block,
+                source: h.source.clone(),
+                detail: "on a hashed list of illegal content".into(),
+            });
+            return self.finish(d, &[UrlCategory::Illegal]);
+        }
+
+        // 3. List categories, most specific first.
+        let (bits, min_age) = combine(&hits, &mut d.reasons);
+        let mut weak = 0u32;
+
+        // 4. Unknown addresses: look-alikes, then heuristics.
+        if hits.is_empty() {
+            weak |= self.unknown(addr, &mut d);
+        }
+        let bits = bits | weak | d.categories.iter().fold(0, |b, c| b | (1 << c.index()));
+        d.categories = UrlCategory::ALL
+            .iter()
+            .copied()
+            .filter(|c| bits & (1 << c.index()) != 0)
+            .collect();
+        d.min_age = (min_age > 0).then_some(min_age);
+
+        // 2. Overrides (checked after the lists so the decision still names the categories).
+        let suffixes = addr.host_suffixes(lists::MAX_HOST_PROBES);
+        if let Some(o) = self.overrides.find(&suffixes, &addr.path) {
+            let action = match o.action {
+                OverrideAction::Allow => Action::Allow,
+                OverrideAction::Deny => Action::Block,
+            };
+            d.reasons.push(Reason {
+                kind: ReasonKind::Override,
+                category: None,
+                action,
+                source: format!("overrides:{}", o.line),
+                detail: format!("{} by {} on {}: {}", o.target, o.who, o.when, o.reason),
+            });
+            d.action = action;
+            if action == Action::Block {
+                d.alert = Alert::None;
+                return self.finish(d, &[]);
+            }
+        } else {
+            // 5. Policy per category and minimum age.
+            self.apply_policy(&mut d, bits, weak, min_age);
+        }
+
+        let allow_site = bits & allow_bits() != 0;
+        // 6. Search engines.
+        if let Some(e) = search::engine(addr) {
+            if !d.categories.contains(&UrlCategory::Search)
+                && e.query.is_some()
+                && e.safe != Safe::Header
+            {
+                d.categories.push(UrlCategory::Search);
+                d.categories.sort();
+            }
+            if let Some((name, value)) = e.header {
+                d.headers.push(Header { name, value });
+                d.reasons.push(Reason {
+                    kind: ReasonKind::SafeSearch,
+                    category: None,
+                    action: Action::Allow,
+                    source: format!("data/url/search.tsv:{}", e.line),
+                    detail: format!("{name}: {value} header sent (restricted mode)"),
+                });
+            }
+            match e.safe {
+                Safe::Param(..) => {
+                    if let Some(safe) = search::safe_url(addr, e) {
+                        d.reasons.push(Reason {
+                            kind: ReasonKind::SafeSearch,
+                            category: None,
+                            action: Action::Allow,
+                            source: format!("data/url/search.tsv:{}", e.line),
+                            detail: format!("SafeSearch forced on {}", e.id),
+                        });
+                        d.safe_search_url = Some(safe);
+                    }
+                }
+                Safe::None if self.band != AgeBand::Staff && !allow_site => {
+                    d.action = Action::Block;
+                    d.reasons.push(Reason {
+                        kind: ReasonKind::SafeSearch,
+                        category: Some(UrlCategory::Search),
+                        action: Action::Block,
+                        source: format!("data/url/search.tsv:{}", e.line),
+                        detail: format!("{} has no SafeSearch that can be locked on", e.id),
+                    });
+                }
+                _ => {}
+            }
+            if let Some(q) = search::query(addr, e) {
+                let verdict = self.text.classify(&q);
+                let help_site = bits & (1 << UrlCategory::Help.index()) != 0;
+                if verdict.flagged || verdict.help_seeking {
+                    let (action, alert) = if verdict.help_seeking || help_site {
+                        // Help searches are always allowed; one that describes a concern
+                        // ("how to stop self harming") tells the DSL, a helpline look-up
+                        // ("childline number") does not.
+                        let shows_risk = !verdict.help_topics.is_empty() || verdict.flagged;
+                        (
+                            Action::Allow,
+                            if shows_risk {
+                                verdict.alert.max(Alert::Weekly)
+                            } else {
+                                Alert::None
+                            },
+                        )
+                    } else {
+                        (search_action(&verdict, self.band), verdict.alert)
+                    };
+                    d.reasons.push(Reason {
+                        kind: ReasonKind::Search,
+                        category: None,
+                        action,
+                        source: e.id.to_string(),
+                        detail: if verdict.help_seeking {
+                            "a search for help: always allowed".to_string()
+                        } else {
+                            let cats: Vec<&str> =
+                                verdict.categories.iter().map(|c| c.as_str()).collect();
+                            format!("search terms: {}", cats.join(", "))
+                        },
+                    });
+                    d.action = d.action.max(action);
+                    d.alert = d.alert.max(alert);
+                }
+                d.search_query = Some(SearchQuery {
+                    engine: e.id,
+                    text: q,
+                    verdict,
+                });
+            }
+        }
+
+        // 7. Carriers.
+        if depth < MAX_CARRIER_DEPTH {
+            if let Some((id, inner)) = carrier::carried(addr) {
+                if let Ok(a) = address::parse(&inner) {
+                    let inner_d = self.decide(&a, depth + 1);
+                    self.merge_carried(&mut d, id, inner_d);
+                }
+            }
+        }
+        self.finish(d, &[])
+    }
+
+    /// Look-alike names and heuristics for an address no list knows. Returns the bits of
+    /// weak categories (capped at warn).
+    fn unknown(&self, addr: &Address, d: &mut UrlDecision) -> u32 {
+        if let Some(skeleton) = addr.unicode_host.as_deref().and_then(skeleton) {
+            if skeleton != addr.host {
+                let mut hits = Vec::new();
+                lists::probe(&self.packs, addr, &skeleton, &mut hits);
+                let mut bits = 0u32;
+                for h in &hits {
+                    bits |= h.categories;
+                }
+                if bits != 0 {
+                    let copied = bits & !allow_bits();
+                    let (cat, strong_bits) = if copied != 0 {
+                        (
+                            UrlCategory::ALL
+                                .iter()
+                                .copied()
+                                .find(|c| copied & (1 << c.index()) != 0),
+                            copied,
+                        )
+                    } else {
+                        (
+                            Some(UrlCategory::Malware),
+                            1 << UrlCategory::Malware.index(),
+                        )
+                    };
+                    d.reasons.push(Reason {
+                        kind: ReasonKind::Lookalike,
+                        category: cat,
+                        action: Action::Allow,
+                        source: hits[0].source.clone(),
+                        detail: format!(
+                            "{} looks like {skeleton}",
+                            addr.unicode_host.as_deref().unwrap_or("")
+                        ),
+                    });
+                    for c in UrlCategory::ALL {
+                        if strong_bits & (1 << c.index()) != 0 {
+                            d.categories.push(*c);
+                        }
+                    }
+                    return 0;
+                }
+            }
+        }
+        if addr.host_kind != HostKind::Domain {
+            if is_local(&addr.host) {
+                return 0;
+            }
+            d.reasons.push(Reason {
+                kind: ReasonKind::Heuristic,
+                category: Some(UrlCategory::Proxy),
+                action: Action::Allow,
+                source: "heuristic:ip_address".into(),
+                detail: "a bare IP address can be a way round the filter".into(),
+            });
+            return 1 << UrlCategory::Proxy.index();
+        }
+        let mut weak = 0u32;
+        for h in heuristics::check(addr) {
+            d.reasons.push(Reason {
+                kind: ReasonKind::Heuristic,
+                category: Some(h.category),
+                action: Action::Allow,
+                source: format!("heuristic:{} (data/url/heuristics.tsv:{})", h.id, h.line),
+                detail: format!("{} ({})", h.reason, h.seen),
+            });
+            if h.strong {
+                d.categories.push(h.category);
+            } else {
+                weak |= 1 << h.category.index();
+            }
+        }
+        // A category that is strong from one heuristic is not weak because of another.
+        for c in &d.categories {
+            weak &= !(1 << c.index());
+        }
+        weak
+    }
+
+    fn apply_policy(&self, d: &mut UrlDecision, bits: u32, weak: u32, min_age: u8) {
+        let age = self.pupil_age();
+        let band = self.band.index();
+        for c in UrlCategory::ALL {
+            if bits & (1 << c.index()) == 0 || c.is_allow() {
+                continue;
+            }
+            let mut action = match POLICY[c.index()][band] {
+                Cell::Allow => Action::Allow,
+                Cell::Warn => Action::Warn,
+                Cell::Block => Action::Block,
+                Cell::Age => {
+                    let need = if min_age > 0 {
+                        min_age
+                    } else {
+                        DEFAULT_SOCIAL_MEDIA_AGE
+                    };
+                    if age < need {
+                        Action::Block
+                    } else {
+                        Action::Allow
+                    }
+                }
+            };
+            if weak & (1 << c.index()) != 0 {
+                action = action.min(Action::Warn);
+            }
+            // Record the action on this category's reasons.
+            for r in d.reasons.iter_mut().filter(|r| r.category == Some(*c)) {
+                r.action = r.action.max(action);
+            }
+            if action > Action::Allow {
+                d.alert = d.alert.max(ALERTS[c.index()]);
+            }
+            d.action = d.action.max(action);
+        }
+        if min_age > age && bits & allow_bits() == 0 && self.band != AgeBand::Staff {
+            d.reasons.push(Reason {
+                kind: ReasonKind::MinAge,
+                category: None,
+                action: Action::Block,
+                source: "list entry".into(),
+                detail: format!("the site's minimum age is {min_age}"),
+            });
+            d.action = Action::Block;
+        }
+    }
+
+    fn merge_carried(&self, d: &mut UrlDecision, carrier: &str, inner: UrlDecision) {
+        d.carried_url = Some(inner.url.clone());
+        if inner.action > Action::Allow || !inner.categories.is_empty() {
+            d.reasons.push(Reason {
+                kind: ReasonKind::Carrier,
+                category: None,
+                action: inner.action,
+                source: carrier.to_string(),
+                detail: format!("shows {}", inner.url),
+            });
+        }
+        if inner.action > d.action {
+            d.action = inner.action;
+            for c in inner.categories.iter().filter(|c| !c.is_allow()) {
+                if !d.categories.contains(c) {
+                    d.categories.push(*c);
+                }
+            }
+            d.categories.sort();
+            d.reasons.extend(
+                inner
+                    .reasons
+                    .into_iter()
+                    .filter(|r| r.action > Action::Allow),
+            );
+            d.min_age = d.min_age.max(inner.min_age);
+        }
+        d.alert = d.alert.max(inner.alert);
+    }
+
+    fn judge_data(&self, addr: &Address, d: &mut UrlDecision) {
+        let body = addr.parsed.path();
+        let (meta, content) = body.split_once(',').unwrap_or(("", body));
+        let text_like = meta.is_empty() || meta.starts_with("text/");
+        if !text_like || meta.ends_with(";base64") {
+            d.reasons.push(Reason {
+                kind: ReasonKind::Scheme,
+                category: None,
+                action: Action::Allow,
+                source: "data".into(),
+                detail: "data: URL with non-text content: not judged".into(),
+            });
+            return;
+        }
+        let text = address::decode_lower(content);
+        let v = self.text.classify(&text);
+        if v.flagged {
+            d.reasons.push(Reason {
+                kind: ReasonKind::Scheme,
+                category: None,
+                action: v.action,
+                source: "data".into(),
+                detail: "the text inside this data: URL is a concern".into(),
+            });
+            d.action = v.action;
+            d.alert = v.alert;
+        }
+    }
+
+    /// Help routes for the categories that led to a warn or block.
+    fn finish(&self, mut d: UrlDecision, extra: &[UrlCategory]) -> UrlDecision {
+        let mut per_cat = [Severity::None; 11];
+        if d.action > Action::Allow {
+            let sev = if d.alert == Alert::Urgent {
+                Severity::Critical
+            } else {
+                Severity::High
+            };
+            for c in d.categories.iter().chain(extra) {
+                if let Some(t) = c.concern() {
+                    per_cat[t.index()] = per_cat[t.index()].max(sev);
+                }
+            }
+        }
+        let mut topics: Vec<Category> = Vec::new();
+        if let Some(q) = &d.search_query {
+            for (i, c) in Category::ALL.iter().enumerate() {
+                if q.verdict.categories.contains(c) {
+                    if q.verdict.help_seeking {
+                        topics.push(*c);
+                    } else {
+                        per_cat[i] = per_cat[i].max(q.verdict.severity);
+                    }
+                }
+            }
+        }
+        d.help = crate::data::help_for(help_age(self.age, self.band), &per_cat, &topics);
+        if let Some(q) = &d.search_query {
+            for h in &q.verdict.help {
+                if !d.help.iter().any(|x| x.id == h.id) {
+                    d.help.push(h);
+                }
+            }
+        }
+        d
+    }
+}
+
+/// The action for flagged search terms. It is the text policy's, except that sexual
+/// searches are blocked (not only warned) up to KS3: a results page shows pictures that
+/// the words only describe.
+fn search_action(v: &TextVerdict, band: AgeBand) -> Action {
+    if v.categories.contains(&Category::Sexual) && v.action == Action::Warn && band <= AgeBand::Ks3
+    {
+        return Action::Block;
+    }
+    v.action
+}
+
+fn allow_bits() -> u32 {
+    (1 << UrlCategory::Education.index()) | (1 << UrlCategory::Help.index())
+}
+
+/// Category bits and minimum age from list hits: block categories from entries less
+/// specific than (or as specific as) an education or help entry are dropped.
+fn combine(hits: &[ListHit], reasons: &mut Vec<Reason>) -> (u32, u8) {
+    let allow_depth = hits
+        .iter()
+        .filter(|h| h.categories & allow_bits() != 0)
+        .map(|h| h.depth)
+        .max();
+    let mut bits = 0u32;
+    let mut min_age = 0u8;
+    for h in hits {
+        let mut cats = h.categories;
+        if let Some(ad) = allow_depth {
+            if h.depth <= ad {
+                cats &= allow_bits()
+                    | (1 << UrlCategory::Search.index())
+                    | (1 << UrlCategory::Video.index());
+            }
+        }
+        if cats == 0 {
+            continue;
+        }
+        bits |= cats;
+        min_age = min_age.max(h.min_age);
+        for c in UrlCategory::ALL
+            .iter()
+            .filter(|c| cats & (1 << c.index()) != 0)
+        {
+            reasons.push(Reason {
+                kind: ReasonKind::List,
+                category: Some(*c),
+                action: Action::Allow,
+                source: h.source.clone(),
+                detail: format!("{} is listed as {c}", h.key),
+            });
+        }
+    }
+    (bits, min_age)
+}
+
+/// The ASCII look-alike of a Unicode host name (`pоrnhub.com` with a Cyrillic `о` →
+/// `pornhub.com`), through the text normaliser's fold table; `None` if some character
+/// has no ASCII look-alike.
+fn skeleton(unicode: &str) -> Option<String> {
+    let mut out = String::with_capacity(unicode.len());
+    for c in unicode.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            let f = crate::normalize::fold_char(c)?;
+            if !f.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+                return None;
+            }
+            out.push_str(&f.to_ascii_lowercase());
+        }
+    }
+    Some(out)
+}
+
+fn is_local(host: &str) -> bool {
+    let h = host.trim_start_matches('[').trim_end_matches(']');
+    if let Ok(ip) = h.parse::<std::net::Ipv4Addr>() {
+        return ip.is_private() || ip.is_loopback() || ip.is_link_local() || ip.is_unspecified();
+    }
+    if let Ok(ip) = h.parse::<std::net::Ipv6Addr>() {
+        return ip.is_loopback() || ip.is_unspecified() || (ip.segments()[0] & 0xfe00) == 0xfc00;
+    }
+    false
+}

@@ -1,0 +1,183 @@
+//! Heuristics for addresses no list knows (`data/url/heuristics.tsv`): tokens in the
+//! host name and path such as `porn`, `casino` or `unblocked`, each with its own reason.
+//!
+//! Host labels are the registrable name and its subdomains, without the public suffix
+//! (so `.sex` or `.bet` TLDs are a list matter, not a token). Part tokens may sit inside
+//! a longer label (`freeporntube`) unless a shield word covers them (`sussex`); word
+//! tokens must be a whole word (labels split at `-`, `_` and letter/digit changes; paths
+//! split at anything that is not a letter). Work is linear in the host and path length.
+
+use esafety_taxonomy::UrlCategory;
+
+use super::address::{Address, HostKind};
+use super::data::{Heuristic, Place, TokenKind, HEURISTICS};
+
+/// Longest path examined for word tokens.
+const MAX_PATH_BYTES: usize = 512;
+
+/// A heuristic that fired.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct HeuristicHit {
+    pub id: &'static str,
+    pub category: UrlCategory,
+    pub strong: bool,
+    pub reason: &'static str,
+    pub line: usize,
+    /// Where it was seen (the label or path word).
+    pub seen: String,
+}
+
+/// Every heuristic that fires for `addr`.
+pub(crate) fn check(addr: &Address) -> Vec<HeuristicHit> {
+    let mut out = Vec::new();
+    if addr.host_kind == HostKind::Domain {
+        let name = match &addr.suffix {
+            Some(s) if addr.host.len() > s.len() => &addr.host[..addr.host.len() - s.len() - 1],
+            _ => addr.host.as_str(),
+        };
+        for label in name.split('.') {
+            host_label(label, &mut out);
+        }
+    }
+    let mut end = addr.path.len().min(MAX_PATH_BYTES);
+    while !addr.path.is_char_boundary(end) {
+        end -= 1;
+    }
+    for word in addr.path[..end].split(|c: char| !c.is_ascii_alphanumeric()) {
+        for h in HEURISTICS
+            .iter()
+            .filter(|h| h.place != Place::Host && h.kind == TokenKind::Word)
+        {
+            if word == h.token {
+                push(h, word, &mut out);
+            }
+        }
+    }
+    out.dedup_by(|a, b| a.id == b.id);
+    out
+}
+
+fn push(h: &'static Heuristic, seen: &str, out: &mut Vec<HeuristicHit>) {
+    if let Some(category) = h.category {
+        if out.iter().all(|o| o.id != h.id) {
+            out.push(HeuristicHit {
+                id: h.id,
+                category,
+                strong: h.strong,
+                reason: h.reason,
+                line: h.line,
+                seen: seen.to_string(),
+            });
+        }
+    }
+}
+
+fn host_label(label: &str, out: &mut Vec<HeuristicHit>) {
+    let host_rules = || HEURISTICS.iter().filter(|h| h.place != Place::Path);
+    // Whole words: split at '-', '_' and letter/digit changes.
+    for word in words(label) {
+        for h in host_rules().filter(|h| h.kind == TokenKind::Word) {
+            if word == h.token {
+                push(h, label, out);
+            }
+        }
+    }
+    // Parts, unless every occurrence is covered by a shield word.
+    let shields: Vec<(usize, usize)> = host_rules()
+        .filter(|h| h.kind == TokenKind::Shield)
+        .flat_map(|h| {
+            label
+                .match_indices(h.token)
+                .map(move |(i, _)| (i, i + h.token.len()))
+        })
+        .collect();
+    for h in host_rules().filter(|h| h.kind == TokenKind::Part) {
+        let uncovered = label.match_indices(h.token).any(|(i, _)| {
+            let j = i + h.token.len();
+            !shields.iter().any(|&(s, e)| s <= i && j <= e)
+        });
+        if uncovered {
+            push(h, label, out);
+        }
+    }
+}
+
+fn words(label: &str) -> Vec<&str> {
+    let b = label.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 0..=b.len() {
+        let cut = i == b.len()
+            || matches!(b[i], b'-' | b'_')
+            || (i > start && b[i].is_ascii_digit() != b[i - 1].is_ascii_digit());
+        if cut {
+            if i > start {
+                out.push(&label[start..i]);
+            }
+            start = if i < b.len() && matches!(b[i], b'-' | b'_') {
+                i + 1
+            } else {
+                i
+            };
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::url::address::parse;
+
+    fn ids(u: &str) -> Vec<&'static str> {
+        check(&parse(u).unwrap())
+            .into_iter()
+            .map(|h| h.id)
+            .collect()
+    }
+
+    #[test]
+    fn tokens_in_names_and_paths() {
+        assert_eq!(
+            ids("https://free-porn-videos-hd.example-tube.net/"),
+            vec!["porn"]
+        );
+        assert!(ids("https://freeporntube.example/").contains(&"porn"));
+        assert_eq!(ids("https://best-online-casino-bonus.win/"), vec!["casino"]);
+        assert_eq!(
+            ids("https://unblocked-games-66.github.io/"),
+            vec!["unblocked", "unblock"]
+        );
+        assert_eq!(
+            ids("https://blog.example/2020/free-porn-now"),
+            vec!["porn_path"]
+        );
+        assert_eq!(ids("https://bet-365.example/"), vec!["bet"]);
+    }
+
+    #[test]
+    fn innocent_names_stay_clean() {
+        for u in [
+            "https://www.essex.gov.uk/",
+            "https://www.sussexcricket.co.uk/",
+            "https://middlesex.example/",
+            "https://www.scunthorpe-united.co.uk/",
+            "https://www.alphabet.com/",
+            "https://www.betterhelp.com/",
+            "https://analytics.google.com/",
+            "https://www.therapistaid.com/",
+            "https://www.sexwise.org.uk/",
+            "https://www.sextant-navigation.example/",
+            "https://www.nhs.uk/conditions/breast-cancer/",
+            "https://www.bbc.co.uk/news?u=https://pornhub.com",
+        ] {
+            assert!(ids(u).is_empty(), "{u}: {:?}", ids(u));
+        }
+    }
+
+    #[test]
+    fn splits_words() {
+        assert_eq!(words("bet365-uk_win"), vec!["bet", "365", "uk", "win"]);
+        assert_eq!(words("--a--"), vec!["a"]);
+    }
+}

@@ -1,0 +1,204 @@
+//! Looking an address up in list packs: every host suffix (a listed name covers its
+//! subdomains), every path prefix at a `/` boundary (`urls` lists), and SHA-256 digests
+//! of the host and URL (hashed lists).
+
+use esafety_pack::Pack;
+use sha2::{Digest, Sha256};
+
+use super::address::{Address, HostKind};
+
+/// Most host labels probed (the least specific ones: `a.b.c…evil.com` still probes
+/// `evil.com`); bounds the work on hosts with hundreds of labels.
+pub const MAX_HOST_PROBES: usize = 12;
+/// Most path segments probed for `urls` entries.
+pub const MAX_PATH_PROBES: usize = 6;
+
+/// A named list pack (the built-in list, or one a school loads).
+#[derive(Clone, Debug)]
+pub struct NamedPack {
+    pub name: String,
+    pub pack: Pack,
+}
+
+/// What a list said about an address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ListHit {
+    pub categories: u32,
+    pub min_age: u8,
+    /// Pack name and source list (`default: data/url/domains.tsv:120`).
+    pub source: String,
+    /// The listed name that matched (`bet365.com`, `example.com/casino`).
+    pub key: String,
+    /// Labels in the matched host plus path segments: larger is more specific.
+    pub depth: usize,
+    /// From a hashed list (`illegal`).
+    pub hashed: bool,
+}
+
+fn describe(np: &NamedPack, source: esafety_pack::SourceId, line: Option<u32>) -> String {
+    let list = np.pack.source_name(source).unwrap_or("?");
+    match line {
+        Some(l) => format!("{}: {list}:{l}", np.name),
+        None => format!("{}: {list}", np.name),
+    }
+}
+
+/// Every list entry that matches `addr`, from every pack.
+pub(crate) fn probe(packs: &[NamedPack], addr: &Address, host: &str, out: &mut Vec<ListHit>) {
+    if host.is_empty() {
+        return;
+    }
+    let suffixes: Vec<&str> = if host == addr.host {
+        addr.host_suffixes(MAX_HOST_PROBES)
+    } else {
+        suffixes_of(host, addr.host_kind)
+    };
+    for np in packs {
+        for s in &suffixes {
+            if let Some(hit) = np.pack.domain(s) {
+                out.push(ListHit {
+                    categories: hit.tag.categories,
+                    min_age: hit.tag.min_age,
+                    source: describe(np, hit.tag.source, hit.line),
+                    key: (*s).to_string(),
+                    depth: labels(s),
+                    hashed: false,
+                });
+            }
+        }
+        if np.pack.has_urls() {
+            probe_paths(np, &suffixes, &addr.path, out);
+        }
+        if np.pack.has_hashes() {
+            probe_hashes(np, addr, host, &suffixes, out);
+        }
+    }
+}
+
+fn suffixes_of(host: &str, kind: HostKind) -> Vec<&str> {
+    if kind != HostKind::Domain {
+        return vec![host];
+    }
+    let mut starts: Vec<usize> = vec![0];
+    starts.extend(host.match_indices('.').map(|(i, _)| i + 1));
+    let skip = starts.len().saturating_sub(MAX_HOST_PROBES);
+    starts[skip..].iter().map(|&i| &host[i..]).collect()
+}
+
+fn labels(s: &str) -> usize {
+    s.split('/').next().map_or(0, |h| h.split('.').count())
+}
+
+/// Path prefixes at segment boundaries, without the trailing slash: for `/a/b/c.html`
+/// that is `a`, `a/b`, `a/b/c.html`.
+pub(crate) fn path_prefixes(path: &str) -> Vec<&str> {
+    let p = path.trim_start_matches('/');
+    let mut out = Vec::new();
+    for (i, _) in p.match_indices('/') {
+        if i > 0 {
+            out.push(&p[..i]);
+        }
+        if out.len() == MAX_PATH_PROBES {
+            return out;
+        }
+    }
+    let full = p.trim_end_matches('/');
+    if !full.is_empty() && out.last() != Some(&full) {
+        out.push(full);
+    }
+    out
+}
+
+fn probe_paths(np: &NamedPack, suffixes: &[&str], path: &str, out: &mut Vec<ListHit>) {
+    let prefixes = path_prefixes(path);
+    if prefixes.is_empty() {
+        return;
+    }
+    let mut key = String::new();
+    // Registrable-level and more specific hosts only: a path under a bare suffix
+    // (`co.uk/…`) is not something lists contain.
+    for s in suffixes.iter().filter(|s| s.contains('.') || !s.is_empty()) {
+        for p in &prefixes {
+            key.clear();
+            key.push_str(s);
+            key.push('/');
+            key.push_str(p);
+            if let Some(hit) = np.pack.url(&key) {
+                out.push(ListHit {
+                    categories: hit.tag.categories,
+                    min_age: hit.tag.min_age,
+                    source: describe(np, hit.tag.source, hit.line),
+                    key: key.clone(),
+                    depth: labels(s) + 1 + p.matches('/').count(),
+                    hashed: false,
+                });
+            }
+        }
+    }
+}
+
+/// The strings whose SHA-256 a hashed list may hold for this address: each host suffix
+/// with two or more labels, and the full host with its path, with and without the query
+/// (no scheme, no fragment; path as the browser sends it).
+pub fn hash_forms(addr: &Address) -> Vec<String> {
+    let mut forms: Vec<String> = addr
+        .host_suffixes(MAX_HOST_PROBES)
+        .into_iter()
+        .filter(|s| s.contains('.') || addr.host_kind != HostKind::Domain)
+        .map(str::to_string)
+        .collect();
+    let raw_path = addr.parsed.path();
+    let bare = addr.host.strip_prefix("www.").unwrap_or(&addr.host);
+    for h in [addr.host.as_str(), bare] {
+        forms.push(format!("{h}{raw_path}"));
+        if let Some(q) = &addr.query {
+            forms.push(format!("{h}{raw_path}?{q}"));
+        }
+    }
+    forms.sort();
+    forms.dedup();
+    forms
+}
+
+/// SHA-256 of a normalised host or URL, as hashed lists hold it.
+pub fn sha256(s: &str) -> [u8; 32] {
+    Sha256::digest(s.as_bytes()).into()
+}
+
+fn probe_hashes(
+    np: &NamedPack,
+    addr: &Address,
+    host: &str,
+    _suffixes: &[&str],
+    out: &mut Vec<ListHit>,
+) {
+    if host != addr.host {
+        return;
+    }
+    for form in hash_forms(addr) {
+        if let Some(src) = np.pack.hash(&sha256(&form)) {
+            out.push(ListHit {
+                categories: 1 << esafety_taxonomy::UrlCategory::Illegal.index(),
+                min_age: 0,
+                source: describe(np, src, None),
+                key: "(hashed entry)".to_string(),
+                depth: usize::MAX,
+                hashed: true,
+            });
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_prefixes_stop_at_segments() {
+        assert_eq!(path_prefixes("/a/b/c.html"), vec!["a", "a/b", "a/b/c.html"]);
+        assert_eq!(path_prefixes("/casino/"), vec!["casino"]);
+        assert!(path_prefixes("/").is_empty());
+        assert_eq!(path_prefixes("/1/2/3/4/5/6/7/8/9").len(), MAX_PATH_PROBES);
+    }
+}

@@ -1,0 +1,338 @@
+//! Reading a pack in place: validate once, then answer lookups from the bytes.
+
+use std::borrow::Cow;
+
+use crate::write::SourceId;
+use crate::{key_hash, split, PackError, Tag, HEADER_LEN, MAGIC, SECTIONS, VERSION};
+
+/// A validated pack. Holds the bytes (borrowed for `'static` data, owned otherwise)
+/// and the positions of its tables; nothing is decoded up front.
+#[derive(Clone, Debug)]
+pub struct Pack {
+    bytes: Cow<'static, [u8]>,
+    sources: Table,
+    tags: Table,
+    domains: Set,
+    urls: Set,
+    hashes: Table,
+}
+
+/// A list entry that matched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hit {
+    pub tag: Tag,
+    /// Line in the source list, when the pack was built with lines.
+    pub line: Option<u32>,
+}
+
+/// Sizes, for `esafety lists info` and the benchmark.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PackStats {
+    pub bytes: usize,
+    pub domains: usize,
+    pub urls: usize,
+    pub hashes: usize,
+    pub sources: usize,
+    pub tags: usize,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Table {
+    start: usize,
+    count: usize,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Set {
+    bits: u32,
+    count: usize,
+    tag_width: usize,
+    offsets: usize,
+    fingerprints: usize,
+    tags: usize,
+    lines: Option<usize>,
+}
+
+fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
+    let b = bytes.get(at..at.checked_add(4)?)?;
+    Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+fn u64_at(bytes: &[u8], at: usize) -> u64 {
+    let mut a = [0u8; 8];
+    a.copy_from_slice(&bytes[at..at + 8]);
+    u64::from_le_bytes(a)
+}
+
+impl Pack {
+    /// Validates and wraps bytes embedded in the program (no copy).
+    pub fn from_static(bytes: &'static [u8]) -> Result<Pack, PackError> {
+        Pack::new(Cow::Borrowed(bytes))
+    }
+
+    /// Validates and takes ownership of bytes read at run time (no copy).
+    pub fn from_vec(bytes: Vec<u8>) -> Result<Pack, PackError> {
+        Pack::new(Cow::Owned(bytes))
+    }
+
+    fn new(bytes: Cow<'static, [u8]>) -> Result<Pack, PackError> {
+        let b: &[u8] = &bytes;
+        if b.len() < 8 || &b[..8] != MAGIC {
+            return Err(if b.len() < 8 && MAGIC.starts_with(b) {
+                PackError::Truncated {
+                    expected: HEADER_LEN as u64,
+                    actual: b.len() as u64,
+                }
+            } else {
+                PackError::BadMagic
+            });
+        }
+        if b.len() < HEADER_LEN {
+            return Err(PackError::Truncated {
+                expected: HEADER_LEN as u64,
+                actual: b.len() as u64,
+            });
+        }
+        let version = u32_at(b, 8).unwrap_or(0);
+        if version != VERSION {
+            return Err(PackError::UnsupportedVersion(version));
+        }
+        let total = u64_at(b, 24);
+        if total > b.len() as u64 {
+            return Err(PackError::Truncated {
+                expected: total,
+                actual: b.len() as u64,
+            });
+        }
+        if total < b.len() as u64 {
+            return Err(PackError::Malformed(
+                "trailing bytes after the recorded length",
+            ));
+        }
+        let expected = u64_at(b, 16);
+        let actual = xxhash_rust::xxh3::xxh3_64(&b[24..]);
+        if expected != actual {
+            return Err(PackError::ChecksumMismatch { expected, actual });
+        }
+        let mut sec = [(0usize, 0usize); SECTIONS];
+        for (i, s) in sec.iter_mut().enumerate() {
+            let off = u32_at(b, 32 + i * 8).unwrap_or(0) as usize;
+            let len = u32_at(b, 36 + i * 8).unwrap_or(0) as usize;
+            if off < HEADER_LEN || off.checked_add(len).is_none_or(|end| end > b.len()) {
+                return Err(PackError::Malformed("section outside the pack"));
+            }
+            *s = (off, off + len);
+        }
+        let sources = table(b, sec[0], 8, "source table")?;
+        let tags = table(b, sec[1], 8, "tag table")?;
+        let domains = set(b, sec[2], tags.count)?;
+        let urls = set(b, sec[3], tags.count)?;
+        let hashes = table(b, sec[4], 34, "hash table")?;
+        // Every source name must lie inside the sources section.
+        let names = sources.start + sources.count * 8;
+        for i in 0..sources.count {
+            let off = u32_at(b, sources.start + i * 8).unwrap_or(u32::MAX) as usize;
+            let len = u32_at(b, sources.start + i * 8 + 4).unwrap_or(u32::MAX) as usize;
+            let end = names.checked_add(off).and_then(|s| s.checked_add(len));
+            if end.is_none_or(|e| e > sec[0].1) {
+                return Err(PackError::Malformed("source name outside its section"));
+            }
+            if std::str::from_utf8(&b[names + off..names + off + len]).is_err() {
+                return Err(PackError::Malformed("source name is not UTF-8"));
+            }
+        }
+        Ok(Pack {
+            bytes,
+            sources,
+            tags,
+            domains,
+            urls,
+            hashes,
+        })
+    }
+
+    /// The pack's bytes (to save or hand to another thread).
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Entry for exactly this normalised host name, if listed.
+    pub fn domain(&self, key: &str) -> Option<Hit> {
+        self.lookup(&self.domains, key_hash(key.as_bytes()))
+    }
+
+    /// Entry for exactly this normalised `host/path` prefix, if listed.
+    pub fn url(&self, key: &str) -> Option<Hit> {
+        if self.urls.count == 0 {
+            return None;
+        }
+        self.lookup(&self.urls, key_hash(key.as_bytes()))
+    }
+
+    /// Whether any `host/path` entries exist (callers skip path probes otherwise).
+    pub fn has_urls(&self) -> bool {
+        self.urls.count > 0
+    }
+
+    /// Whether any hashed entries exist (callers skip hashing otherwise).
+    pub fn has_hashes(&self) -> bool {
+        self.hashes.count > 0
+    }
+
+    /// The source of a hashed-list digest, if listed.
+    pub fn hash(&self, digest: &[u8; 32]) -> Option<SourceId> {
+        let b: &[u8] = &self.bytes;
+        let t = self.hashes;
+        let (mut lo, mut hi) = (0usize, t.count);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            let at = t.start + mid * 32;
+            match b[at..at + 32].cmp(&digest[..]) {
+                core::cmp::Ordering::Less => lo = mid + 1,
+                core::cmp::Ordering::Greater => hi = mid,
+                core::cmp::Ordering::Equal => {
+                    let s = t.start + t.count * 32 + mid * 2;
+                    return Some(SourceId(u16::from_le_bytes([b[s], b[s + 1]])));
+                }
+            }
+        }
+        None
+    }
+
+    /// The name of a source list.
+    pub fn source_name(&self, id: SourceId) -> Option<&str> {
+        let i = usize::from(id.0);
+        if i >= self.sources.count {
+            return None;
+        }
+        let b: &[u8] = &self.bytes;
+        let off = u32_at(b, self.sources.start + i * 8)? as usize;
+        let len = u32_at(b, self.sources.start + i * 8 + 4)? as usize;
+        let names = self.sources.start + self.sources.count * 8;
+        std::str::from_utf8(b.get(names + off..names + off + len)?).ok()
+    }
+
+    /// Counts and size.
+    pub fn stats(&self) -> PackStats {
+        PackStats {
+            bytes: self.bytes.len(),
+            domains: self.domains.count,
+            urls: self.urls.count,
+            hashes: self.hashes.count,
+            sources: self.sources.count,
+            tags: self.tags.count,
+        }
+    }
+
+    fn lookup(&self, set: &Set, hash: u64) -> Option<Hit> {
+        let b: &[u8] = &self.bytes;
+        let (bucket, fp) = split(hash, set.bits);
+        let lo = u32_at(b, set.offsets + bucket * 4)? as usize;
+        let hi = u32_at(b, set.offsets + bucket * 4 + 4)? as usize;
+        if lo > hi || hi > set.count {
+            return None;
+        }
+        let (mut lo, mut hi) = (lo, hi);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            let v = u32_at(b, set.fingerprints + mid * 4)?;
+            if v < fp {
+                lo = mid + 1;
+            } else if v > fp {
+                hi = mid;
+            } else {
+                return self.hit(set, mid);
+            }
+        }
+        None
+    }
+
+    fn hit(&self, set: &Set, i: usize) -> Option<Hit> {
+        let b: &[u8] = &self.bytes;
+        let tag = if set.tag_width == 1 {
+            usize::from(*b.get(set.tags + i)?)
+        } else {
+            let at = set.tags + i * 2;
+            usize::from(u16::from_le_bytes([*b.get(at)?, *b.get(at + 1)?]))
+        };
+        if tag >= self.tags.count {
+            return None;
+        }
+        let at = self.tags.start + tag * 8;
+        let tag = Tag {
+            categories: u32_at(b, at)?,
+            source: SourceId(u16::from_le_bytes([b[at + 4], b[at + 5]])),
+            min_age: b[at + 6],
+        };
+        let line = match set.lines {
+            Some(l) => Some(u32_at(b, l + i * 4)?),
+            None => None,
+        };
+        Some(Hit { tag, line })
+    }
+}
+
+/// A counted table: `count u32` then `count` records of `record` bytes (plus whatever
+/// follows in the section).
+fn table(
+    b: &[u8],
+    (start, end): (usize, usize),
+    record: usize,
+    what: &'static str,
+) -> Result<Table, PackError> {
+    let count = u32_at(b, start).ok_or(PackError::Malformed(what))? as usize;
+    let need = count.checked_mul(record).and_then(|n| n.checked_add(4));
+    if need.is_none_or(|n| n > end - start) {
+        return Err(PackError::Malformed(what));
+    }
+    Ok(Table {
+        start: start + 4,
+        count,
+    })
+}
+
+fn set(b: &[u8], (start, end): (usize, usize), tag_count: usize) -> Result<Set, PackError> {
+    let bad = PackError::Malformed("fingerprint set");
+    let field = |i: usize| u32_at(b, start + i * 4).ok_or(bad.clone());
+    let bits = field(0)?;
+    let count = field(1)? as usize;
+    let tag_width = field(2)? as usize;
+    let has_lines = field(3)?;
+    if bits > 28 || !(tag_width == 1 || tag_width == 2) || has_lines > 1 {
+        return Err(bad);
+    }
+    if tag_width == 1 && tag_count > 256 {
+        return Err(bad);
+    }
+    let buckets = 1usize << bits;
+    let offsets = start + 16;
+    let fingerprints = offsets + (buckets + 1) * 4;
+    let tags = fingerprints + count * 4;
+    let tag_bytes = (count * tag_width).div_ceil(4) * 4;
+    let lines = tags + tag_bytes;
+    let size = lines + if has_lines == 1 { count * 4 } else { 0 };
+    if size > end {
+        return Err(bad);
+    }
+    // Offsets must rise from 0 to count, so every bucket range is inside the set.
+    let mut prev = 0u32;
+    for i in 0..=buckets {
+        let o = u32_at(b, offsets + i * 4).ok_or(bad.clone())?;
+        if o < prev || o as usize > count {
+            return Err(bad);
+        }
+        prev = o;
+    }
+    if prev as usize != count {
+        return Err(bad);
+    }
+    Ok(Set {
+        bits,
+        count,
+        tag_width,
+        offsets,
+        fingerprints,
+        tags,
+        lines: (has_lines == 1).then_some(lines),
+    })
+}

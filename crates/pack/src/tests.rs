@@ -1,0 +1,168 @@
+use super::*;
+
+fn pack_of(n: usize, lines: bool) -> Vec<u8> {
+    let mut b = PackBuilder::new().with_lines(lines);
+    let s = b.source("generated").unwrap();
+    for i in 0..n {
+        b.domain(
+            &format!("site{i}.example"),
+            1 << (i % 19),
+            (i % 3) as u8 * 9,
+            s,
+            i as u32 + 1,
+        );
+    }
+    b.build().unwrap()
+}
+
+#[test]
+fn finds_every_entry_and_no_other() {
+    let pack = Pack::from_vec(pack_of(50_000, true)).unwrap();
+    for i in 0..50_000 {
+        let hit = pack.domain(&format!("site{i}.example")).expect("listed");
+        assert_eq!(hit.tag.categories, 1 << (i % 19));
+        assert_eq!(hit.tag.min_age, (i % 3) as u8 * 9);
+        assert_eq!(hit.line, Some(i as u32 + 1));
+    }
+    let false_hits = (0..200_000)
+        .filter(|i| pack.domain(&format!("other{i}.example")).is_some())
+        .count();
+    assert_eq!(false_hits, 0);
+    assert_eq!(pack.stats().domains, 50_000);
+}
+
+#[test]
+fn about_five_bytes_per_domain_without_lines() {
+    let n = 200_000;
+    let bytes = pack_of(n, false);
+    let per = bytes.len() as f64 / n as f64;
+    assert!(per < 5.5, "{per} bytes per domain");
+    let with_lines = pack_of(n, true).len() as f64 / n as f64;
+    assert!(with_lines > per + 3.9 && with_lines < 9.5, "{with_lines}");
+}
+
+#[test]
+fn duplicates_merge_categories_and_keep_first_source() {
+    let mut b = PackBuilder::new().with_lines(true);
+    let a = b.source("a").unwrap();
+    let c = b.source("c").unwrap();
+    b.domain("x.example", 0b01, 13, c, 9);
+    b.domain("x.example", 0b10, 18, a, 4);
+    let pack = Pack::from_vec(b.build().unwrap()).unwrap();
+    let hit = pack.domain("x.example").unwrap();
+    assert_eq!(hit.tag.categories, 0b11);
+    assert_eq!(hit.tag.min_age, 18);
+    assert_eq!(pack.source_name(hit.tag.source), Some("a"));
+    assert_eq!(hit.line, Some(4));
+}
+
+#[test]
+fn many_tags_use_two_byte_tags() {
+    let mut b = PackBuilder::new();
+    for s in 0..400 {
+        let id = b.source(&format!("list{s}")).unwrap();
+        b.domain(&format!("d{s}.example"), 1, 0, id, 0);
+    }
+    let pack = Pack::from_vec(b.build().unwrap()).unwrap();
+    for s in 0..400 {
+        let hit = pack.domain(&format!("d{s}.example")).unwrap();
+        assert_eq!(
+            pack.source_name(hit.tag.source),
+            Some(format!("list{s}").as_str())
+        );
+    }
+}
+
+#[test]
+fn urls_and_hashes() {
+    let mut b = PackBuilder::new();
+    let s = b.source("urls").unwrap();
+    let h = b.source("iwf").unwrap();
+    b.url("example.com/casino", 2, 18, s, 1);
+    b.hash([7u8; 32], h);
+    b.hash([1u8; 32], h);
+    let pack = Pack::from_vec(b.build().unwrap()).unwrap();
+    assert!(pack.has_urls() && pack.has_hashes());
+    assert!(pack.url("example.com/casino").is_some());
+    assert!(pack.url("example.com").is_none());
+    assert!(pack.domain("example.com/casino").is_none());
+    assert_eq!(pack.hash(&[7u8; 32]), Some(h));
+    assert_eq!(pack.hash(&[1u8; 32]), Some(h));
+    assert_eq!(pack.hash(&[2u8; 32]), None);
+}
+
+#[test]
+fn empty_pack_is_valid() {
+    let pack = Pack::from_vec(PackBuilder::new().build().unwrap()).unwrap();
+    assert!(pack.domain("anything").is_none());
+    assert!(!pack.has_urls() && !pack.has_hashes());
+}
+
+#[test]
+fn refuses_truncated_corrupt_and_foreign_bytes() {
+    let good = pack_of(1000, false);
+    for cut in [0, 3, 8, 40, HEADER_LEN, good.len() / 2, good.len() - 1] {
+        let err = Pack::from_vec(good[..cut].to_vec()).unwrap_err();
+        assert!(
+            matches!(err, PackError::Truncated { .. }),
+            "cut {cut}: {err}"
+        );
+    }
+    for at in [44, HEADER_LEN + 5, good.len() / 2, good.len() - 1] {
+        let mut bad = good.clone();
+        bad[at] ^= 0x40;
+        let err = Pack::from_vec(bad).unwrap_err();
+        assert!(
+            matches!(err, PackError::ChecksumMismatch { .. }),
+            "flip {at}: {err}"
+        );
+    }
+    assert_eq!(
+        Pack::from_vec(b"not a pack at all, just text".to_vec()).unwrap_err(),
+        PackError::BadMagic
+    );
+    let mut v2 = good.clone();
+    v2[8] = 2;
+    assert_eq!(
+        Pack::from_vec(v2).unwrap_err(),
+        PackError::UnsupportedVersion(2)
+    );
+    let mut longer = good.clone();
+    longer.push(0);
+    assert!(matches!(
+        Pack::from_vec(longer).unwrap_err(),
+        PackError::Malformed(_)
+    ));
+}
+
+/// A pack whose checksum is right but whose tables lie must be refused or answer
+/// lookups without panicking (the fuzz target explores this further).
+#[test]
+fn consistent_checksum_with_broken_tables_never_panics() {
+    let good = pack_of(300, true);
+    for at in HEADER_LEN..good.len().min(HEADER_LEN + 400) {
+        for flip in [0x01u8, 0x80, 0xff] {
+            let mut bad = good.clone();
+            bad[at] ^= flip;
+            let sum = xxhash_rust::xxh3::xxh3_64(&bad[24..]);
+            bad[16..24].copy_from_slice(&sum.to_le_bytes());
+            if let Ok(p) = Pack::from_vec(bad) {
+                for i in 0..20 {
+                    let _ = p.domain(&format!("site{i}.example"));
+                    let _ = p.url("a/b");
+                    let _ = p.hash(&[0u8; 32]);
+                }
+                let _ = p.source_name(SourceId(0));
+            }
+        }
+    }
+}
+
+#[test]
+fn bucket_bits_keep_buckets_small() {
+    assert_eq!(write::bucket_bits(0), 0);
+    assert_eq!(write::bucket_bits(16), 0);
+    assert_eq!(write::bucket_bits(17), 1);
+    let b = write::bucket_bits(5_000_000);
+    assert!((5_000_000usize >> b) <= 16 && (5_000_000usize >> (b - 1)) > 16);
+}

@@ -1,0 +1,270 @@
+//! Building a pack: collect entries, merge duplicates, sort into buckets, write.
+
+use std::collections::HashMap;
+
+use crate::{key_hash, split, PackError, Tag, HEADER_LEN, MAGIC, SECTIONS, VERSION};
+
+/// Index of a source list in a pack (its name is stored once).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SourceId(pub u16);
+
+/// Collects entries from any number of sources and writes one pack.
+///
+/// ```
+/// use esafety_pack::{Pack, PackBuilder};
+/// let mut b = PackBuilder::new();
+/// let src = b.source("ut1/gambling/domains").unwrap();
+/// b.domain("bet.example", 1 << 1, 18, src, 7);
+/// let pack = Pack::from_vec(b.build().unwrap()).unwrap();
+/// let hit = pack.domain("bet.example").unwrap();
+/// assert_eq!((hit.tag.categories, hit.tag.min_age), (1 << 1, 18));
+/// assert_eq!(pack.source_name(hit.tag.source), Some("ut1/gambling/domains"));
+/// assert!(pack.domain("example").is_none());
+/// ```
+#[derive(Debug, Default)]
+pub struct PackBuilder {
+    sources: Vec<String>,
+    source_ids: HashMap<String, SourceId>,
+    domains: HashMap<u64, Pending>,
+    urls: HashMap<u64, Pending>,
+    hashes: HashMap<[u8; 32], SourceId>,
+    lines: bool,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Pending {
+    tag: Tag,
+    line: u32,
+}
+
+impl Pending {
+    /// Two entries for one key: the categories add up, the higher minimum age wins, the
+    /// first source and line are kept as the one reported.
+    fn merge(&mut self, other: Pending) {
+        self.tag.categories |= other.tag.categories;
+        self.tag.min_age = self.tag.min_age.max(other.tag.min_age);
+        if (other.tag.source, other.line) < (self.tag.source, self.line) {
+            self.tag.source = other.tag.source;
+            self.line = other.line;
+        }
+    }
+}
+
+impl PackBuilder {
+    /// An empty builder that does not record line numbers (about 5 bytes per entry).
+    pub fn new() -> PackBuilder {
+        PackBuilder::default()
+    }
+
+    /// Also store each entry's line in its source (4 more bytes per entry), so that a
+    /// decision can say "adult/domains:1234" and not only "adult/domains".
+    pub fn with_lines(mut self, yes: bool) -> PackBuilder {
+        self.lines = yes;
+        self
+    }
+
+    /// Registers a source list by name (or returns its id if already registered).
+    pub fn source(&mut self, name: &str) -> Result<SourceId, PackError> {
+        if let Some(id) = self.source_ids.get(name) {
+            return Ok(*id);
+        }
+        let id = u16::try_from(self.sources.len()).map_err(|_| PackError::TooMany("sources"))?;
+        let id = SourceId(id);
+        self.sources.push(name.to_owned());
+        self.source_ids.insert(name.to_owned(), id);
+        Ok(id)
+    }
+
+    /// Adds a host name (normalised by the caller) that matches itself and its
+    /// subdomains.
+    pub fn domain(&mut self, key: &str, categories: u32, min_age: u8, source: SourceId, line: u32) {
+        let tag = Tag {
+            categories,
+            min_age,
+            source,
+        };
+        insert(
+            &mut self.domains,
+            key_hash(key.as_bytes()),
+            Pending { tag, line },
+        );
+    }
+
+    /// Adds a `host/path` prefix (normalised by the caller).
+    pub fn url(&mut self, key: &str, categories: u32, min_age: u8, source: SourceId, line: u32) {
+        let tag = Tag {
+            categories,
+            min_age,
+            source,
+        };
+        insert(
+            &mut self.urls,
+            key_hash(key.as_bytes()),
+            Pending { tag, line },
+        );
+    }
+
+    /// Adds a SHA-256 digest from a hashed list (always the `illegal` category).
+    pub fn hash(&mut self, digest: [u8; 32], source: SourceId) {
+        self.hashes.entry(digest).or_insert(source);
+    }
+
+    /// Number of distinct domain, URL and hash entries so far.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        (self.domains.len(), self.urls.len(), self.hashes.len())
+    }
+
+    /// Writes the pack.
+    pub fn build(self) -> Result<Vec<u8>, PackError> {
+        let mut tags: Vec<Tag> = Vec::new();
+        let mut tag_ids: HashMap<Tag, u32> = HashMap::new();
+        let mut intern = |t: Tag| -> u32 {
+            *tag_ids.entry(t).or_insert_with(|| {
+                tags.push(t);
+                (tags.len() - 1) as u32
+            })
+        };
+        let domains: Vec<(u64, u32, u32)> = self
+            .domains
+            .iter()
+            .map(|(h, p)| (*h, intern(p.tag), p.line))
+            .collect();
+        let urls: Vec<(u64, u32, u32)> = self
+            .urls
+            .iter()
+            .map(|(h, p)| (*h, intern(p.tag), p.line))
+            .collect();
+        if tags.len() > usize::from(u16::MAX) + 1 {
+            return Err(PackError::TooMany("distinct tags"));
+        }
+
+        let mut sections: Vec<Vec<u8>> = Vec::with_capacity(SECTIONS);
+        sections.push(write_sources(&self.sources));
+        sections.push(write_tags(&tags));
+        sections.push(write_set(domains, tags.len(), self.lines));
+        sections.push(write_set(urls, tags.len(), self.lines));
+        sections.push(write_hashes(self.hashes));
+
+        let mut out = vec![0u8; HEADER_LEN];
+        out[..8].copy_from_slice(MAGIC);
+        out[8..12].copy_from_slice(&VERSION.to_le_bytes());
+        for (i, s) in sections.iter().enumerate() {
+            let offset = u32::try_from(out.len()).map_err(|_| PackError::TooMany("bytes"))?;
+            let len = u32::try_from(s.len()).map_err(|_| PackError::TooMany("bytes"))?;
+            out[32 + i * 8..36 + i * 8].copy_from_slice(&offset.to_le_bytes());
+            out[36 + i * 8..40 + i * 8].copy_from_slice(&len.to_le_bytes());
+            out.extend_from_slice(s);
+        }
+        let total = out.len() as u64;
+        out[24..32].copy_from_slice(&total.to_le_bytes());
+        let sum = xxhash_rust::xxh3::xxh3_64(&out[24..]);
+        out[16..24].copy_from_slice(&sum.to_le_bytes());
+        Ok(out)
+    }
+}
+
+fn insert(map: &mut HashMap<u64, Pending>, hash: u64, entry: Pending) {
+    map.entry(hash)
+        .and_modify(|p| p.merge(entry))
+        .or_insert(entry);
+}
+
+fn put(out: &mut Vec<u8>, v: u32) {
+    out.extend_from_slice(&v.to_le_bytes());
+}
+
+fn pad4(out: &mut Vec<u8>) {
+    while !out.len().is_multiple_of(4) {
+        out.push(0);
+    }
+}
+
+fn write_sources(names: &[String]) -> Vec<u8> {
+    let mut out = Vec::new();
+    put(&mut out, names.len() as u32);
+    let mut offset = 0u32;
+    for n in names {
+        put(&mut out, offset);
+        put(&mut out, n.len() as u32);
+        offset += n.len() as u32;
+    }
+    for n in names {
+        out.extend_from_slice(n.as_bytes());
+    }
+    pad4(&mut out);
+    out
+}
+
+fn write_tags(tags: &[Tag]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(4 + tags.len() * 8);
+    put(&mut out, tags.len() as u32);
+    for t in tags {
+        put(&mut out, t.categories);
+        out.extend_from_slice(&t.source.0.to_le_bytes());
+        out.push(t.min_age);
+        out.push(0);
+    }
+    out
+}
+
+/// Bucket bits for `n` entries: about sixteen entries per bucket, so the offset table
+/// costs a quarter of a byte per entry and a bucket fits in one or two cache lines.
+pub(crate) fn bucket_bits(n: usize) -> u32 {
+    let mut bits = 0;
+    while bits < 28 && (n >> bits) > 16 {
+        bits += 1;
+    }
+    bits
+}
+
+fn write_set(mut entries: Vec<(u64, u32, u32)>, tag_count: usize, lines: bool) -> Vec<u8> {
+    let bits = bucket_bits(entries.len());
+    let tag_width: usize = if tag_count <= 256 { 1 } else { 2 };
+    entries.sort_unstable_by_key(|e| split(e.0, bits));
+    let n = entries.len();
+    let buckets = 1usize << bits;
+    let mut out = Vec::with_capacity(16 + (buckets + 1) * 4 + n * (4 + tag_width + 4));
+    put(&mut out, bits);
+    put(&mut out, n as u32);
+    put(&mut out, tag_width as u32);
+    put(&mut out, u32::from(lines));
+    let mut next = 0usize;
+    for b in 0..=buckets {
+        while next < n && split(entries[next].0, bits).0 < b {
+            next += 1;
+        }
+        put(&mut out, next as u32);
+    }
+    for e in &entries {
+        put(&mut out, split(e.0, bits).1);
+    }
+    for e in &entries {
+        if tag_width == 1 {
+            out.push(e.1 as u8);
+        } else {
+            out.extend_from_slice(&(e.1 as u16).to_le_bytes());
+        }
+    }
+    pad4(&mut out);
+    if lines {
+        for e in &entries {
+            put(&mut out, e.2);
+        }
+    }
+    out
+}
+
+fn write_hashes(hashes: HashMap<[u8; 32], SourceId>) -> Vec<u8> {
+    let mut list: Vec<([u8; 32], SourceId)> = hashes.into_iter().collect();
+    list.sort_unstable();
+    let mut out = Vec::with_capacity(4 + list.len() * 34);
+    put(&mut out, list.len() as u32);
+    for (d, _) in &list {
+        out.extend_from_slice(d);
+    }
+    for (_, s) in &list {
+        out.extend_from_slice(&s.0.to_le_bytes());
+    }
+    pad4(&mut out);
+    out
+}
