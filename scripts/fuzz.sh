@@ -29,7 +29,7 @@ fuzz_dir=crates/fuzz
 if [ "$#" -gt 0 ]; then
   targets=("$@")
 else
-  targets=(normalize classify lexicon_parse)
+  targets=(normalize classify lexicon_parse url pack)
 fi
 
 if ! cargo fuzz --version >/dev/null 2>&1; then

@@ -25,6 +25,14 @@ fn ratio(a: u32, b: u32) -> String {
 }
 
 pub fn run(a: &EvalArgs) -> io::Result<()> {
+    let text = std::fs::read_to_string(&a.file)
+        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", a.file)))?;
+    let first = text
+        .lines()
+        .find(|l| !l.starts_with('#') && !l.trim().is_empty());
+    if first.is_some_and(|l| l.trim_end() == crate::urleval::HEADER) {
+        return crate::urleval::run(a, &text);
+    }
     let file = std::fs::File::open(&a.file)
         .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", a.file)))?;
     let classifier = a.audience.classifier();

@@ -20,6 +20,7 @@
 mod args;
 mod eval;
 mod human;
+mod urleval;
 mod urls;
 
 use args::{Command, Format, TextArgs, Usage};

@@ -305,3 +305,113 @@ fn check_errors(errors: &[DataError], names: &[&str], lines: &[usize]) {
         }
     }
 }
+
+/// The URL classifier on any string (lossy UTF-8), for a band chosen by the first byte:
+/// - it returns a decision or a typed error, never panics;
+/// - a decision's host is lower-case with no trailing dot; registrable domain, when
+///   present, is a suffix of the host;
+/// - a SafeSearch URL, when given, parses and needs no further redirect (idempotent);
+/// - an `illegal` category always blocks; a block always has a reason that blocks;
+/// - the same URL decided twice gives the same action (no hidden state).
+pub fn check_url(data: &[u8]) {
+    let band = AgeBand::ALL[usize::from(data.first().copied().unwrap_or(0)) % AgeBand::ALL.len()];
+    let text = String::from_utf8_lossy(data.get(1..).unwrap_or_default());
+    check_url_str(band, &text);
+}
+
+/// [`check_url`] on a string.
+pub fn check_url_str(band: AgeBand, text: &str) {
+    use esafety::{UrlCategory, UrlClassifier};
+    let c = UrlClassifier::builder().age_band(band).build();
+    let Ok(d) = c.classify(text) else {
+        return;
+    };
+    assert_eq!(
+        d.host,
+        d.host.to_ascii_lowercase(),
+        "host not lower-case: {text:?}"
+    );
+    assert!(!d.host.ends_with('.'), "trailing dot kept: {text:?}");
+    if let Some(r) = &d.registrable_domain {
+        assert!(
+            d.host.ends_with(r.as_str()),
+            "registrable {r} not a suffix of {}",
+            d.host
+        );
+    }
+    if let Some(s) = &d.safe_search_url {
+        let again = c.classify(s).expect("a SafeSearch URL parses");
+        assert_eq!(
+            again.safe_search_url, None,
+            "SafeSearch URL {s} asks for another redirect"
+        );
+    }
+    if d.categories.contains(&UrlCategory::Illegal) {
+        assert_eq!(d.action, Action::Block);
+    }
+    if d.action == Action::Block {
+        assert!(
+            d.reasons.iter().any(|r| r.action == Action::Block),
+            "block without a blocking reason: {text:?}"
+        );
+    }
+    assert_eq!(c.classify(text).map(|x| x.action).ok(), Some(d.action));
+}
+
+/// The pack loader on any bytes, and on a valid pack with the fuzz input written over
+/// part of it (checksum recomputed so the tables themselves are attacked):
+/// - loading returns a pack or a typed error, never panics;
+/// - lookups on whatever loads never panic and find nothing out of range.
+pub fn check_pack(data: &[u8]) {
+    use esafety::Pack;
+    if let Ok(p) = Pack::from_vec(data.to_vec()) {
+        probe_pack(&p);
+    }
+    // Overwrite part of a real pack and fix the checksum.
+    let mut good = valid_pack();
+    if data.len() >= 2 && good.len() > 72 {
+        let at = 24 + usize::from(u16::from_le_bytes([data[0], data[1]])) % (good.len() - 24);
+        for (i, b) in data[2..].iter().enumerate() {
+            if let Some(slot) = good.get_mut(at + i) {
+                *slot = *b;
+            }
+        }
+        let sum = xxhash_rust::xxh3::xxh3_64(&good[24..]);
+        good[16..24].copy_from_slice(&sum.to_le_bytes());
+        if let Ok(p) = Pack::from_vec(good) {
+            probe_pack(&p);
+        }
+    }
+}
+
+fn valid_pack() -> Vec<u8> {
+    let mut b = esafety_pack::PackBuilder::new().with_lines(true);
+    let s = b.source("fuzz").expect("one source");
+    for i in 0..64u32 {
+        b.domain(
+            &format!("d{i}.example"),
+            1 << (i % 19),
+            (i % 20) as u8,
+            s,
+            i,
+        );
+        b.url(&format!("d{i}.example/p{i}"), 1, 0, s, i);
+    }
+    b.hash([7; 32], s);
+    b.build().expect("small pack")
+}
+
+fn probe_pack(p: &esafety::Pack) {
+    for i in 0..64 {
+        let _ = p.domain(&format!("d{i}.example"));
+        let _ = p.url(&format!("d{i}.example/p{i}"));
+    }
+    let _ = p.hash(&[7; 32]);
+    for i in 0..p.stats().sources.min(300) {
+        let _ = p.source_name(esafety_pack::SourceId(i as u16));
+    }
+    let c = esafety::UrlClassifier::builder()
+        .pack("fuzz", p.clone())
+        .build();
+    let _ = c.classify("https://www.d3.example/p3");
+}

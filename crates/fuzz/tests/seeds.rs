@@ -44,3 +44,13 @@ fn classify_every_band_and_short_maximum() {
         esafety_fuzz::check_classify(&[&[setup][..], "sh!t é 🔪 f u c k".as_bytes()].concat());
     }
 }
+
+#[test]
+fn url_seeds() {
+    replay("url", esafety_fuzz::check_url);
+}
+
+#[test]
+fn pack_seeds() {
+    replay("pack", esafety_fuzz::check_pack);
+}
