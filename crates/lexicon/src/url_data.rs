@@ -62,6 +62,7 @@ pub struct CarrierRow {
     pub id: String,
     pub host: String,
     pub any_suffix: bool,
+    pub path: String,
     pub how: CarryRow,
     pub line: usize,
 }
@@ -376,31 +377,44 @@ fn parse_search(file: &str, text: &str, out: &mut Vec<SearchRow>) -> Result<(), 
 }
 
 fn parse_carriers(file: &str, text: &str, out: &mut Vec<CarrierRow>) -> Result<(), Vec<DataError>> {
-    each_row(file, text, &["id", "host", "how", "source"], out, |n, c| {
-        let (host, any_suffix) = host_pattern(file, n, c[1])?;
-        let how = match c[2].split(':').collect::<Vec<_>>().as_slice() {
-            ["param", p] if !p.is_empty() => CarryRow::Param(p.to_string()),
-            ["param", p, "cache"] if !p.is_empty() => CarryRow::CacheParam(p.to_string()),
-            ["path", p] if p.starts_with('/') && p.ends_with('/') => CarryRow::Path(p.to_string()),
-            ["translate.goog"] => CarryRow::TranslateGoog,
-            _ => {
-                return Err(bad(
-                    file,
-                    n,
-                    "how",
-                    c[2],
-                    "param:NAME, param:NAME:cache, path:/PREFIX/ or translate.goog",
-                ))
+    each_row(
+        file,
+        text,
+        &["id", "host", "path", "how", "source"],
+        out,
+        |n, c| {
+            let (host, any_suffix) = host_pattern(file, n, c[1])?;
+            if !c[2].starts_with('/') {
+                return Err(bad(file, n, "path", c[2], "a path prefix starting with /"));
             }
-        };
-        Ok(CarrierRow {
-            id: c[0].to_string(),
-            host,
-            any_suffix,
-            how,
-            line: n,
-        })
-    })
+            let path = c[2].to_string();
+            let how = match c[3].split(':').collect::<Vec<_>>().as_slice() {
+                ["param", p] if !p.is_empty() => CarryRow::Param(p.to_string()),
+                ["param", p, "cache"] if !p.is_empty() => CarryRow::CacheParam(p.to_string()),
+                ["path", p] if p.starts_with('/') && p.ends_with('/') => {
+                    CarryRow::Path(p.to_string())
+                }
+                ["translate.goog"] => CarryRow::TranslateGoog,
+                _ => {
+                    return Err(bad(
+                        file,
+                        n,
+                        "how",
+                        c[3],
+                        "param:NAME, param:NAME:cache, path:/PREFIX/ or translate.goog",
+                    ))
+                }
+            };
+            Ok(CarrierRow {
+                id: c[0].to_string(),
+                host,
+                any_suffix,
+                path,
+                how,
+                line: n,
+            })
+        },
+    )
 }
 
 fn parse_heuristics(
@@ -608,10 +622,11 @@ pub fn generate_url_rust(data: &UrlData) -> String {
         };
         let _ = writeln!(
             s,
-            "    Carrier {{ id: {}, host: {}, any_suffix: {}, how: {how}, line: {} }},",
+            "    Carrier {{ id: {}, host: {}, any_suffix: {}, path: {}, how: {how}, line: {} }},",
             q(&c.id),
             q(&c.host),
             c.any_suffix,
+            q(&c.path),
             c.line
         );
     }

@@ -8,7 +8,9 @@ use super::data::{host_matches, Carry, CARRIERS};
 /// The carrier id and the URL it carries, if `addr` is a carrier showing a page.
 pub(crate) fn carried(addr: &Address) -> Option<(&'static str, String)> {
     for c in CARRIERS {
-        if !host_matches(&addr.host, addr.suffix.as_deref(), c.host, c.any_suffix) {
+        if !host_matches(&addr.host, addr.suffix.as_deref(), c.host, c.any_suffix)
+            || !addr.parsed.path().starts_with(c.path)
+        {
             continue;
         }
         let inner = match c.how {
@@ -21,7 +23,8 @@ pub(crate) fn carried(addr: &Address) -> Option<(&'static str, String)> {
             Carry::Path(prefix) => from_path(addr, prefix),
             Carry::TranslateGoog => from_translate_goog(addr),
         };
-        if let Some(inner) = inner.filter(|s| !s.is_empty()) {
+        // Only something that looks like an address is followed.
+        if let Some(inner) = inner.filter(|s| s.contains('.') && !s.contains(char::is_whitespace)) {
             return Some((c.id, inner));
         }
     }
@@ -109,5 +112,18 @@ mod tests {
         assert_eq!(inner("https://www.google.com/search?q=cats"), None);
         assert_eq!(inner("https://translate.google.com/"), None);
         assert_eq!(inner("https://web.archive.org/"), None);
+        assert_eq!(
+            inner("https://www.google.co.uk/url?q=https://www.pornhub.com/&sa=D"),
+            Some("https://www.pornhub.com/".into())
+        );
+        assert_eq!(
+            inner("https://l.facebook.com/l.php?u=https%3A%2F%2Fwww.pornhub.com%2F"),
+            Some("https://www.pornhub.com/".into())
+        );
+        assert_eq!(inner("https://www.google.com/search?q=pornhub.com"), None);
+        assert_eq!(
+            inner("https://translate.google.com/translate?u=hello world"),
+            None
+        );
     }
 }

@@ -41,6 +41,8 @@ pub(crate) struct Carrier {
     pub id: &'static str,
     pub host: &'static str,
     pub any_suffix: bool,
+    /// Path prefix the carrier uses (`/` = any).
+    pub path: &'static str,
     pub how: Carry,
     #[allow(dead_code)]
     pub line: usize,

@@ -316,7 +316,13 @@ impl UrlClassifier {
         // 4. Unknown addresses: look-alikes, then heuristics.
         if hits.is_empty() {
             weak |= self.unknown(addr, &mut d);
+        } else if bits & allow_bits() == 0 {
+            let mut found = Vec::new();
+            heuristics::check_path(addr, &mut found);
+            weak |= self.heuristic_reasons(found, &mut d);
         }
+        // A weak heuristic only caps a category that nothing stronger gave.
+        weak &= !bits;
         let bits = bits | weak | d.categories.iter().fold(0, |b, c| b | (1 << c.index()));
         d.categories = UrlCategory::ALL
             .iter()
@@ -509,13 +515,24 @@ impl UrlClassifier {
             });
             return 1 << UrlCategory::Proxy.index();
         }
+        let found = heuristics::check(addr);
+        self.heuristic_reasons(found, d)
+    }
+
+    /// Adds a reason per heuristic hit; strong categories join the decision, weak ones
+    /// are returned (capped at warn).
+    fn heuristic_reasons(&self, found: Vec<heuristics::HeuristicHit>, d: &mut UrlDecision) -> u32 {
         let mut weak = 0u32;
-        for h in heuristics::check(addr) {
+        for h in found {
             d.reasons.push(Reason {
                 kind: ReasonKind::Heuristic,
                 category: Some(h.category),
                 action: Action::Allow,
-                source: format!("heuristic:{} (data/url/heuristics.tsv:{})", h.id, h.line),
+                source: if h.line == 0 {
+                    format!("heuristic:{} (built in)", h.id)
+                } else {
+                    format!("heuristic:{} (data/url/heuristics.tsv:{})", h.id, h.line)
+                },
                 detail: format!("{} ({})", h.reason, h.seen),
             });
             if h.strong {

@@ -27,7 +27,13 @@ pub(crate) struct HeuristicHit {
     pub seen: String,
 }
 
-/// Every heuristic that fires for `addr`.
+/// Top-level names that, inside a subdomain, show a web address hidden in another.
+const EMBEDDED_TLDS: [&str; 12] = [
+    "com", "net", "org", "co", "uk", "gov", "edu", "io", "me", "info", "de", "fr",
+];
+
+/// Every heuristic that fires for `addr`: host tokens, the embedded-domain check and
+/// path tokens.
 pub(crate) fn check(addr: &Address) -> Vec<HeuristicHit> {
     let mut out = Vec::new();
     if addr.host_kind == HostKind::Domain {
@@ -35,10 +41,30 @@ pub(crate) fn check(addr: &Address) -> Vec<HeuristicHit> {
             Some(s) if addr.host.len() > s.len() => &addr.host[..addr.host.len() - s.len() - 1],
             _ => addr.host.as_str(),
         };
-        for label in name.split('.') {
+        let labels: Vec<&str> = name.split('.').collect();
+        for label in &labels {
             host_label(label, &mut out);
         }
+        // `paypal.com.account-verify.xyz`: a top-level name among the subdomains.
+        let sub = &labels[..labels.len().saturating_sub(1)];
+        if sub.len() >= 2 && sub[1..].iter().any(|l| EMBEDDED_TLDS.contains(l)) {
+            out.push(HeuristicHit {
+                id: "embedded_domain",
+                category: UrlCategory::Malware,
+                strong: true,
+                reason: "a web address hidden inside another one (a common phishing trick)",
+                line: 0,
+                seen: sub.join("."),
+            });
+        }
     }
+    check_path(addr, &mut out);
+    out.dedup_by(|a, b| a.id == b.id);
+    out
+}
+
+/// Path tokens only (for listed sites that are not education or help).
+pub(crate) fn check_path(addr: &Address, out: &mut Vec<HeuristicHit>) {
     let mut end = addr.path.len().min(MAX_PATH_BYTES);
     while !addr.path.is_char_boundary(end) {
         end -= 1;
@@ -49,12 +75,10 @@ pub(crate) fn check(addr: &Address) -> Vec<HeuristicHit> {
             .filter(|h| h.place != Place::Host && h.kind == TokenKind::Word)
         {
             if word == h.token {
-                push(h, word, &mut out);
+                push(h, word, out);
             }
         }
     }
-    out.dedup_by(|a, b| a.id == b.id);
-    out
 }
 
 fn push(h: &'static Heuristic, seen: &str, out: &mut Vec<HeuristicHit>) {
@@ -153,6 +177,13 @@ mod tests {
             vec!["porn_path"]
         );
         assert_eq!(ids("https://bet-365.example/"), vec!["bet"]);
+        assert_eq!(
+            ids("http://paypal.com.account-verify-login.xyz/signin"),
+            vec!["embedded_domain"]
+        );
+        assert_eq!(ids("https://free-robux-generator.xyz/"), vec!["robux"]);
+        assert!(ids("https://a.b.c.bbc.co.uk/").is_empty());
+        assert!(ids("https://s3.eu-west-1.amazonaws.com/").is_empty());
     }
 
     #[test]
