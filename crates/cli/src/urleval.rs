@@ -136,7 +136,8 @@ pub fn run(a: &EvalArgs, text: &str) -> io::Result<()> {
     println!("{}: {} URLs", a.file, per_band[0].total);
     for (k, (band, _)) in bands.iter().enumerate() {
         println!(
-            "  {band:<6} right {:>4}/{:<4} = {:5.1} %",
+            "  {:<6} right {:>4}/{:<4} = {:5.1} %",
+            band.as_str(),
             per_band[k].right,
             per_band[k].total,
             pct(&per_band[k])

@@ -177,3 +177,270 @@ fn lexicon_check_accepts_the_shipped_lexicon() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+fn tmp(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("esafety-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn url_gives_the_contract_fields_per_line() {
+    let out = esafety(
+        &[
+            "url",
+            "https://www.google.co.uk/search?q=tudors",
+            "http://google.com@pornhub.com/",
+            "http://exa mple/",
+        ],
+        b"",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = lines(&out);
+    assert_eq!(v.len(), 3);
+    for k in [
+        "url",
+        "action",
+        "categories",
+        "min_age",
+        "safe_search_url",
+        "search_query",
+        "reasons",
+        "alert",
+        "help",
+    ] {
+        assert!(v[0].get(k).is_some(), "missing {k}");
+    }
+    assert_eq!(v[0]["action"], "allow");
+    assert_eq!(
+        v[0]["safe_search_url"],
+        "https://www.google.co.uk/search?q=tudors&safe=active"
+    );
+    assert_eq!(v[0]["search_query"]["text"], "tudors");
+    assert_eq!(v[1]["action"], "block");
+    assert_eq!(v[1]["categories"][0], "adult");
+    assert!(v[1]["reasons"][0]["source"]
+        .as_str()
+        .unwrap()
+        .contains("domains.tsv:"));
+    assert!(v[2]["error"].as_str().unwrap().contains("not a valid URL"));
+}
+
+#[test]
+fn url_reads_stdin_and_staff_keep_social_media() {
+    let out = esafety(
+        &["url", "--age-band", "staff"],
+        b"tiktok.com\n\nroblox.com\r\n",
+    );
+    let v = lines(&out);
+    assert_eq!(v.len(), 2);
+    assert!(v.iter().all(|d| d["action"] == "allow"), "{v:?}");
+    let out = esafety(&["url", "--age", "9"], b"tiktok.com\n");
+    assert_eq!(lines(&out)[0]["action"], "block");
+}
+
+#[test]
+fn lists_compile_info_and_use_a_pack() {
+    let dir = tmp("lists");
+    std::fs::create_dir_all(dir.join("ut1/gambling")).unwrap();
+    std::fs::write(
+        dir.join("ut1/gambling/domains"),
+        "a-bookie.example\nbad line here\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("hosts.txt"), "0.0.0.0 some-tube.example\n").unwrap();
+    let digest = esafety::url::sha256("evil.example/abuse.html");
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    std::fs::write(dir.join("iwf.txt"), format!("{hex}\n")).unwrap();
+    let pack = dir.join("school.pack");
+    let p = pack.to_str().unwrap();
+    let out = esafety(
+        &[
+            "lists",
+            "compile",
+            dir.join("ut1").to_str().unwrap(),
+            &format!("adult={}", dir.join("hosts.txt").display()),
+            &format!("illegal={}", dir.join("iwf.txt").display()),
+            "-o",
+            p,
+        ],
+        b"",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("1 lines skipped") && stderr.contains("line 2"),
+        "{stderr}"
+    );
+    let info = esafety(&["lists", "info", p], b"");
+    let text = String::from_utf8_lossy(&info.stdout);
+    assert!(
+        text.contains("2 domains") && text.contains("1 hashes"),
+        "{text}"
+    );
+
+    let out = esafety(
+        &[
+            "url",
+            "--pack",
+            p,
+            "--age-band",
+            "staff",
+            "https://www.a-bookie.example/",
+            "http://some-tube.example/",
+            "https://evil.example/abuse.html",
+            "https://example.org/",
+        ],
+        b"",
+    );
+    let v = lines(&out);
+    assert_eq!(v[0]["action"], "block");
+    assert_eq!(v[0]["categories"][0], "gambling");
+    assert_eq!(v[1]["action"], "block");
+    assert_eq!(v[2]["action"], "block");
+    assert_eq!(v[2]["categories"][0], "illegal");
+    assert_eq!(v[2]["alert"], "urgent");
+    assert_eq!(v[3]["action"], "allow");
+
+    // A corrupt pack is refused with a clear message and exit 1.
+    let mut bytes = std::fs::read(&pack).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 1;
+    std::fs::write(&pack, &bytes).unwrap();
+    let out = esafety(&["url", "--pack", p, "x.com"], b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("corrupted"));
+    let out = esafety(
+        &["lists", "info", dir.join("hosts.txt").to_str().unwrap()],
+        b"",
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not an esafety list pack"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn overrides_are_an_append_only_log() {
+    let dir = tmp("overrides");
+    let log = dir.join("overrides.tsv");
+    let l = log.to_str().unwrap();
+    let ok = |args: &[&str]| {
+        let out = esafety(args, b"");
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    };
+    ok(&[
+        "overrides",
+        "add",
+        "--file",
+        l,
+        "--allow",
+        "tiktok.com",
+        "--by",
+        "j.smith",
+        "--reason",
+        "media studies",
+    ]);
+    ok(&[
+        "overrides",
+        "add",
+        "--file",
+        l,
+        "--deny",
+        "www.bbc.co.uk/sport",
+        "--by",
+        "a.jones",
+        "--reason",
+        "exam week",
+    ]);
+    let out = esafety(
+        &[
+            "url",
+            "--overrides",
+            l,
+            "https://www.tiktok.com/",
+            "https://www.bbc.co.uk/sport/football",
+            "https://www.bbc.co.uk/bitesize",
+        ],
+        b"",
+    );
+    let v = lines(&out);
+    assert_eq!(v[0]["action"], "allow");
+    let why = v[0]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kind"] == "override")
+        .unwrap();
+    assert!(why["detail"].as_str().unwrap().contains("j.smith"));
+    assert_eq!(v[1]["action"], "block");
+    assert_eq!(v[2]["action"], "allow");
+
+    ok(&[
+        "overrides",
+        "remove",
+        "--file",
+        l,
+        "tiktok.com",
+        "--by",
+        "j.smith",
+        "--reason",
+        "unit over",
+    ]);
+    let out = esafety(&["url", "--overrides", l, "https://www.tiktok.com/"], b"");
+    assert_eq!(lines(&out)[0]["action"], "block");
+    // Removing what is not there fails and leaves the log as it was.
+    let before = std::fs::read_to_string(&log).unwrap();
+    let out = esafety(
+        &[
+            "overrides",
+            "remove",
+            "--file",
+            l,
+            "nothere.example",
+            "--by",
+            "x",
+            "--reason",
+            "y",
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), before);
+    // Three changes, each with who, when, why; nothing rewritten.
+    let changes: Vec<&str> = before.lines().filter(|l| l.starts_with("20")).collect();
+    assert_eq!(changes.len(), 3);
+    assert!(changes[2].contains("\tj.smith\tremove\ttiktok.com\tunit over"));
+    let list = ok(&["overrides", "list", "--file", l]);
+    let text = String::from_utf8_lossy(&list.stdout);
+    assert!(
+        text.contains("deny\tbbc.co.uk/sport\ta.jones") && !text.contains("tiktok"),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn eval_reads_url_files() {
+    let dir = tmp("urleval");
+    let f = dir.join("u.tsv");
+    std::fs::write(&f, "# ---- mix ----\nks2\tstaff\turl\tnote\nblock\tblock\tpornhub.com\tx\nallow\tallow\thttps://www.nhs.uk/\tx\nblock\tallow\ttiktok.com\tx\nallow\tallow\ttiktok.com\twrong on purpose\n").unwrap();
+    let out = esafety(&["eval", f.to_str().unwrap()], b"");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("ks2    right    3/4"), "{text}");
+    assert!(text.contains("staff  right    4/4"), "{text}");
+    assert!(text.contains("expected allow but blocked: 1/"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
