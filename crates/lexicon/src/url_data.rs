@@ -51,6 +51,10 @@ pub struct SearchRow {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CarryRow {
     Param(String),
+    /// A link redirector: the page is the parameter's URL, and only it is judged.
+    Redirect(String),
+    /// A link redirector whose whole query string is the URL.
+    RedirectQuery,
     CacheParam(String),
     Path(String),
     TranslateGoog,
@@ -73,6 +77,10 @@ pub enum TokenMatch {
     Word,
     Part,
     Shield,
+    /// A brand name: with a lure word in the same unknown host, a phishing sign.
+    Brand,
+    /// A lure word (login, verify, free…): see `Brand`.
+    Lure,
 }
 
 /// Where a heuristic token is looked for.
@@ -390,6 +398,8 @@ fn parse_carriers(file: &str, text: &str, out: &mut Vec<CarrierRow>) -> Result<(
             let path = c[2].to_string();
             let how = match c[3].split(':').collect::<Vec<_>>().as_slice() {
                 ["param", p] if !p.is_empty() => CarryRow::Param(p.to_string()),
+                ["redirect", p] if !p.is_empty() => CarryRow::Redirect(p.to_string()),
+                ["redirect-query"] => CarryRow::RedirectQuery,
                 ["param", p, "cache"] if !p.is_empty() => CarryRow::CacheParam(p.to_string()),
                 ["path", p] if p.starts_with('/') && p.ends_with('/') => {
                     CarryRow::Path(p.to_string())
@@ -401,7 +411,7 @@ fn parse_carriers(file: &str, text: &str, out: &mut Vec<CarrierRow>) -> Result<(
                         n,
                         "how",
                         c[3],
-                        "param:NAME, param:NAME:cache, path:/PREFIX/ or translate.goog",
+                        "param:NAME, param:NAME:cache, path:/PREFIX/, translate.goog, redirect:NAME or redirect-query",
                     ))
                 }
             };
@@ -444,7 +454,17 @@ fn parse_heuristics(
             "word" => TokenMatch::Word,
             "part" => TokenMatch::Part,
             "shield" => TokenMatch::Shield,
-            s => return Err(bad(file, n, "match", s, "word, part or shield")),
+            "brand" => TokenMatch::Brand,
+            "lure" => TokenMatch::Lure,
+            s => {
+                return Err(bad(
+                    file,
+                    n,
+                    "match",
+                    s,
+                    "word, part, shield, brand or lure",
+                ))
+            }
         };
         let place = match c[3] {
             "host" => Place::Host,
@@ -461,14 +481,14 @@ fn parse_heuristics(
                 "part tokens apply to host names only",
             ));
         }
-        let (category, strong) = if kind == TokenMatch::Shield {
+        let (category, strong) = if matches!(kind, TokenMatch::Shield | TokenMatch::Lure) {
             if c[4] != "-" || c[5] != "-" {
                 return Err(bad(
                     file,
                     n,
                     "category",
                     c[4],
-                    "shield rows have - for category and strength",
+                    "shield and lure rows have - for category and strength",
                 ));
             }
             (None, false)
@@ -616,6 +636,8 @@ pub fn generate_url_rust(data: &UrlData) -> String {
     for c in &data.carriers {
         let how = match &c.how {
             CarryRow::Param(p) => format!("Carry::Param({})", q(p)),
+            CarryRow::Redirect(p) => format!("Carry::Redirect({})", q(p)),
+            CarryRow::RedirectQuery => "Carry::RedirectQuery".into(),
             CarryRow::CacheParam(p) => format!("Carry::CacheParam({})", q(p)),
             CarryRow::Path(p) => format!("Carry::Path({})", q(p)),
             CarryRow::TranslateGoog => "Carry::TranslateGoog".into(),

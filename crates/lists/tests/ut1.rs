@@ -20,7 +20,7 @@ fn ut1_dir() -> Option<PathBuf> {
     dir.join("vpn").join("domains").is_file().then_some(dir)
 }
 
-fn lines(dir: &PathBuf, rel: &str) -> Vec<String> {
+fn lines(dir: &std::path::Path, rel: &str) -> Vec<String> {
     std::fs::read_to_string(dir.join(rel))
         .unwrap()
         .lines()

@@ -197,6 +197,11 @@ pub(crate) fn from_url(url: Url) -> Result<Address, UrlError> {
 
 /// Percent-decodes (invalid UTF-8 becomes U+FFFD) and lower-cases.
 pub(crate) fn decode_lower(s: &str) -> String {
+    percent_decode(s).to_lowercase()
+}
+
+/// Percent-decodes; invalid UTF-8 becomes U+FFFD.
+pub(crate) fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -211,7 +216,7 @@ pub(crate) fn decode_lower(s: &str) -> String {
         out.push(bytes[i]);
         i += 1;
     }
-    String::from_utf8_lossy(&out).to_lowercase()
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn hex(b: u8) -> Option<u8> {

@@ -5,8 +5,16 @@
 use super::address::Address;
 use super::data::{host_matches, Carry, CARRIERS};
 
-/// The carrier id and the URL it carries, if `addr` is a carrier showing a page.
-pub(crate) fn carried(addr: &Address) -> Option<(&'static str, String)> {
+/// A page carried by another.
+pub(crate) struct Carried {
+    pub id: &'static str,
+    pub url: String,
+    /// A link redirector shows nothing itself: the destination alone decides.
+    pub redirect: bool,
+}
+
+/// The carrier and the URL it carries, if `addr` is a carrier showing a page.
+pub(crate) fn carried(addr: &Address) -> Option<Carried> {
     for c in CARRIERS {
         if !host_matches(&addr.host, addr.suffix.as_deref(), c.host, c.any_suffix)
             || !addr.parsed.path().starts_with(c.path)
@@ -14,7 +22,11 @@ pub(crate) fn carried(addr: &Address) -> Option<(&'static str, String)> {
             continue;
         }
         let inner = match c.how {
-            Carry::Param(p) => addr.param(p),
+            Carry::Param(p) | Carry::Redirect(p) => addr.param(p),
+            Carry::RedirectQuery => addr.query.as_deref().map(|q| {
+                let q = q.split('&').next().unwrap_or(q);
+                crate::url::address::percent_decode(q)
+            }),
             Carry::CacheParam(p) => addr.param(p).and_then(|v| {
                 v.trim()
                     .strip_prefix("cache:")
@@ -25,7 +37,12 @@ pub(crate) fn carried(addr: &Address) -> Option<(&'static str, String)> {
         };
         // Only something that looks like an address is followed.
         if let Some(inner) = inner.filter(|s| s.contains('.') && !s.contains(char::is_whitespace)) {
-            return Some((c.id, inner));
+            let redirect = matches!(c.how, Carry::Redirect(_) | Carry::RedirectQuery);
+            return Some(Carried {
+                id: c.id,
+                url: inner,
+                redirect,
+            });
         }
     }
     None
@@ -80,7 +97,7 @@ mod tests {
     use crate::url::address::parse;
 
     fn inner(u: &str) -> Option<String> {
-        carried(&parse(u).unwrap()).map(|(_, s)| s)
+        carried(&parse(u).unwrap()).map(|c| c.url)
     }
 
     #[test]
@@ -121,6 +138,10 @@ mod tests {
             Some("https://www.pornhub.com/".into())
         );
         assert_eq!(inner("https://www.google.com/search?q=pornhub.com"), None);
+        assert_eq!(
+            inner("https://href.li/?https://www.pokerstars.com/"),
+            Some("https://www.pokerstars.com/".into())
+        );
         assert_eq!(
             inner("https://translate.google.com/translate?u=hello world"),
             None

@@ -31,6 +31,10 @@ pub(crate) struct SearchEngine {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Carry {
     Param(&'static str),
+    /// Link redirector: the destination alone decides.
+    Redirect(&'static str),
+    /// Link redirector whose whole query is the destination.
+    RedirectQuery,
     CacheParam(&'static str),
     Path(&'static str),
     TranslateGoog,
@@ -53,6 +57,8 @@ pub(crate) enum TokenKind {
     Word,
     Part,
     Shield,
+    Brand,
+    Lure,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

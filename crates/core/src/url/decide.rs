@@ -446,10 +446,14 @@ impl UrlClassifier {
 
         // 7. Carriers.
         if depth < MAX_CARRIER_DEPTH {
-            if let Some((id, inner)) = carrier::carried(addr) {
-                if let Ok(a) = address::parse(&inner) {
+            if let Some(c) = carrier::carried(addr) {
+                if let Ok(a) = address::parse(&c.url) {
                     let inner_d = self.decide(&a, depth + 1);
-                    self.merge_carried(&mut d, id, inner_d);
+                    if c.redirect {
+                        follow_redirect(&mut d, c.id, inner_d);
+                    } else {
+                        self.merge_carried(&mut d, c.id, inner_d);
+                    }
                 }
             }
         }
@@ -692,6 +696,28 @@ impl UrlClassifier {
         }
         d
     }
+}
+
+/// A link redirector (`google.com/url?q=…`, `l.facebook.com/l.php?u=…`) shows nothing
+/// itself, so the destination's decision replaces the redirector's: a Facebook link to
+/// the NHS opens for a pupil too young for Facebook.
+fn follow_redirect(d: &mut UrlDecision, id: &str, inner: UrlDecision) {
+    let mut reasons = vec![Reason {
+        kind: ReasonKind::Carrier,
+        category: None,
+        action: inner.action,
+        source: id.to_string(),
+        detail: format!("link to {}", inner.url),
+    }];
+    reasons.extend(inner.reasons);
+    d.reasons = reasons;
+    d.carried_url = Some(inner.url);
+    d.action = inner.action;
+    d.categories = inner.categories;
+    d.min_age = inner.min_age;
+    d.alert = inner.alert;
+    d.headers = inner.headers;
+    d.safe_search_url = None;
 }
 
 /// The action for flagged search terms. It is the text policy's, except that sexual

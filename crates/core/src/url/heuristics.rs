@@ -45,6 +45,7 @@ pub(crate) fn check(addr: &Address) -> Vec<HeuristicHit> {
         for label in &labels {
             host_label(label, &mut out);
         }
+        brand_lure(&labels, &mut out);
         // `paypal.com.account-verify.xyz`: a top-level name among the subdomains.
         let sub = &labels[..labels.len().saturating_sub(1)];
         if sub.len() >= 2 && sub[1..].iter().any(|l| EMBEDDED_TLDS.contains(l)) {
@@ -61,6 +62,31 @@ pub(crate) fn check(addr: &Address) -> Vec<HeuristicHit> {
     check_path(addr, &mut out);
     out.dedup_by(|a, b| a.id == b.id);
     out
+}
+
+/// A brand's name next to a lure word (`roblox-login-verify.com`, `free-vbucks-fortnite`)
+/// on a site no list knows: the shape of phishing and "free currency" scams. The first
+/// brand row gives the category and reason.
+fn brand_lure(labels: &[&str], out: &mut Vec<HeuristicHit>) {
+    let words: Vec<&str> = labels.iter().flat_map(|l| words(l)).collect();
+    let has = |kind: TokenKind| {
+        HEURISTICS
+            .iter()
+            .filter(move |h| h.kind == kind)
+            .find(|h| words.contains(&h.token))
+    };
+    if let (Some(brand), Some(lure)) = (has(TokenKind::Brand), has(TokenKind::Lure)) {
+        if let Some(category) = brand.category {
+            out.push(HeuristicHit {
+                id: brand.id,
+                category,
+                strong: brand.strong,
+                reason: brand.reason,
+                line: brand.line,
+                seen: format!("{} + {}", brand.token, lure.token),
+            });
+        }
+    }
 }
 
 /// Path tokens only (for listed sites that are not education or help).
@@ -179,10 +205,15 @@ mod tests {
         assert_eq!(ids("https://bet-365.example/"), vec!["bet"]);
         assert_eq!(
             ids("http://paypal.com.account-verify-login.xyz/signin"),
-            vec!["embedded_domain"]
+            vec!["brand_paypal", "embedded_domain"]
         );
         assert_eq!(ids("https://free-robux-generator.xyz/"), vec!["robux"]);
         assert!(ids("https://a.b.c.bbc.co.uk/").is_empty());
+        assert_eq!(
+            ids("https://roblox-login-verify.com/login"),
+            vec!["brand_roblox"]
+        );
+        assert!(ids("https://roblox-fan-art.example/").is_empty());
         assert!(ids("https://s3.eu-west-1.amazonaws.com/").is_empty());
     }
 
