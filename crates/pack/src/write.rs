@@ -145,7 +145,11 @@ impl PackBuilder {
         sections.push(write_set(urls, tags.len(), self.lines));
         sections.push(write_hashes(self.hashes));
 
-        let mut out = vec![0u8; HEADER_LEN];
+        // Sized exactly: a pack is held for the life of the classifier, so spare capacity
+        // would be memory wasted for good.
+        let total = HEADER_LEN + sections.iter().map(Vec::len).sum::<usize>();
+        let mut out = Vec::with_capacity(total);
+        out.resize(HEADER_LEN, 0);
         out[..8].copy_from_slice(MAGIC);
         out[8..12].copy_from_slice(&VERSION.to_le_bytes());
         for (i, s) in sections.iter().enumerate() {

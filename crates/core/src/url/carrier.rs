@@ -3,7 +3,7 @@
 //! not open through Google Translate or the Wayback Machine.
 
 use super::address::Address;
-use super::data::{host_matches, Carry, CARRIERS};
+use super::data::{anchor, anchor_fits, host_matches, Carry, CARRIERS};
 
 /// A page carried by another.
 pub(crate) struct Carried {
@@ -15,9 +15,18 @@ pub(crate) struct Carried {
 
 /// The carrier and the URL it carries, if `addr` is a carrier showing a page.
 pub(crate) fn carried(addr: &Address) -> Option<Carried> {
-    for c in CARRIERS {
-        if !host_matches(&addr.host, addr.suffix.as_deref(), c.host, c.any_suffix)
-            || !addr.parsed.path().starts_with(c.path)
+    static ANCHORS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    let anchors = ANCHORS.get_or_init(|| {
+        CARRIERS
+            .iter()
+            .map(|c| anchor(c.host, c.any_suffix))
+            .collect()
+    });
+    let reg = addr.registrable.as_deref();
+    for (c, a) in CARRIERS.iter().zip(anchors) {
+        if !anchor_fits(reg, a)
+            || !host_matches(&addr.host, addr.suffix.as_deref(), c.host, c.any_suffix)
+            || !addr.raw_path.as_str().starts_with(c.path)
         {
             continue;
         }
@@ -88,7 +97,7 @@ fn from_translate_goog(addr: &Address) -> Option<String> {
         }
         i += 1;
     }
-    Some(format!("https://{host}{}", addr.parsed.path()))
+    Some(format!("https://{host}{}", addr.raw_path.as_str()))
 }
 
 #[cfg(test)]

@@ -96,6 +96,33 @@ include!(concat!(env!("OUT_DIR"), "/url_tables.rs"));
 /// The built-in domain list (`data/url/domains.tsv`) as a list pack.
 pub(crate) static DEFAULT_PACK: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/default.pack"));
 
+/// The label a table host hangs from, for a cheap first test: `google` for `google.*`
+/// and `images.google.*`; the registrable domain's first label for other hosts
+/// (`bing` for `bing.com`, `translate` for `translate.goog`).
+pub(crate) fn anchor(pattern: &'static str, any_suffix: bool) -> &'static str {
+    if any_suffix {
+        return pattern.rsplit('.').next().unwrap_or(pattern);
+    }
+    // A table host that is itself a public suffix (`translate.goog`) has no anchor: ""
+    // matches every address.
+    match psl::domain_str(pattern) {
+        Some(reg) => reg.split('.').next().unwrap_or(reg),
+        None => "",
+    }
+}
+
+/// Whether an address whose registrable domain is `registrable` can match a table host
+/// with this [`anchor`].
+pub(crate) fn anchor_fits(registrable: Option<&str>, anchor: &str) -> bool {
+    match registrable {
+        Some(r) if !anchor.is_empty() => {
+            let (r, a) = (r.as_bytes(), anchor.as_bytes());
+            r.len() > a.len() && r[a.len()] == b'.' && r.starts_with(a)
+        }
+        _ => true,
+    }
+}
+
 /// Does `host` match a table host (`google` with `any_suffix` = google under any public
 /// suffix; else the host itself or a subdomain of it)? `suffix` is the host's public
 /// suffix when known.
@@ -115,8 +142,14 @@ pub(crate) fn host_matches(
     } else {
         host
     };
-    base == pattern
-        || (base.len() > pattern.len()
-            && base.ends_with(pattern)
-            && base.as_bytes()[base.len() - pattern.len() - 1] == b'.')
+    let (b, p) = (base.as_bytes(), pattern.as_bytes());
+    b.len() >= p.len()
+        && ends_with(b, p)
+        && (b.len() == p.len() || b[b.len() - p.len() - 1] == b'.')
+}
+
+/// `a.ends_with(b)` comparing from the end, so that most mismatches (short host names
+/// against a table of patterns) stop at the first byte without a `memcmp` call.
+fn ends_with(a: &[u8], b: &[u8]) -> bool {
+    a.len() >= b.len() && a.iter().rev().zip(b.iter().rev()).all(|(x, y)| x == y)
 }

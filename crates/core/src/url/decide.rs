@@ -236,7 +236,16 @@ impl UrlClassifier {
     /// Decides for one URL. Malformed input is a typed error, never a panic.
     pub fn classify(&self, url: &str) -> Result<UrlDecision, UrlError> {
         let addr = address::parse(url)?;
-        Ok(self.decide(&addr, 0))
+        Ok(self.decide_owned(addr, 0))
+    }
+
+    /// [`Self::decide`], moving the address's strings into the decision.
+    fn decide_owned(&self, addr: Address, depth: u8) -> UrlDecision {
+        let mut d = self.decide(&addr, depth);
+        d.url = addr.url;
+        d.host = addr.host;
+        d.registrable_domain = addr.registrable;
+        d
     }
 
     fn pupil_age(&self) -> u8 {
@@ -247,10 +256,11 @@ impl UrlClassifier {
     }
 
     fn decide(&self, addr: &Address, depth: u8) -> UrlDecision {
+        // url, host and registrable domain are moved in by `decide_owned`.
         let mut d = UrlDecision {
-            url: addr.url.clone(),
-            host: addr.host.clone(),
-            registrable_domain: addr.registrable.clone(),
+            url: String::new(),
+            host: String::new(),
+            registrable_domain: None,
             action: Action::Allow,
             categories: Vec::new(),
             min_age: None,
@@ -266,10 +276,10 @@ impl UrlClassifier {
         match addr.kind {
             Kind::Web => {}
             Kind::Blob => {
-                let inner = addr.parsed.path().to_string();
+                let inner = addr.raw_path.as_str().to_string();
                 if depth < MAX_CARRIER_DEPTH {
                     if let Ok(a) = address::parse(&inner) {
-                        let inner_d = self.decide(&a, depth + 1);
+                        let inner_d = self.decide_owned(a, depth + 1);
                         self.merge_carried(&mut d, "blob", inner_d);
                     }
                 }
@@ -332,8 +342,13 @@ impl UrlClassifier {
         d.min_age = (min_age > 0).then_some(min_age);
 
         // 2. Overrides (checked after the lists so the decision still names the categories).
-        let suffixes = addr.host_suffixes(lists::MAX_HOST_PROBES);
-        if let Some(o) = self.overrides.find(&suffixes, &addr.path) {
+        let found = if self.overrides.is_empty() {
+            None
+        } else {
+            self.overrides
+                .find(&addr.host_suffixes(lists::MAX_HOST_PROBES), &addr.path)
+        };
+        if let Some(o) = found {
             let action = match o.action {
                 OverrideAction::Allow => Action::Allow,
                 OverrideAction::Deny => Action::Block,
@@ -448,7 +463,7 @@ impl UrlClassifier {
         if depth < MAX_CARRIER_DEPTH {
             if let Some(c) = carrier::carried(addr) {
                 if let Ok(a) = address::parse(&c.url) {
-                    let inner_d = self.decide(&a, depth + 1);
+                    let inner_d = self.decide_owned(a, depth + 1);
                     if c.redirect {
                         follow_redirect(&mut d, c.id, inner_d);
                     } else {
@@ -631,7 +646,7 @@ impl UrlClassifier {
     }
 
     fn judge_data(&self, addr: &Address, d: &mut UrlDecision) {
-        let body = addr.parsed.path();
+        let body = addr.raw_path.as_str();
         let (meta, content) = body.split_once(',').unwrap_or(("", body));
         let text_like = meta.is_empty() || meta.starts_with("text/");
         if !text_like || meta.ends_with(";base64") {
@@ -685,6 +700,9 @@ impl UrlClassifier {
                     }
                 }
             }
+        }
+        if d.search_query.is_none() && per_cat.iter().all(|s| *s == Severity::None) {
+            return d;
         }
         d.help = crate::data::help_for(help_age(self.age, self.band), &per_cat, &topics);
         if let Some(q) = &d.search_query {
@@ -768,7 +786,7 @@ fn combine(hits: &[ListHit], reasons: &mut Vec<Reason>) -> (u32, u8) {
                 category: Some(*c),
                 action: Action::Allow,
                 source: h.source.clone(),
-                detail: format!("{} is listed as {c}", h.key),
+                detail: [h.key.as_str(), " is listed as ", c.as_str()].concat(),
             });
         }
     }

@@ -15,6 +15,60 @@ use super::data::{Heuristic, Place, TokenKind, HEURISTICS};
 /// Longest path examined for word tokens.
 const MAX_PATH_BYTES: usize = 512;
 
+/// The heuristics table arranged for one pass over a name: part and shield tokens by
+/// their first byte, word tokens sorted for binary search. Built once per process.
+struct Index {
+    /// Indices into `HEURISTICS` of part and shield tokens, by first byte.
+    by_first: Vec<Vec<u16>>,
+    /// (packed token, index) of word, brand and lure tokens, sorted: a token of at most
+    /// 16 bytes packed into an integer compares in one instruction.
+    words: Vec<(u128, u16)>,
+}
+
+/// `s` packed big-endian into an integer, zero-padded; `None` if longer than 16 bytes.
+/// Tokens have no zero bytes, so distinct tokens give distinct keys.
+fn pack_word(s: &str) -> Option<u128> {
+    if s.len() > 16 {
+        return None;
+    }
+    let mut k = [0u8; 16];
+    k[..s.len()].copy_from_slice(s.as_bytes());
+    Some(u128::from_be_bytes(k))
+}
+
+fn index() -> &'static Index {
+    static INDEX: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut by_first = vec![Vec::new(); 256];
+        let mut words = Vec::new();
+        for (i, h) in HEURISTICS.iter().enumerate() {
+            match h.kind {
+                TokenKind::Part | TokenKind::Shield => {
+                    by_first[usize::from(h.token.as_bytes()[0])].push(i as u16)
+                }
+                TokenKind::Word | TokenKind::Brand | TokenKind::Lure => words.push((
+                    pack_word(h.token)
+                        .expect("word tokens are at most 16 bytes (checked in the data)"),
+                    i as u16,
+                )),
+            }
+        }
+        words.sort();
+        Index { by_first, words }
+    })
+}
+
+/// Heuristics whose word token is `word`.
+fn word_rules(word: &str) -> impl Iterator<Item = &'static Heuristic> + use<'_> {
+    let w = &index().words;
+    let key = pack_word(word).unwrap_or(u128::MAX);
+    let start = w.partition_point(|(t, _)| *t < key);
+    w[start..]
+        .iter()
+        .take_while(move |(t, _)| *t == key)
+        .map(|(_, i)| &HEURISTICS[usize::from(*i)])
+}
+
 /// A heuristic that fired.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct HeuristicHit {
@@ -68,12 +122,11 @@ pub(crate) fn check(addr: &Address) -> Vec<HeuristicHit> {
 /// on a site no list knows: the shape of phishing and "free currency" scams. The first
 /// brand row gives the category and reason.
 fn brand_lure(labels: &[&str], out: &mut Vec<HeuristicHit>) {
-    let words: Vec<&str> = labels.iter().flat_map(|l| words(l)).collect();
     let has = |kind: TokenKind| {
-        HEURISTICS
+        labels
             .iter()
-            .filter(move |h| h.kind == kind)
-            .find(|h| words.contains(&h.token))
+            .flat_map(|l| words(l))
+            .find_map(|w| word_rules(w).find(|h| h.kind == kind))
     };
     if let (Some(brand), Some(lure)) = (has(TokenKind::Brand), has(TokenKind::Lure)) {
         if let Some(category) = brand.category {
@@ -96,13 +149,11 @@ pub(crate) fn check_path(addr: &Address, out: &mut Vec<HeuristicHit>) {
         end -= 1;
     }
     for word in addr.path[..end].split(|c: char| !c.is_ascii_alphanumeric()) {
-        for h in HEURISTICS
-            .iter()
-            .filter(|h| h.place != Place::Host && h.kind == TokenKind::Word)
-        {
-            if word == h.token {
-                push(h, word, out);
-            }
+        if word.len() < 3 {
+            continue;
+        }
+        for h in word_rules(word).filter(|h| h.place != Place::Host && h.kind == TokenKind::Word) {
+            push(h, word, out);
         }
     }
 }
@@ -123,55 +174,69 @@ fn push(h: &'static Heuristic, seen: &str, out: &mut Vec<HeuristicHit>) {
 }
 
 fn host_label(label: &str, out: &mut Vec<HeuristicHit>) {
-    let host_rules = || HEURISTICS.iter().filter(|h| h.place != Place::Path);
     // Whole words: split at '-', '_' and letter/digit changes.
     for word in words(label) {
-        for h in host_rules().filter(|h| h.kind == TokenKind::Word) {
-            if word == h.token {
-                push(h, label, out);
+        for h in word_rules(word).filter(|h| h.place != Place::Path && h.kind == TokenKind::Word) {
+            push(h, label, out);
+        }
+    }
+    // Parts, unless every occurrence is covered by a shield word: one pass over the label,
+    // trying only the tokens that start with each byte.
+    let b = label.as_bytes();
+    let idx = index();
+    let mut shields: Vec<(usize, usize)> = Vec::new();
+    let mut parts: Vec<(usize, usize, u16)> = Vec::new();
+    for i in 0..b.len() {
+        for &k in &idx.by_first[usize::from(b[i])] {
+            let h = &HEURISTICS[usize::from(k)];
+            if h.place != Place::Path && b[i..].starts_with(h.token.as_bytes()) {
+                let span = (i, i + h.token.len());
+                if h.kind == TokenKind::Shield {
+                    shields.push(span);
+                } else {
+                    parts.push((span.0, span.1, k));
+                }
             }
         }
     }
-    // Parts, unless every occurrence is covered by a shield word.
-    let shields: Vec<(usize, usize)> = host_rules()
-        .filter(|h| h.kind == TokenKind::Shield)
-        .flat_map(|h| {
-            label
-                .match_indices(h.token)
-                .map(move |(i, _)| (i, i + h.token.len()))
-        })
-        .collect();
-    for h in host_rules().filter(|h| h.kind == TokenKind::Part) {
-        let uncovered = label.match_indices(h.token).any(|(i, _)| {
-            let j = i + h.token.len();
-            !shields.iter().any(|&(s, e)| s <= i && j <= e)
-        });
-        if uncovered {
-            push(h, label, out);
+    for (i, j, k) in parts {
+        if !shields.iter().any(|&(s, e)| s <= i && j <= e) {
+            push(&HEURISTICS[usize::from(k)], label, out);
         }
     }
 }
 
-fn words(label: &str) -> Vec<&str> {
-    let b = label.as_bytes();
-    let mut out = Vec::new();
-    let mut start = 0;
-    for i in 0..=b.len() {
-        let cut = i == b.len()
-            || matches!(b[i], b'-' | b'_')
-            || (i > start && b[i].is_ascii_digit() != b[i - 1].is_ascii_digit());
-        if cut {
-            if i > start {
-                out.push(&label[start..i]);
-            }
-            start = if i < b.len() && matches!(b[i], b'-' | b'_') {
-                i + 1
-            } else {
-                i
-            };
+/// The words of a host label: split at `-` and `_` and where letters meet digits
+/// (`bet365-uk` → `bet`, `365`, `uk`). An iterator, so the hot path allocates nothing.
+fn words(label: &str) -> Words<'_> {
+    Words { s: label, at: 0 }
+}
+
+struct Words<'a> {
+    s: &'a str,
+    at: usize,
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let b = self.s.as_bytes();
+        while self.at < b.len() && matches!(b[self.at], b'-' | b'_') {
+            self.at += 1;
         }
+        if self.at >= b.len() {
+            return None;
+        }
+        let start = self.at;
+        let digit = b[start].is_ascii_digit();
+        let mut i = start + 1;
+        while i < b.len() && !matches!(b[i], b'-' | b'_') && b[i].is_ascii_digit() == digit {
+            i += 1;
+        }
+        self.at = i;
+        Some(&self.s[start..i])
     }
-    out
 }
 
 #[cfg(test)]
@@ -239,7 +304,9 @@ mod tests {
 
     #[test]
     fn splits_words() {
-        assert_eq!(words("bet365-uk_win"), vec!["bet", "365", "uk", "win"]);
-        assert_eq!(words("--a--"), vec!["a"]);
+        let w = |s| words(s).collect::<Vec<_>>();
+        assert_eq!(w("bet365-uk_win"), vec!["bet", "365", "uk", "win"]);
+        assert_eq!(w("--a--"), vec!["a"]);
+        assert!(w("").is_empty() && w("-_-").is_empty());
     }
 }

@@ -36,10 +36,34 @@ pub(crate) struct ListHit {
 }
 
 fn describe(np: &NamedPack, source: esafety_pack::SourceId, line: Option<u32>) -> String {
+    // Built by hand: this runs for every list hit, and `format!` costs more than the rest
+    // of the lookup.
     let list = np.pack.source_name(source).unwrap_or("?");
-    match line {
-        Some(l) => format!("{}: {list}:{l}", np.name),
-        None => format!("{}: {list}", np.name),
+    let mut s = String::with_capacity(np.name.len() + list.len() + 10);
+    s.push_str(&np.name);
+    s.push_str(": ");
+    s.push_str(list);
+    if let Some(l) = line {
+        s.push(':');
+        push_number(&mut s, l);
+    }
+    s
+}
+
+/// Appends a number in decimal without the formatting machinery.
+pub(crate) fn push_number(s: &mut String, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        s.push(char::from(d));
     }
 }
 
@@ -147,7 +171,7 @@ pub fn hash_forms(addr: &Address) -> Vec<String> {
         .filter(|s| s.contains('.') || addr.host_kind != HostKind::Domain)
         .map(str::to_string)
         .collect();
-    let raw_path = addr.parsed.path();
+    let raw_path = addr.raw_path.as_str();
     let bare = addr.host.strip_prefix("www.").unwrap_or(&addr.host);
     for h in [addr.host.as_str(), bare] {
         forms.push(format!("{h}{raw_path}"));
@@ -193,6 +217,15 @@ fn probe_hashes(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers() {
+        for n in [0, 7, 10, 12345, u32::MAX] {
+            let mut s = String::new();
+            push_number(&mut s, n);
+            assert_eq!(s, n.to_string());
+        }
+    }
 
     #[test]
     fn path_prefixes_stop_at_segments() {

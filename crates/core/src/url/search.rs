@@ -2,16 +2,26 @@
 //! the SafeSearch form of the address (`data/url/search.tsv`).
 
 use super::address::Address;
-use super::data::{host_matches, Safe, SearchEngine, SEARCH};
+use super::data::{anchor, anchor_fits, host_matches, Safe, SearchEngine, SEARCH};
 
 /// Longest search query judged (longer queries are cut at a character boundary).
 pub const MAX_QUERY_BYTES: usize = 2048;
 
 /// The engine whose host (and any of whose search paths) this address is on.
 pub(crate) fn engine(addr: &Address) -> Option<&'static SearchEngine> {
-    SEARCH
-        .iter()
-        .find(|e| host_matches(&addr.host, addr.suffix.as_deref(), e.host, e.any_suffix))
+    static ANCHORS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    let anchors = ANCHORS.get_or_init(|| {
+        SEARCH
+            .iter()
+            .map(|e| anchor(e.host, e.any_suffix))
+            .collect()
+    });
+    let reg = addr.registrable.as_deref();
+    SEARCH.iter().zip(anchors).find_map(|(e, a)| {
+        (anchor_fits(reg, a)
+            && host_matches(&addr.host, addr.suffix.as_deref(), e.host, e.any_suffix))
+        .then_some(e)
+    })
 }
 
 /// The search terms, when the address is a search on `e`.
@@ -33,7 +43,7 @@ pub(crate) fn query(addr: &Address, e: &SearchEngine) -> Option<String> {
 }
 
 fn on_search_path(addr: &Address, e: &SearchEngine) -> bool {
-    let path = addr.parsed.path();
+    let path = addr.raw_path.as_str();
     e.paths.iter().any(|p| {
         if *p == "/" {
             path == "/"
@@ -55,8 +65,8 @@ pub(crate) fn safe_url(addr: &Address, e: &SearchEngine) -> Option<String> {
     if !on_search_path(addr, e) {
         return None;
     }
-    let pairs: Vec<(String, String)> = addr
-        .parsed
+    let mut url = url::Url::parse(&addr.url).ok()?;
+    let pairs: Vec<(String, String)> = url
         .query_pairs()
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
@@ -68,7 +78,6 @@ pub(crate) fn safe_url(addr: &Address, e: &SearchEngine) -> Option<String> {
     {
         return None;
     }
-    let mut url = addr.parsed.clone();
     {
         let mut q = url.query_pairs_mut();
         q.clear();
