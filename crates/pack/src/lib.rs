@@ -14,7 +14,9 @@
 //! The effective fingerprint is the bucket bits plus 32, so with five million domains
 //! a name that is not listed matches by chance with probability about 2⁻⁴⁹ per probe.
 //! Entries are keyed by the *normalised* name (lower-case ASCII, punycode, no trailing
-//! dot, no `www.`); normalising is the caller's job (the core's URL parser), because
+//! dot; the builder drops a leading `www.`, so readers never probe `www.` names, and
+//! records the fewest labels of any key, so readers skip shorter suffixes such as `com`);
+//! normalising is otherwise the caller's job (the core's URL parser), because
 //! the builder and the reader must agree on it byte for byte.
 //!
 //! # Layout (version 1, all integers little-endian)
@@ -27,6 +29,7 @@
 //! urls     fingerprint set, keyed by "host/path" prefix
 //! hashes   count u32 · count × SHA-256 (sorted) · count × source u16
 //! set      bits u32 · count u32 · tag width u32 (1 or 2) · has lines u32 ·
+//!          fewest labels in a key's host u32 ·
 //!          (2^bits + 1) × bucket offset u32 · count × fingerprint u32 ·
 //!          count × tag (padded to 4 bytes) · count × line u32 when has lines
 //! ```

@@ -51,6 +51,8 @@ struct Set {
     fingerprints: usize,
     tags: usize,
     lines: Option<usize>,
+    /// Fewest labels of any key's host (0 when empty).
+    min_labels: u32,
 }
 
 fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
@@ -167,6 +169,17 @@ impl Pack {
             return None;
         }
         self.lookup(&self.urls, key_hash(key.as_bytes()))
+    }
+
+    /// Fewest labels in any domain key: shorter suffixes need no probe (a pack of
+    /// registrable domains is never asked about `com`).
+    pub fn min_domain_labels(&self) -> u32 {
+        self.domains.min_labels
+    }
+
+    /// Fewest labels in the host of any `host/path` key.
+    pub fn min_url_labels(&self) -> u32 {
+        self.urls.min_labels
     }
 
     /// Whether any `host/path` entries exist (callers skip path probes otherwise).
@@ -298,6 +311,7 @@ fn set(b: &[u8], (start, end): (usize, usize), tag_count: usize) -> Result<Set, 
     let count = field(1)? as usize;
     let tag_width = field(2)? as usize;
     let has_lines = field(3)?;
+    let min_labels = field(4)?;
     if bits > 28 || !(tag_width == 1 || tag_width == 2) || has_lines > 1 {
         return Err(bad);
     }
@@ -305,7 +319,7 @@ fn set(b: &[u8], (start, end): (usize, usize), tag_count: usize) -> Result<Set, 
         return Err(bad);
     }
     let buckets = 1usize << bits;
-    let offsets = start + 16;
+    let offsets = start + 20;
     let fingerprints = offsets + (buckets + 1) * 4;
     let tags = fingerprints + count * 4;
     let tag_bytes = (count * tag_width).div_ceil(4) * 4;
@@ -334,5 +348,6 @@ fn set(b: &[u8], (start, end): (usize, usize), tag_count: usize) -> Result<Set, 
         fingerprints,
         tags,
         lines: (has_lines == 1).then_some(lines),
+        min_labels,
     })
 }

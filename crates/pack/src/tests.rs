@@ -166,3 +166,22 @@ fn bucket_bits_keep_buckets_small() {
     let b = write::bucket_bits(5_000_000);
     assert!((5_000_000usize >> b) <= 16 && (5_000_000usize >> (b - 1)) > 16);
 }
+
+#[test]
+fn www_is_dropped_and_fewest_labels_recorded() {
+    let mut b = PackBuilder::new();
+    let s = b.source("s").unwrap();
+    b.domain("www.example.com", 1, 0, s, 1);
+    b.domain("a.b.example.org", 1, 0, s, 2);
+    b.url("www.x.example.net/p", 1, 0, s, 3);
+    let p = Pack::from_vec(b.build().unwrap()).unwrap();
+    assert!(p.domain("example.com").is_some());
+    assert!(p.domain("www.example.com").is_none());
+    assert!(p.url("x.example.net/p").is_some());
+    assert_eq!((p.min_domain_labels(), p.min_url_labels()), (2, 3));
+    let mut b = PackBuilder::new();
+    let s = b.source("s").unwrap();
+    b.domain("xxx", 1, 0, s, 1);
+    let p = Pack::from_vec(b.build().unwrap()).unwrap();
+    assert_eq!(p.min_domain_labels(), 1);
+}

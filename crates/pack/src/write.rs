@@ -29,6 +29,9 @@ pub struct PackBuilder {
     urls: HashMap<u64, Pending>,
     hashes: HashMap<[u8; 32], SourceId>,
     lines: bool,
+    /// Fewest labels in any domain key, and in the host of any URL key.
+    min_domain_labels: u32,
+    min_url_labels: u32,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -76,8 +79,11 @@ impl PackBuilder {
     }
 
     /// Adds a host name (normalised by the caller) that matches itself and its
-    /// subdomains.
+    /// subdomains. A leading `www.` is dropped: readers never probe names that start
+    /// with it.
     pub fn domain(&mut self, key: &str, categories: u32, min_age: u8, source: SourceId, line: u32) {
+        let key = strip_www(key);
+        self.min_domain_labels = min_labels(self.min_domain_labels, key);
         let tag = Tag {
             categories,
             min_age,
@@ -90,8 +96,11 @@ impl PackBuilder {
         );
     }
 
-    /// Adds a `host/path` prefix (normalised by the caller).
+    /// Adds a `host/path` prefix (normalised by the caller; `www.` dropped as for
+    /// domains).
     pub fn url(&mut self, key: &str, categories: u32, min_age: u8, source: SourceId, line: u32) {
+        let key = strip_www(key);
+        self.min_url_labels = min_labels(self.min_url_labels, key.split('/').next().unwrap_or(key));
         let tag = Tag {
             categories,
             min_age,
@@ -141,8 +150,13 @@ impl PackBuilder {
         let mut sections: Vec<Vec<u8>> = Vec::with_capacity(SECTIONS);
         sections.push(write_sources(&self.sources));
         sections.push(write_tags(&tags));
-        sections.push(write_set(domains, tags.len(), self.lines));
-        sections.push(write_set(urls, tags.len(), self.lines));
+        sections.push(write_set(
+            domains,
+            tags.len(),
+            self.lines,
+            self.min_domain_labels,
+        ));
+        sections.push(write_set(urls, tags.len(), self.lines, self.min_url_labels));
         sections.push(write_hashes(self.hashes));
 
         // Sized exactly: a pack is held for the life of the classifier, so spare capacity
@@ -221,17 +235,39 @@ pub(crate) fn bucket_bits(n: usize) -> u32 {
     bits
 }
 
-fn write_set(mut entries: Vec<(u64, u32, u32)>, tag_count: usize, lines: bool) -> Vec<u8> {
+fn strip_www(key: &str) -> &str {
+    key.strip_prefix("www.")
+        .filter(|k| !k.is_empty())
+        .unwrap_or(key)
+}
+
+/// The smaller of `current` (0 = none yet) and the label count of `host`.
+fn min_labels(current: u32, host: &str) -> u32 {
+    let n = host.split('.').count() as u32;
+    if current == 0 {
+        n
+    } else {
+        current.min(n)
+    }
+}
+
+fn write_set(
+    mut entries: Vec<(u64, u32, u32)>,
+    tag_count: usize,
+    lines: bool,
+    min_labels: u32,
+) -> Vec<u8> {
     let bits = bucket_bits(entries.len());
     let tag_width: usize = if tag_count <= 256 { 1 } else { 2 };
     entries.sort_unstable_by_key(|e| split(e.0, bits));
     let n = entries.len();
     let buckets = 1usize << bits;
-    let mut out = Vec::with_capacity(16 + (buckets + 1) * 4 + n * (4 + tag_width + 4));
+    let mut out = Vec::with_capacity(20 + (buckets + 1) * 4 + n * (4 + tag_width + 4));
     put(&mut out, bits);
     put(&mut out, n as u32);
     put(&mut out, tag_width as u32);
     put(&mut out, u32::from(lines));
+    put(&mut out, min_labels);
     let mut next = 0usize;
     for b in 0..=buckets {
         while next < n && split(entries[next].0, bits).0 < b {

@@ -78,7 +78,12 @@ pub(crate) fn probe(packs: &[NamedPack], addr: &Address, host: &str, out: &mut V
         suffixes_of(host, addr.host_kind)
     };
     for np in packs {
+        let min = np.pack.min_domain_labels() as usize;
         for s in &suffixes {
+            // Keys never start with `www.`, and none is shorter than `min` labels.
+            if s.starts_with("www.") || labels(s) < min {
+                continue;
+            }
             if let Some(hit) = np.pack.domain(s) {
                 out.push(ListHit {
                     categories: hit.tag.categories,
@@ -110,7 +115,11 @@ fn suffixes_of(host: &str, kind: HostKind) -> Vec<&str> {
 }
 
 fn labels(s: &str) -> usize {
-    s.split('/').next().map_or(0, |h| h.split('.').count())
+    1 + s
+        .bytes()
+        .take_while(|&b| b != b'/')
+        .filter(|&b| b == b'.')
+        .count()
 }
 
 /// Path prefixes at segment boundaries, without the trailing slash: for `/a/b/c.html`
