@@ -9,7 +9,7 @@
 
 use core::fmt;
 
-use url::{Host, Url};
+use url::{Host, Position, Url};
 
 /// Longest URL accepted (Chrome's own limit is 2 MiB, but nothing legitimate that a
 /// pupil types or follows needs more than this; longer input gets a typed error).
@@ -74,28 +74,28 @@ pub enum HostKind {
 }
 
 /// A parsed, normalised URL.
+///
+/// Three strings are owned (the URL, the host and the matching form of the path); the
+/// scheme, registrable domain, public suffix, raw path and query are positions in them,
+/// because a filter parses every navigation and allocation is most of the cost.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Address {
     /// The URL as the browser would show it (WHATWG serialisation).
     pub url: String,
     pub kind: Kind,
-    pub scheme: String,
     /// Lower-case ASCII (punycode), no trailing dot; dotted IPv4; `[…]` IPv6; empty if none.
     pub host: String,
     pub host_kind: HostKind,
     /// The Unicode form when the host has punycode labels.
     pub unicode_host: Option<String>,
-    /// The registrable domain from the Public Suffix List (`bbc.co.uk` for
-    /// `www.bbc.co.uk`), when there is one.
-    pub registrable: Option<String>,
-    /// The public suffix (`co.uk`), when known.
-    pub suffix: Option<String>,
     /// Path, percent-decoded and lower-cased, for matching (starts with `/` for web URLs).
     pub path: String,
-    /// The raw query string (without `?`).
-    pub query: Option<String>,
-    /// The path as the browser sends it (percent-encoded, case kept).
-    pub raw_path: String,
+    /// Where the registrable domain and the public suffix start in `host`.
+    registrable_at: Option<usize>,
+    suffix_at: Option<usize>,
+    /// Where the path and the query lie in `url`.
+    raw_path_at: (usize, usize),
+    query_at: Option<(usize, usize)>,
 }
 
 const WEB: [&str; 5] = ["http", "https", "ws", "wss", "ftp"];
@@ -153,8 +153,7 @@ fn known_scheme(s: &str) -> bool {
 }
 
 pub(crate) fn from_url(url: Url) -> Result<Address, UrlError> {
-    let scheme = url.scheme().to_string();
-    let kind = match scheme.as_str() {
+    let kind = match url.scheme() {
         s if WEB.contains(&s) => Kind::Web,
         "data" => Kind::Data,
         "javascript" => Kind::Javascript,
@@ -178,39 +177,41 @@ pub(crate) fn from_url(url: Url) -> Result<Address, UrlError> {
     let unicode_host = (host_kind == HostKind::Domain
         && host.split('.').any(|l| l.starts_with("xn--")))
     .then(|| idna::domain_to_unicode(&host).0);
-    let (registrable, suffix) = psl_parts(&host, host_kind);
+    let (registrable_at, suffix_at) = psl_parts(&host, host_kind);
+    let before_path = url[..Position::BeforePath].len();
+    let after_path = url[..Position::AfterPath].len();
+    let query_at = url
+        .query()
+        .map(|_| (after_path + 1, url[..Position::AfterQuery].len()));
     Ok(Address {
         url: url.as_str().to_string(),
         kind,
-        scheme,
         host,
         host_kind,
         unicode_host,
-        registrable,
-        suffix,
         path: decode_lower(url.path()),
-        query: url.query().map(str::to_string),
-        raw_path: url.path().to_string(),
+        registrable_at,
+        suffix_at,
+        raw_path_at: (before_path, after_path),
+        query_at,
     })
 }
 
-/// Registrable domain and public suffix of a domain host (one Public Suffix List walk).
-fn psl_parts(host: &str, kind: HostKind) -> (Option<String>, Option<String>) {
+/// Where the registrable domain and the public suffix start in a domain host (one Public
+/// Suffix List walk).
+fn psl_parts(host: &str, kind: HostKind) -> (Option<usize>, Option<usize>) {
     if kind != HostKind::Domain {
         return (None, None);
     }
     let Some(suffix) = psl::suffix_str(host) else {
         return (None, None);
     };
-    let registrable = host
-        .len()
-        .checked_sub(suffix.len() + 1)
+    let suffix_at = host.len() - suffix.len();
+    let registrable = suffix_at
+        .checked_sub(1)
         .filter(|&dot| host.as_bytes()[dot] == b'.')
-        .map(|dot| {
-            let start = host[..dot].rfind('.').map_or(0, |i| i + 1);
-            host[start..].to_string()
-        });
-    (registrable, Some(suffix.to_string()))
+        .map(|dot| host[..dot].rfind('.').map_or(0, |i| i + 1));
+    (registrable, Some(suffix_at))
 }
 
 /// Bytes the WHATWG parser would percent-encode, drop or reinterpret in the path, query
@@ -276,8 +277,10 @@ pub fn fast(s: &str) -> Option<Address> {
     } else {
         format!("{scheme}://{host}/{after}")
     };
-    let host = host.to_string();
-    let (registrable, suffix) = psl_parts(&host, HostKind::Domain);
+    let path_start = scheme.len() + 3 + host.len();
+    let path_end = path_start + raw_path.len();
+    let query_at = query.map(|q| (path_end + 1, path_end + 1 + q.len()));
+    let (registrable_at, suffix_at) = psl_parts(host, HostKind::Domain);
     let path = if raw_path.contains('%') {
         decode_lower(raw_path)
     } else {
@@ -286,15 +289,14 @@ pub fn fast(s: &str) -> Option<Address> {
     Some(Address {
         url,
         kind: Kind::Web,
-        scheme: scheme.to_string(),
-        host,
+        host: host.to_string(),
         host_kind: HostKind::Domain,
         unicode_host: None,
-        registrable,
-        suffix,
         path,
-        query: query.map(str::to_string),
-        raw_path: raw_path.to_string(),
+        registrable_at,
+        suffix_at,
+        raw_path_at: (path_start, path_end),
+        query_at,
     })
 }
 
@@ -335,9 +337,37 @@ fn hex(b: u8) -> Option<u8> {
 }
 
 impl Address {
+    /// The scheme (`https`, `data`, …).
+    pub fn scheme(&self) -> &str {
+        self.url.split(':').next().unwrap_or("")
+    }
+
+    /// The registrable domain from the Public Suffix List (`bbc.co.uk` for
+    /// `www.bbc.co.uk`), when there is one.
+    pub fn registrable(&self) -> Option<&str> {
+        self.registrable_at.and_then(|i| self.host.get(i..))
+    }
+
+    /// The public suffix (`co.uk`), when known.
+    pub fn suffix(&self) -> Option<&str> {
+        self.suffix_at.and_then(|i| self.host.get(i..))
+    }
+
+    /// The path as the browser sends it (percent-encoded, case kept).
+    pub fn raw_path(&self) -> &str {
+        self.url
+            .get(self.raw_path_at.0..self.raw_path_at.1)
+            .unwrap_or("")
+    }
+
+    /// The raw query string (without `?`).
+    pub fn query(&self) -> Option<&str> {
+        self.query_at.and_then(|(a, b)| self.url.get(a..b))
+    }
+
     /// The value of query parameter `name` (decoded, `+` as space), first occurrence.
     pub fn param(&self, name: &str) -> Option<String> {
-        let q = self.query.as_deref()?;
+        let q = self.query()?;
         url::form_urlencoded::parse(q.as_bytes())
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.into_owned())
@@ -400,8 +430,21 @@ mod tests {
     #[test]
     fn registrable_domain_and_suffixes() {
         let a = parse("https://www.bbc.co.uk/bitesize").unwrap();
-        assert_eq!(a.registrable.as_deref(), Some("bbc.co.uk"));
-        assert_eq!(a.suffix.as_deref(), Some("co.uk"));
+        assert_eq!(a.registrable(), Some("bbc.co.uk"));
+        assert_eq!(a.suffix(), Some("co.uk"));
+        assert_eq!(a.raw_path(), "/bitesize");
+        assert_eq!(a.scheme(), "https");
+        let q = parse("https://x.example/a/B?q=1&r=%41#f").unwrap();
+        assert_eq!((q.raw_path(), q.query()), ("/a/B", Some("q=1&r=%41")));
+        let q = slow("HTTPS://X.example:8080/a/B?q=1#f").unwrap();
+        assert_eq!(
+            (q.raw_path(), q.query(), q.path.as_str()),
+            ("/a/B", Some("q=1"), "/a/b")
+        );
+        let q = parse("https://x.example").unwrap();
+        assert_eq!((q.raw_path(), q.query()), ("/", None));
+        assert_eq!(parse("http://1.2.3.4/").unwrap().registrable(), None);
+        assert_eq!(parse("http://co.uk/").unwrap().registrable(), None);
         assert_eq!(
             a.host_suffixes(16),
             vec!["www.bbc.co.uk", "bbc.co.uk", "co.uk", "uk"]

@@ -22,17 +22,17 @@ pub(crate) fn carried(addr: &Address) -> Option<Carried> {
             .map(|c| anchor(c.host, c.any_suffix))
             .collect()
     });
-    let reg = addr.registrable.as_deref();
+    let reg = addr.registrable();
     for (c, a) in CARRIERS.iter().zip(anchors) {
         if !anchor_fits(reg, a)
-            || !host_matches(&addr.host, addr.suffix.as_deref(), c.host, c.any_suffix)
-            || !addr.raw_path.as_str().starts_with(c.path)
+            || !host_matches(&addr.host, addr.suffix(), c.host, c.any_suffix)
+            || !addr.raw_path().starts_with(c.path)
         {
             continue;
         }
         let inner = match c.how {
             Carry::Param(p) | Carry::Redirect(p) => addr.param(p),
-            Carry::RedirectQuery => addr.query.as_deref().map(|q| {
+            Carry::RedirectQuery => addr.query().map(|q| {
                 let q = q.split('&').next().unwrap_or(q);
                 crate::url::address::percent_decode(q)
             }),
@@ -97,7 +97,7 @@ fn from_translate_goog(addr: &Address) -> Option<String> {
         }
         i += 1;
     }
-    Some(format!("https://{host}{}", addr.raw_path.as_str()))
+    Some(format!("https://{host}{}", addr.raw_path()))
 }
 
 #[cfg(test)]

@@ -242,9 +242,9 @@ impl UrlClassifier {
     /// [`Self::decide`], moving the address's strings into the decision.
     fn decide_owned(&self, addr: Address, depth: u8) -> UrlDecision {
         let mut d = self.decide(&addr, depth);
+        d.registrable_domain = addr.registrable().map(str::to_string);
         d.url = addr.url;
         d.host = addr.host;
-        d.registrable_domain = addr.registrable;
         d
     }
 
@@ -276,7 +276,7 @@ impl UrlClassifier {
         match addr.kind {
             Kind::Web => {}
             Kind::Blob => {
-                let inner = addr.raw_path.as_str().to_string();
+                let inner = addr.raw_path().to_string();
                 if depth < MAX_CARRIER_DEPTH {
                     if let Ok(a) = address::parse(&inner) {
                         let inner_d = self.decide_owned(a, depth + 1);
@@ -294,7 +294,7 @@ impl UrlClassifier {
                     kind: ReasonKind::Scheme,
                     category: None,
                     action: Action::Allow,
-                    source: addr.scheme.clone(),
+                    source: addr.scheme().to_string(),
                     detail: "not a web page: nothing to filter".into(),
                 });
                 return self.finish(d, &[]);
@@ -313,7 +313,7 @@ impl UrlClassifier {
                 kind: ReasonKind::HashedList,
                 category: Some(UrlCategory::Illegal),
                 action: Action::Block,
-                source: h.source.clone(),
+                source: h.source(),
                 detail: "on a hashed list of illegal content".into(),
             });
             return self.finish(d, &[UrlCategory::Illegal]);
@@ -506,7 +506,7 @@ impl UrlClassifier {
                         kind: ReasonKind::Lookalike,
                         category: cat,
                         action: Action::Allow,
-                        source: hits[0].source.clone(),
+                        source: hits[0].source(),
                         detail: format!(
                             "{} looks like {skeleton}",
                             addr.unicode_host.as_deref().unwrap_or("")
@@ -646,7 +646,7 @@ impl UrlClassifier {
     }
 
     fn judge_data(&self, addr: &Address, d: &mut UrlDecision) {
-        let body = addr.raw_path.as_str();
+        let body = addr.raw_path();
         let (meta, content) = body.split_once(',').unwrap_or(("", body));
         let text_like = meta.is_empty() || meta.starts_with("text/");
         if !text_like || meta.ends_with(";base64") {
@@ -785,8 +785,8 @@ fn combine(hits: &[ListHit], reasons: &mut Vec<Reason>) -> (u32, u8) {
                 kind: ReasonKind::List,
                 category: Some(*c),
                 action: Action::Allow,
-                source: h.source.clone(),
-                detail: [h.key.as_str(), " is listed as ", c.as_str()].concat(),
+                source: h.source(),
+                detail: [&*h.key, " is listed as ", c.as_str()].concat(),
             });
         }
     }

@@ -91,7 +91,7 @@ const EMBEDDED_TLDS: [&str; 12] = [
 pub(crate) fn check(addr: &Address) -> Vec<HeuristicHit> {
     let mut out = Vec::new();
     if addr.host_kind == HostKind::Domain {
-        let name = match &addr.suffix {
+        let name = match addr.suffix() {
             Some(s) if addr.host.len() > s.len() => &addr.host[..addr.host.len() - s.len() - 1],
             _ => addr.host.as_str(),
         };

@@ -20,19 +20,28 @@ pub struct NamedPack {
     pub pack: Pack,
 }
 
-/// What a list said about an address.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct ListHit {
+/// What a list said about an address. Borrows from the packs and the address: the
+/// strings for reasons are only built for hits that become reasons.
+#[derive(Clone, Debug)]
+pub(crate) struct ListHit<'a> {
     pub categories: u32,
     pub min_age: u8,
-    /// Pack name and source list (`default: data/url/domains.tsv:120`).
-    pub source: String,
+    pack: &'a NamedPack,
+    source: esafety_pack::SourceId,
+    line: Option<u32>,
     /// The listed name that matched (`bet365.com`, `example.com/casino`).
-    pub key: String,
+    pub key: std::borrow::Cow<'a, str>,
     /// Labels in the matched host plus path segments: larger is more specific.
     pub depth: usize,
     /// From a hashed list (`illegal`).
     pub hashed: bool,
+}
+
+impl ListHit<'_> {
+    /// Pack name, source list and line (`default: data/url/domains.tsv:120`).
+    pub fn source(&self) -> String {
+        describe(self.pack, self.source, self.line)
+    }
 }
 
 fn describe(np: &NamedPack, source: esafety_pack::SourceId, line: Option<u32>) -> String {
@@ -68,7 +77,12 @@ pub(crate) fn push_number(s: &mut String, mut n: u32) {
 }
 
 /// Every list entry that matches `addr`, from every pack.
-pub(crate) fn probe(packs: &[NamedPack], addr: &Address, host: &str, out: &mut Vec<ListHit>) {
+pub(crate) fn probe<'a>(
+    packs: &'a [NamedPack],
+    addr: &'a Address,
+    host: &'a str,
+    out: &mut Vec<ListHit<'a>>,
+) {
     if host.is_empty() {
         return;
     }
@@ -88,8 +102,10 @@ pub(crate) fn probe(packs: &[NamedPack], addr: &Address, host: &str, out: &mut V
                 out.push(ListHit {
                     categories: hit.tag.categories,
                     min_age: hit.tag.min_age,
-                    source: describe(np, hit.tag.source, hit.line),
-                    key: (*s).to_string(),
+                    pack: np,
+                    source: hit.tag.source,
+                    line: hit.line,
+                    key: std::borrow::Cow::Borrowed(s),
                     depth: labels(s),
                     hashed: false,
                 });
@@ -142,7 +158,7 @@ pub(crate) fn path_prefixes(path: &str) -> Vec<&str> {
     out
 }
 
-fn probe_paths(np: &NamedPack, suffixes: &[&str], path: &str, out: &mut Vec<ListHit>) {
+fn probe_paths<'a>(np: &'a NamedPack, suffixes: &[&str], path: &str, out: &mut Vec<ListHit<'a>>) {
     let prefixes = path_prefixes(path);
     if prefixes.is_empty() {
         return;
@@ -160,8 +176,10 @@ fn probe_paths(np: &NamedPack, suffixes: &[&str], path: &str, out: &mut Vec<List
                 out.push(ListHit {
                     categories: hit.tag.categories,
                     min_age: hit.tag.min_age,
-                    source: describe(np, hit.tag.source, hit.line),
-                    key: key.clone(),
+                    pack: np,
+                    source: hit.tag.source,
+                    line: hit.line,
+                    key: std::borrow::Cow::Owned(key.clone()),
                     depth: labels(s) + 1 + p.matches('/').count(),
                     hashed: false,
                 });
@@ -180,11 +198,11 @@ pub fn hash_forms(addr: &Address) -> Vec<String> {
         .filter(|s| s.contains('.') || addr.host_kind != HostKind::Domain)
         .map(str::to_string)
         .collect();
-    let raw_path = addr.raw_path.as_str();
+    let raw_path = addr.raw_path();
     let bare = addr.host.strip_prefix("www.").unwrap_or(&addr.host);
     for h in [addr.host.as_str(), bare] {
         forms.push(format!("{h}{raw_path}"));
-        if let Some(q) = &addr.query {
+        if let Some(q) = addr.query() {
             forms.push(format!("{h}{raw_path}?{q}"));
         }
     }
@@ -198,12 +216,12 @@ pub fn sha256(s: &str) -> [u8; 32] {
     Sha256::digest(s.as_bytes()).into()
 }
 
-fn probe_hashes(
-    np: &NamedPack,
+fn probe_hashes<'a>(
+    np: &'a NamedPack,
     addr: &Address,
     host: &str,
     _suffixes: &[&str],
-    out: &mut Vec<ListHit>,
+    out: &mut Vec<ListHit<'a>>,
 ) {
     if host != addr.host {
         return;
@@ -213,8 +231,10 @@ fn probe_hashes(
             out.push(ListHit {
                 categories: 1 << esafety_taxonomy::UrlCategory::Illegal.index(),
                 min_age: 0,
-                source: describe(np, src, None),
-                key: "(hashed entry)".to_string(),
+                pack: np,
+                source: src,
+                line: None,
+                key: std::borrow::Cow::Borrowed("(hashed entry)"),
                 depth: usize::MAX,
                 hashed: true,
             });

@@ -16,11 +16,10 @@ pub(crate) fn engine(addr: &Address) -> Option<&'static SearchEngine> {
             .map(|e| anchor(e.host, e.any_suffix))
             .collect()
     });
-    let reg = addr.registrable.as_deref();
+    let reg = addr.registrable();
     SEARCH.iter().zip(anchors).find_map(|(e, a)| {
-        (anchor_fits(reg, a)
-            && host_matches(&addr.host, addr.suffix.as_deref(), e.host, e.any_suffix))
-        .then_some(e)
+        (anchor_fits(reg, a) && host_matches(&addr.host, addr.suffix(), e.host, e.any_suffix))
+            .then_some(e)
     })
 }
 
@@ -43,7 +42,7 @@ pub(crate) fn query(addr: &Address, e: &SearchEngine) -> Option<String> {
 }
 
 fn on_search_path(addr: &Address, e: &SearchEngine) -> bool {
-    let path = addr.raw_path.as_str();
+    let path = addr.raw_path();
     e.paths.iter().any(|p| {
         if *p == "/" {
             path == "/"
