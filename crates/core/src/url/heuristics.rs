@@ -128,7 +128,10 @@ fn brand_lure(labels: &[&str], out: &mut Vec<HeuristicHit>) {
             .flat_map(|l| words(l))
             .find_map(|w| word_rules(w).find(|h| h.kind == kind))
     };
-    if let (Some(brand), Some(lure)) = (has(TokenKind::Brand), has(TokenKind::Lure)) {
+    let Some(brand) = has(TokenKind::Brand) else {
+        return;
+    };
+    if let Some(lure) = has(TokenKind::Lure) {
         if let Some(category) = brand.category {
             out.push(HeuristicHit {
                 id: brand.id,
