@@ -323,9 +323,17 @@ pub fn check_url(data: &[u8]) {
 pub fn check_url_str(band: AgeBand, text: &str) {
     use esafety::{UrlCategory, UrlClassifier};
     // The fast path, when it takes an input, must read it exactly as the WHATWG parser.
-    for s in [text.trim(), &format!("https://{}", text.trim()), &format!("http://x.example/{}", text.trim())] {
+    for s in [
+        text.trim(),
+        &format!("https://{}", text.trim()),
+        &format!("http://x.example/{}", text.trim()),
+    ] {
         if let Some(f) = esafety::url::address::fast(s) {
-            assert_eq!(Some(&f), esafety::url::address::slow(s).ok().as_ref(), "fast path differs on {s:?}");
+            assert_eq!(
+                Some(&f),
+                esafety::url::address::slow(s).ok().as_ref(),
+                "fast path differs on {s:?}"
+            );
         }
     }
     let c = UrlClassifier::builder().age_band(band).build();
