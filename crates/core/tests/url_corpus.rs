@@ -56,6 +56,28 @@ fn check(c: &toml::Table, default_band: AgeBand) -> Result<(), String> {
     }
     let d = result.map_err(|e| format!("error: {e}"))?;
     let mut wrong = Vec::new();
+    // The hot-path check must reach the same decision without the explanations.
+    let quick = classifier.check(url).map_err(|e| format!("check: {e}"))?;
+    if (
+        quick.action,
+        &quick.categories,
+        quick.min_age,
+        quick.alert,
+        &quick.safe_search_url,
+        &quick.headers,
+    ) != (
+        d.action,
+        &d.categories,
+        d.min_age,
+        d.alert,
+        &d.safe_search_url,
+        &d.headers,
+    ) {
+        wrong.push(format!(
+            "check() decided {} {:?}, classify() {} {:?}",
+            quick.action, quick.categories, d.action, d.categories
+        ));
+    }
     let action: Action = opt_str(c, "action")
         .expect("every case has an action")
         .parse()
@@ -189,4 +211,49 @@ fn url_corpus() {
         failures.join("\n")
     );
     eprintln!("{total} URL cases passed");
+}
+
+/// `check` and `classify` agree on every URL of the labelled evaluation sets too.
+#[test]
+fn check_agrees_with_classify_on_the_eval_sets() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/eval");
+    let mut n = 0;
+    for f in ["urls_blind.tsv", "urls_blind2.tsv"] {
+        let text = std::fs::read_to_string(dir.join(f)).unwrap();
+        for band in [AgeBand::Ks2, AgeBand::Staff] {
+            let c = UrlClassifier::builder().age_band(band).build();
+            for url in text
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .skip(1)
+                .filter_map(|l| l.split('\t').nth(2))
+            {
+                let (Ok(a), Ok(b)) = (c.classify(url), c.check(url)) else {
+                    continue;
+                };
+                assert_eq!(
+                    (
+                        a.action,
+                        &a.categories,
+                        a.min_age,
+                        a.alert,
+                        &a.safe_search_url,
+                        &a.headers
+                    ),
+                    (
+                        b.action,
+                        &b.categories,
+                        b.min_age,
+                        b.alert,
+                        &b.safe_search_url,
+                        &b.headers
+                    ),
+                    "{url}"
+                );
+                assert!(b.reasons.is_empty() && b.help.is_empty());
+                n += 1;
+            }
+        }
+    }
+    assert!(n > 1000, "{n}");
 }

@@ -370,6 +370,24 @@ pub fn check_url_str(band: AgeBand, text: &str) {
         );
     }
     assert_eq!(c.classify(text).map(|x| x.action).ok(), Some(d.action));
+    let q = c.check(text).expect("check parses what classify parsed");
+    assert_eq!(
+        (
+            q.action,
+            &q.categories,
+            q.min_age,
+            q.alert,
+            &q.safe_search_url
+        ),
+        (
+            d.action,
+            &d.categories,
+            d.min_age,
+            d.alert,
+            &d.safe_search_url
+        ),
+        "check and classify disagree on {text:?}"
+    );
 }
 
 /// The pack loader on any bytes, and on a valid pack with the fuzz input written over

@@ -102,6 +102,18 @@ pub struct UrlDecision {
     pub alert: Alert,
     pub help: Vec<&'static HelpRoute>,
     pub age_band: AgeBand,
+    /// Whether reasons and help are being collected (`classify`) or not (`check`).
+    #[serde(skip)]
+    explain: bool,
+}
+
+impl UrlDecision {
+    /// Records a reason, building it only when the caller asked for explanations.
+    fn note(&mut self, reason: impl FnOnce() -> Reason) {
+        if self.explain {
+            self.reasons.push(reason());
+        }
+    }
 }
 
 /// Configures a [`UrlClassifier`].
@@ -236,16 +248,26 @@ impl UrlClassifier {
     /// Decides for one URL. Malformed input is a typed error, never a panic.
     pub fn classify(&self, url: &str) -> Result<UrlDecision, UrlError> {
         let addr = address::parse(url)?;
-        Ok(self.decide_owned(addr, 0))
+        Ok(self.decide_owned(addr, 0, true))
     }
 
     /// [`Self::decide`], moving the address's strings into the decision.
-    fn decide_owned(&self, addr: Address, depth: u8) -> UrlDecision {
-        let mut d = self.decide(&addr, depth);
+    fn decide_owned(&self, addr: Address, depth: u8, explain: bool) -> UrlDecision {
+        let mut d = self.decide(&addr, depth, explain);
         d.registrable_domain = addr.registrable().map(str::to_string);
         d.url = addr.url;
         d.host = addr.host;
         d
+    }
+
+    /// The same decision as [`Self::classify`] — action, categories, minimum age, alert,
+    /// SafeSearch URL, headers, search terms — without building explanations: `reasons`
+    /// and `help` are empty, and `url`, `host` and `registrable_domain` are not filled in.
+    /// For the navigation hot path, where almost every address is allowed; call
+    /// `classify` for the page that explains a block.
+    pub fn check(&self, url: &str) -> Result<UrlDecision, UrlError> {
+        let addr = address::parse(url)?;
+        Ok(self.decide(&addr, 0, false))
     }
 
     fn pupil_age(&self) -> u8 {
@@ -255,7 +277,7 @@ impl UrlClassifier {
         }
     }
 
-    fn decide(&self, addr: &Address, depth: u8) -> UrlDecision {
+    fn decide(&self, addr: &Address, depth: u8, explain: bool) -> UrlDecision {
         // url, host and registrable domain are moved in by `decide_owned`.
         let mut d = UrlDecision {
             url: String::new(),
@@ -272,6 +294,7 @@ impl UrlClassifier {
             alert: Alert::None,
             help: Vec::new(),
             age_band: self.band,
+            explain,
         };
         match addr.kind {
             Kind::Web => {}
@@ -279,7 +302,7 @@ impl UrlClassifier {
                 let inner = addr.raw_path().to_string();
                 if depth < MAX_CARRIER_DEPTH {
                     if let Ok(a) = address::parse(&inner) {
-                        let inner_d = self.decide_owned(a, depth + 1);
+                        let inner_d = self.decide_owned(a, depth + 1, explain);
                         self.merge_carried(&mut d, "blob", inner_d);
                     }
                 }
@@ -290,7 +313,7 @@ impl UrlClassifier {
                 return self.finish(d, &[]);
             }
             _ => {
-                d.reasons.push(Reason {
+                d.note(|| Reason {
                     kind: ReasonKind::Scheme,
                     category: None,
                     action: Action::Allow,
@@ -309,7 +332,7 @@ impl UrlClassifier {
             d.categories.push(UrlCategory::Illegal);
             d.action = Action::Block;
             d.alert = Alert::Urgent;
-            d.reasons.push(Reason {
+            d.note(|| Reason {
                 kind: ReasonKind::HashedList,
                 category: Some(UrlCategory::Illegal),
                 action: Action::Block,
@@ -320,7 +343,7 @@ impl UrlClassifier {
         }
 
         // 3. List categories, most specific first.
-        let (bits, min_age) = combine(&hits, &mut d.reasons);
+        let (bits, min_age) = combine(&hits, explain.then_some(&mut d.reasons));
         let mut weak = 0u32;
 
         // 4. Unknown addresses: look-alikes, then heuristics.
@@ -353,7 +376,7 @@ impl UrlClassifier {
                 OverrideAction::Allow => Action::Allow,
                 OverrideAction::Deny => Action::Block,
             };
-            d.reasons.push(Reason {
+            d.note(|| Reason {
                 kind: ReasonKind::Override,
                 category: None,
                 action,
@@ -382,7 +405,7 @@ impl UrlClassifier {
             }
             if let Some((name, value)) = e.header {
                 d.headers.push(Header { name, value });
-                d.reasons.push(Reason {
+                d.note(|| Reason {
                     kind: ReasonKind::SafeSearch,
                     category: None,
                     action: Action::Allow,
@@ -393,7 +416,7 @@ impl UrlClassifier {
             match e.safe {
                 Safe::Param(..) => {
                     if let Some(safe) = search::safe_url(addr, e) {
-                        d.reasons.push(Reason {
+                        d.note(|| Reason {
                             kind: ReasonKind::SafeSearch,
                             category: None,
                             action: Action::Allow,
@@ -405,7 +428,7 @@ impl UrlClassifier {
                 }
                 Safe::None if self.band != AgeBand::Staff && !allow_site => {
                     d.action = Action::Block;
-                    d.reasons.push(Reason {
+                    d.note(|| Reason {
                         kind: ReasonKind::SafeSearch,
                         category: Some(UrlCategory::Search),
                         action: Action::Block,
@@ -435,7 +458,7 @@ impl UrlClassifier {
                     } else {
                         (search_action(&verdict, self.band), verdict.alert)
                     };
-                    d.reasons.push(Reason {
+                    d.note(|| Reason {
                         kind: ReasonKind::Search,
                         category: None,
                         action,
@@ -463,7 +486,7 @@ impl UrlClassifier {
         if depth < MAX_CARRIER_DEPTH {
             if let Some(c) = carrier::carried(addr) {
                 if let Ok(a) = address::parse(&c.url) {
-                    let inner_d = self.decide_owned(a, depth + 1);
+                    let inner_d = self.decide_owned(a, depth + 1, explain);
                     if c.redirect {
                         follow_redirect(&mut d, c.id, inner_d);
                     } else {
@@ -502,7 +525,7 @@ impl UrlClassifier {
                             1 << UrlCategory::Malware.index(),
                         )
                     };
-                    d.reasons.push(Reason {
+                    d.note(|| Reason {
                         kind: ReasonKind::Lookalike,
                         category: cat,
                         action: Action::Allow,
@@ -525,7 +548,7 @@ impl UrlClassifier {
             if is_local(&addr.host) {
                 return 0;
             }
-            d.reasons.push(Reason {
+            d.note(|| Reason {
                 kind: ReasonKind::Heuristic,
                 category: Some(UrlCategory::Proxy),
                 action: Action::Allow,
@@ -543,7 +566,7 @@ impl UrlClassifier {
     fn heuristic_reasons(&self, found: Vec<heuristics::HeuristicHit>, d: &mut UrlDecision) -> u32 {
         let mut weak = 0u32;
         for h in found {
-            d.reasons.push(Reason {
+            d.note(|| Reason {
                 kind: ReasonKind::Heuristic,
                 category: Some(h.category),
                 action: Action::Allow,
@@ -604,7 +627,7 @@ impl UrlClassifier {
             d.action = d.action.max(action);
         }
         if min_age > age && bits & allow_bits() == 0 && self.band != AgeBand::Staff {
-            d.reasons.push(Reason {
+            d.note(|| Reason {
                 kind: ReasonKind::MinAge,
                 category: None,
                 action: Action::Block,
@@ -618,7 +641,7 @@ impl UrlClassifier {
     fn merge_carried(&self, d: &mut UrlDecision, carrier: &str, inner: UrlDecision) {
         d.carried_url = Some(inner.url.clone());
         if inner.action > Action::Allow || !inner.categories.is_empty() {
-            d.reasons.push(Reason {
+            d.note(|| Reason {
                 kind: ReasonKind::Carrier,
                 category: None,
                 action: inner.action,
@@ -650,7 +673,7 @@ impl UrlClassifier {
         let (meta, content) = body.split_once(',').unwrap_or(("", body));
         let text_like = meta.is_empty() || meta.starts_with("text/");
         if !text_like || meta.ends_with(";base64") {
-            d.reasons.push(Reason {
+            d.note(|| Reason {
                 kind: ReasonKind::Scheme,
                 category: None,
                 action: Action::Allow,
@@ -662,7 +685,7 @@ impl UrlClassifier {
         let text = address::decode_lower(content);
         let v = self.text.classify(&text);
         if v.flagged {
-            d.reasons.push(Reason {
+            d.note(|| Reason {
                 kind: ReasonKind::Scheme,
                 category: None,
                 action: v.action,
@@ -676,6 +699,9 @@ impl UrlClassifier {
 
     /// Help routes for the categories that led to a warn or block.
     fn finish(&self, mut d: UrlDecision, extra: &[UrlCategory]) -> UrlDecision {
+        if !d.explain {
+            return d;
+        }
         let mut per_cat = [Severity::None; 11];
         if d.action > Action::Allow {
             let sev = if d.alert == Alert::Urgent {
@@ -720,15 +746,15 @@ impl UrlClassifier {
 /// itself, so the destination's decision replaces the redirector's: a Facebook link to
 /// the NHS opens for a pupil too young for Facebook.
 fn follow_redirect(d: &mut UrlDecision, id: &str, inner: UrlDecision) {
-    let mut reasons = vec![Reason {
+    d.reasons.clear();
+    d.note(|| Reason {
         kind: ReasonKind::Carrier,
         category: None,
         action: inner.action,
         source: id.to_string(),
         detail: format!("link to {}", inner.url),
-    }];
-    reasons.extend(inner.reasons);
-    d.reasons = reasons;
+    });
+    d.reasons.extend(inner.reasons);
     d.carried_url = Some(inner.url);
     d.action = inner.action;
     d.categories = inner.categories;
@@ -755,7 +781,7 @@ fn allow_bits() -> u32 {
 
 /// Category bits and minimum age from list hits: block categories from entries less
 /// specific than (or as specific as) an education or help entry are dropped.
-fn combine(hits: &[ListHit], reasons: &mut Vec<Reason>) -> (u32, u8) {
+fn combine(hits: &[ListHit], mut reasons: Option<&mut Vec<Reason>>) -> (u32, u8) {
     let allow_depth = hits
         .iter()
         .filter(|h| h.categories & allow_bits() != 0)
@@ -777,6 +803,9 @@ fn combine(hits: &[ListHit], reasons: &mut Vec<Reason>) -> (u32, u8) {
         }
         bits |= cats;
         min_age = min_age.max(h.min_age);
+        let Some(reasons) = reasons.as_deref_mut() else {
+            continue;
+        };
         for c in UrlCategory::ALL
             .iter()
             .filter(|c| cats & (1 << c.index()) != 0)
