@@ -201,8 +201,8 @@ pub fn lists_compile(sources: &[String], out_path: &str, lines: bool) -> io::Res
                 let cat = r.category.map_or("-", |c| c.as_str());
                 writeln!(
                     err,
-                    "  {:<5} {:<40} {:<14} {} domains, {} urls, {} hashes, {} lines skipped",
-                    r.format, r.name, cat, r.domains, r.urls, r.hashes, r.skipped
+                    "  {:<5} {:<40} {:<14} {} domains, {} urls, {} hashes, {} expressions, {} lines skipped",
+                    r.format, r.name, cat, r.domains, r.urls, r.hashes, r.expressions, r.skipped
                 )?;
                 for (n, why) in &r.skipped_examples {
                     writeln!(err, "          line {n}: {why}")?;
@@ -234,11 +234,12 @@ pub fn lists_info(path: &str) -> io::Result<()> {
     let took = start.elapsed();
     let s = pack.stats();
     println!(
-        "{path}: ok (checksum verified in {:.2} ms); {} domains, {} urls, {} hashes, {} sources, {} tags, {} bytes",
+        "{path}: ok (checksum verified in {:.2} ms); {} domains, {} urls, {} hashes, {} expressions, {} sources, {} tags, {} bytes",
         took.as_secs_f64() * 1e3,
         s.domains,
         s.urls,
         s.hashes,
+        s.expressions,
         s.sources,
         s.tags,
         s.bytes

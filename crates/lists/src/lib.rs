@@ -3,7 +3,8 @@
 //! Formats (detected from the content, or named on the command line):
 //! - **UT1 folders** (`../shared/lists/ut1` layout): one folder per category with
 //!   `domains` (a name and its subdomains), `urls` (host/path prefixes) and `expressions`
-//!   (regular expressions, not imported: see [`SourceReport::skipped`]); categories map
+//!   (regular expressions over `host/path?query`, checked and run with `regex-lite`,
+//!   linear in the input); categories map
 //!   onto esafety's through `data/ut1.tsv`;
 //! - **hosts files**: `0.0.0.0 name [name…]`;
 //! - **plain lists**: one name (or `host/path`) per line;
@@ -73,6 +74,7 @@ pub struct SourceReport {
     pub domains: usize,
     pub urls: usize,
     pub hashes: usize,
+    pub expressions: usize,
     /// Lines skipped (with the first few: line number and why).
     pub skipped: usize,
     pub skipped_examples: Vec<(usize, String)>,
@@ -206,12 +208,23 @@ impl Importer {
                 }
             }
             let e = d.join("expressions");
-            if e.is_file() && fs::metadata(&e).map(|m| m.len() > 1).unwrap_or(false) {
+            if e.is_file() {
+                let text = fs::read(&e).map_err(|error| ImportError::Io {
+                    path: e.clone(),
+                    error,
+                })?;
+                self.add_expressions(
+                    &format!("ut1/{name}/expressions"),
+                    &String::from_utf8_lossy(&text),
+                    category,
+                )?;
+            }
+            if d.join("very_restrictive_expression").is_file() {
                 self.reports.push(SourceReport {
-                    name: format!("ut1/{name}/expressions"),
+                    name: format!("ut1/{name}/very_restrictive_expression"),
                     format: "ut1".into(),
                     category: Some(category),
-                    not_imported: Some("regular expressions over URLs are not imported (heuristics cover the common tokens)".into()),
+                    not_imported: Some("UT1's optional very restrictive expression overblocks; import it explicitly with CATEGORY=FILE if wanted".into()),
                     ..SourceReport::default()
                 });
             }
@@ -309,6 +322,53 @@ impl Importer {
                 }
             }
         }
+    }
+
+    /// Regular expressions over `host/path?query`, one per line (UT1 `expressions`). Each
+    /// is checked with the same engine the core runs (case-insensitive, bounded size);
+    /// refused patterns are skipped and reported.
+    pub fn add_expressions(
+        &mut self,
+        name: &str,
+        text: &str,
+        category: UrlCategory,
+    ) -> Result<(), ImportError> {
+        let source = self.builder.source(name)?;
+        let mut report = SourceReport {
+            name: name.to_string(),
+            format: "expressions".into(),
+            category: Some(category),
+            ..SourceReport::default()
+        };
+        for (i, raw) in text.lines().enumerate() {
+            let line = raw.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let ok = regex_lite::RegexBuilder::new(line)
+                .case_insensitive(true)
+                .size_limit(1 << 20)
+                .build();
+            match ok {
+                Ok(_) => {
+                    self.builder
+                        .expression(line, 1 << category.index(), source, i as u32 + 1);
+                    report.expressions += 1;
+                }
+                Err(e) => {
+                    report.skipped += 1;
+                    if report.skipped_examples.len() < SKIPPED_SHOWN {
+                        let why = e.to_string();
+                        report.skipped_examples.push((
+                            i + 1,
+                            why.lines().last().unwrap_or("bad pattern").to_string(),
+                        ));
+                    }
+                }
+            }
+        }
+        self.reports.push(report);
+        Ok(())
     }
 
     /// Distinct domain, URL and hash entries so far.

@@ -112,9 +112,12 @@ fn ut1_folders_map_categories_and_keep_sexual_education_allowed() {
     assert!(reports
         .iter()
         .any(|r| r.name == "ut1/shopping" && r.not_imported.is_some()));
-    assert!(reports
+    let ex = reports
         .iter()
-        .any(|r| r.name == "ut1/adult/expressions" && r.not_imported.is_some()));
+        .find(|r| r.name == "ut1/adult/expressions")
+        .unwrap();
+    assert_eq!((ex.expressions, ex.skipped), (1, 0));
+    assert_eq!(p.expressions().next().unwrap().pattern, "(porn|xxx)");
     // A single category folder works too.
     let mut imp = Importer::new(false);
     imp.add_arg(dir.join("adult").to_str().unwrap()).unwrap();
@@ -159,4 +162,20 @@ fn every_ut1_name_in_the_map_parses() {
         map.iter().find(|(n, _)| *n == "translation").unwrap().1,
         None
     );
+}
+
+#[test]
+fn expressions_are_checked_and_bad_ones_reported() {
+    let mut imp = Importer::new(false);
+    imp.add_expressions(
+        "x",
+        "# c\n(casino|poker)s?\n(unclosed\n\n^[0-9]+\\.[0-9]+/search$\n",
+        UrlCategory::Gambling,
+    )
+    .unwrap();
+    let (bytes, reports) = imp.finish().unwrap();
+    let p = Pack::from_vec(bytes).unwrap();
+    assert_eq!(p.expressions().count(), 2);
+    assert_eq!((reports[0].expressions, reports[0].skipped), (2, 1));
+    assert_eq!(reports[0].skipped_examples[0].0, 3);
 }

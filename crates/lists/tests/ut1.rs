@@ -114,7 +114,12 @@ fn ut1_import_and_decisions() {
     assert_eq!(ks2.classify(g).unwrap().action, Action::Block, "{g}");
     assert_eq!(staff.classify(g).unwrap().action, Action::Allow, "{g}");
 
-    // Unmapped categories and expressions are reported, not silently dropped.
+    // UT1's malware expression (numeric-IP search spam) is imported and decides.
+    let malware = ks2.classify("http://10.20.30.40/search?q=12345").unwrap();
+    assert_eq!(malware.action, Action::Block, "{:?}", malware.reasons);
+    assert!(malware.categories.contains(&UrlCategory::Malware));
+
+    // Unmapped categories are reported, not silently dropped.
     assert!(reports
         .iter()
         .any(|r| r.name == "ut1/shopping" && r.not_imported.is_some()));

@@ -22,12 +22,14 @@
 //! # Layout (version 1, all integers little-endian)
 //! ```text
 //! header   magic "ESAFPACK" · version u32 · reserved u32 · checksum u64 (xxh3-64 of
-//!          every byte after it) · total length u64 · 5 × (offset u32, length u32)
+//!          every byte after it) · total length u64 · 6 × (offset u32, length u32)
 //! sources  count u32 · count × (offset u32, length u32) · UTF-8 names
 //! tags     count u32 · count × (categories u32, source u16, min_age u8, 0)
 //! domains  fingerprint set (below), keyed by host name
 //! urls     fingerprint set, keyed by "host/path" prefix
 //! hashes   count u32 · count × SHA-256 (sorted) · count × source u16
+//! exprs    count u32 · count × (categories u32, source u16, 0 u16, line u32, offset u32,
+//!          length u32) · UTF-8 patterns (regular expressions over `host/path?query`)
 //! set      bits u32 · count u32 · tag width u32 (1 or 2) · has lines u32 ·
 //!          fewest labels in a key's host u32 ·
 //!          (2^bits + 1) × bucket offset u32 · count × fingerprint u32 ·
@@ -43,7 +45,7 @@ mod read;
 mod write;
 
 pub use error::PackError;
-pub use read::{Hit, Pack, PackStats};
+pub use read::{Expression, Hit, Pack, PackStats};
 pub use write::{PackBuilder, SourceId};
 
 /// The first eight bytes of every pack.
@@ -51,9 +53,9 @@ pub const MAGIC: &[u8; 8] = b"ESAFPACK";
 /// The format version this crate writes and reads.
 pub const VERSION: u32 = 1;
 /// Length of the fixed header, section table included.
-pub const HEADER_LEN: usize = 72;
+pub const HEADER_LEN: usize = 80;
 /// How many sections the header's table lists.
-pub(crate) const SECTIONS: usize = 5;
+pub(crate) const SECTIONS: usize = 6;
 
 /// What an entry says about the names it matches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -15,6 +15,17 @@ pub struct Pack {
     domains: Set,
     urls: Set,
     hashes: Table,
+    exprs: Table,
+    exprs_end: usize,
+}
+
+/// A regular expression from a list (UT1 `expressions`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Expression<'a> {
+    pub pattern: &'a str,
+    pub categories: u32,
+    pub source: SourceId,
+    pub line: u32,
 }
 
 /// A list entry that matched.
@@ -34,6 +45,7 @@ pub struct PackStats {
     pub hashes: usize,
     pub sources: usize,
     pub tags: usize,
+    pub expressions: usize,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -130,6 +142,21 @@ impl Pack {
         let domains = set(b, sec[2], tags.count)?;
         let urls = set(b, sec[3], tags.count)?;
         let hashes = table(b, sec[4], 34, "hash table")?;
+        let exprs = table(b, sec[5], 20, "expression table")?;
+        let blob = exprs.start + exprs.count * 20;
+        for i in 0..exprs.count {
+            let at = exprs.start + i * 20;
+            let off = u32_at(b, at + 12).unwrap_or(u32::MAX) as usize;
+            let len = u32_at(b, at + 16).unwrap_or(u32::MAX) as usize;
+            let end = blob.checked_add(off).and_then(|s| s.checked_add(len));
+            if end.is_none_or(|e| e > sec[5].1)
+                || std::str::from_utf8(&b[blob + off..blob + off + len]).is_err()
+            {
+                return Err(PackError::Malformed(
+                    "expression outside its section or not UTF-8",
+                ));
+            }
+        }
         // Every source name must lie inside the sources section.
         let names = sources.start + sources.count * 8;
         for i in 0..sources.count {
@@ -150,6 +177,8 @@ impl Pack {
             domains,
             urls,
             hashes,
+            exprs,
+            exprs_end: sec[5].1,
         })
     }
 
@@ -190,6 +219,24 @@ impl Pack {
     /// Whether any hashed entries exist (callers skip hashing otherwise).
     pub fn has_hashes(&self) -> bool {
         self.hashes.count > 0
+    }
+
+    /// The regular expressions, in list order.
+    pub fn expressions(&self) -> impl Iterator<Item = Expression<'_>> {
+        let b: &[u8] = &self.bytes;
+        let blob = self.exprs.start + self.exprs.count * 20;
+        (0..self.exprs.count).filter_map(move |i| {
+            let at = self.exprs.start + i * 20;
+            let off = u32_at(b, at + 12)? as usize;
+            let len = u32_at(b, at + 16)? as usize;
+            let text = b.get(blob + off..(blob + off + len).min(self.exprs_end))?;
+            Some(Expression {
+                pattern: std::str::from_utf8(text).ok()?,
+                categories: u32_at(b, at)?,
+                source: SourceId(u16::from_le_bytes([b[at + 4], b[at + 5]])),
+                line: u32_at(b, at + 8)?,
+            })
+        })
     }
 
     /// The source of a hashed-list digest, if listed.
@@ -234,6 +281,7 @@ impl Pack {
             hashes: self.hashes.count,
             sources: self.sources.count,
             tags: self.tags.count,
+            expressions: self.exprs.count,
         }
     }
 

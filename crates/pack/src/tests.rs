@@ -185,3 +185,20 @@ fn www_is_dropped_and_fewest_labels_recorded() {
     let p = Pack::from_vec(b.build().unwrap()).unwrap();
     assert_eq!(p.min_domain_labels(), 1);
 }
+
+#[test]
+fn expressions_round_trip() {
+    let mut b = PackBuilder::new();
+    let s = b.source("ut1/adult/expressions").unwrap();
+    b.expression("(porn|xxx)tube", 1, s, 3);
+    b.expression("^[0-9]+/watch", 2, s, 4);
+    let p = Pack::from_vec(b.build().unwrap()).unwrap();
+    let e: Vec<Expression> = p.expressions().collect();
+    assert_eq!(e.len(), 2);
+    assert_eq!(
+        (e[0].pattern, e[0].categories, e[0].line),
+        ("(porn|xxx)tube", 1, 3)
+    );
+    assert_eq!((e[1].pattern, e[1].source), ("^[0-9]+/watch", s));
+    assert_eq!(p.stats().expressions, 2);
+}

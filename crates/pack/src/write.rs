@@ -28,6 +28,7 @@ pub struct PackBuilder {
     domains: HashMap<u64, Pending>,
     urls: HashMap<u64, Pending>,
     hashes: HashMap<[u8; 32], SourceId>,
+    expressions: Vec<(String, u32, SourceId, u32)>,
     lines: bool,
     /// Fewest labels in any domain key, and in the host of any URL key.
     min_domain_labels: u32,
@@ -118,6 +119,13 @@ impl PackBuilder {
         self.hashes.entry(digest).or_insert(source);
     }
 
+    /// Adds a regular expression over `host/path?query` (checked by the caller; readers
+    /// skip patterns their engine refuses).
+    pub fn expression(&mut self, pattern: &str, categories: u32, source: SourceId, line: u32) {
+        self.expressions
+            .push((pattern.to_owned(), categories, source, line));
+    }
+
     /// Number of distinct domain, URL and hash entries so far.
     pub fn counts(&self) -> (usize, usize, usize) {
         (self.domains.len(), self.urls.len(), self.hashes.len())
@@ -158,6 +166,7 @@ impl PackBuilder {
         ));
         sections.push(write_set(urls, tags.len(), self.lines, self.min_url_labels));
         sections.push(write_hashes(self.hashes));
+        sections.push(write_expressions(&self.expressions));
 
         // Sized exactly: a pack is held for the life of the classifier, so spare capacity
         // would be memory wasted for good.
@@ -291,6 +300,26 @@ fn write_set(
             put(&mut out, e.2);
         }
     }
+    out
+}
+
+fn write_expressions(list: &[(String, u32, SourceId, u32)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    put(&mut out, list.len() as u32);
+    let mut offset = 0u32;
+    for (p, cats, src, line) in list {
+        put(&mut out, *cats);
+        out.extend_from_slice(&src.0.to_le_bytes());
+        out.extend_from_slice(&[0, 0]);
+        put(&mut out, *line);
+        put(&mut out, offset);
+        put(&mut out, p.len() as u32);
+        offset += p.len() as u32;
+    }
+    for (p, ..) in list {
+        out.extend_from_slice(p.as_bytes());
+    }
+    pad4(&mut out);
     out
 }
 

@@ -196,9 +196,11 @@ impl UrlClassifierBuilder {
                 .unwrap_or_else(|_| Classifier::builder().age_band(self.band)),
             None => text,
         };
+        let expressions = lists::compile_expressions(&packs);
         UrlClassifier {
             band: self.band,
             age: self.age,
+            expressions,
             packs,
             overrides: self.overrides,
             text: text.build(),
@@ -221,6 +223,8 @@ pub struct UrlClassifier {
     band: AgeBand,
     age: Option<u8>,
     packs: Vec<NamedPack>,
+    /// The packs' regular expressions, compiled once.
+    expressions: Vec<lists::CompiledExpression>,
     overrides: Overrides,
     text: Classifier,
 }
@@ -326,6 +330,7 @@ impl UrlClassifier {
 
         let mut hits = Vec::new();
         lists::probe(&self.packs, addr, &addr.host, &mut hits);
+        lists::probe_expressions(&self.packs, &self.expressions, addr, &mut hits);
 
         // 1. Hashed lists: block, whatever else is configured.
         if let Some(h) = hits.iter().find(|h| h.hashed) {
@@ -815,7 +820,11 @@ fn combine(hits: &[ListHit], mut reasons: Option<&mut Vec<Reason>>) -> (u32, u8)
                 category: Some(*c),
                 action: Action::Allow,
                 source: h.source(),
-                detail: [&*h.key, " is listed as ", c.as_str()].concat(),
+                detail: if h.expression {
+                    ["the address matches ", &*h.key, ", listed as ", c.as_str()].concat()
+                } else {
+                    [&*h.key, " is listed as ", c.as_str()].concat()
+                },
             });
         }
     }

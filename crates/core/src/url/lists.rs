@@ -35,9 +35,100 @@ pub(crate) struct ListHit<'a> {
     pub depth: usize,
     /// From a hashed list (`illegal`).
     pub hashed: bool,
+    /// From a regular expression (`key` is the pattern).
+    pub expression: bool,
 }
 
-impl ListHit<'_> {
+/// A list's regular expression, compiled when the classifier is built.
+#[derive(Clone, Debug)]
+pub(crate) struct CompiledExpression {
+    pub regex: regex_lite::Regex,
+    pub categories: u32,
+    pub pack: usize,
+    pub source: esafety_pack::SourceId,
+    pub line: u32,
+}
+
+/// Most expressions compiled per classifier, and longest text they are run on.
+pub const MAX_EXPRESSIONS: usize = 4096;
+pub const MAX_EXPRESSION_INPUT: usize = 4096;
+
+/// Compiles the expressions of every pack (case-insensitive, bounded size); patterns the
+/// engine refuses are skipped (`esafety lists compile` already reported them).
+pub(crate) fn compile_expressions(packs: &[NamedPack]) -> Vec<CompiledExpression> {
+    let mut out = Vec::new();
+    for (i, np) in packs.iter().enumerate() {
+        for e in np.pack.expressions() {
+            if out.len() == MAX_EXPRESSIONS {
+                return out;
+            }
+            let built = regex_lite::RegexBuilder::new(e.pattern)
+                .case_insensitive(true)
+                .size_limit(1 << 20)
+                .build();
+            if let Ok(regex) = built {
+                out.push(CompiledExpression {
+                    regex,
+                    categories: e.categories,
+                    pack: i,
+                    source: e.source,
+                    line: e.line,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Every expression that matches `host/path?query` (cut at [`MAX_EXPRESSION_INPUT`]).
+pub(crate) fn probe_expressions<'a>(
+    packs: &'a [NamedPack],
+    exprs: &'a [CompiledExpression],
+    addr: &Address,
+    out: &mut Vec<ListHit<'a>>,
+) {
+    if exprs.is_empty() || addr.host.is_empty() {
+        return;
+    }
+    let mut text = String::with_capacity(addr.host.len() + addr.raw_path().len() + 1);
+    text.push_str(&addr.host);
+    text.push_str(addr.raw_path());
+    if let Some(q) = addr.query() {
+        text.push('?');
+        text.push_str(q);
+    }
+    let mut end = text.len().min(MAX_EXPRESSION_INPUT);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let depth = labels(&addr.host) + 1;
+    for e in exprs {
+        if e.regex.is_match(&text[..end]) {
+            out.push(ListHit::by_expression(&packs[e.pack], e, depth));
+        }
+    }
+}
+
+impl<'a> ListHit<'a> {
+    /// A hit by a list's regular expression.
+    pub fn by_expression(
+        pack: &'a NamedPack,
+        e: &'a CompiledExpression,
+        depth: usize,
+    ) -> ListHit<'a> {
+        ListHit {
+            categories: e.categories,
+            min_age: 0,
+            pack,
+            source: e.source,
+            line: Some(e.line),
+            key: std::borrow::Cow::Borrowed(e.regex.as_str()),
+            depth,
+            hashed: false,
+            expression: true,
+        }
+    }
+
     /// Pack name, source list and line (`default: data/url/domains.tsv:120`).
     pub fn source(&self) -> String {
         describe(self.pack, self.source, self.line)
@@ -108,6 +199,7 @@ pub(crate) fn probe<'a>(
                     key: std::borrow::Cow::Borrowed(s),
                     depth: labels(s),
                     hashed: false,
+                    expression: false,
                 });
             }
         }
@@ -164,9 +256,12 @@ fn probe_paths<'a>(np: &'a NamedPack, suffixes: &[&str], path: &str, out: &mut V
         return;
     }
     let mut key = String::new();
-    // Registrable-level and more specific hosts only: a path under a bare suffix
-    // (`co.uk/…`) is not something lists contain.
-    for s in suffixes.iter().filter(|s| s.contains('.') || !s.is_empty()) {
+    // As for domains: no key starts with `www.` or has fewer labels than the pack's least.
+    let min = np.pack.min_url_labels() as usize;
+    for s in suffixes
+        .iter()
+        .filter(|s| !s.starts_with("www.") && labels(s) >= min)
+    {
         for p in &prefixes {
             key.clear();
             key.push_str(s);
@@ -182,6 +277,7 @@ fn probe_paths<'a>(np: &'a NamedPack, suffixes: &[&str], path: &str, out: &mut V
                     key: std::borrow::Cow::Owned(key.clone()),
                     depth: labels(s) + 1 + p.matches('/').count(),
                     hashed: false,
+                    expression: false,
                 });
             }
         }
@@ -237,6 +333,7 @@ fn probe_hashes<'a>(
                 key: std::borrow::Cow::Borrowed("(hashed entry)"),
                 depth: usize::MAX,
                 hashed: true,
+                expression: false,
             });
             return;
         }
@@ -246,6 +343,36 @@ fn probe_hashes<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn expressions_decide_and_stay_linear() {
+        use crate::{Action, UrlCategory, UrlClassifier};
+        let mut b = esafety_pack::PackBuilder::new();
+        let s = b.source("ut1/malware/expressions").unwrap();
+        b.expression(
+            r"^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+/search\?q=[0-9]+$",
+            1 << UrlCategory::Malware.index(),
+            s,
+            1,
+        );
+        b.expression("(a*)*b", 1 << UrlCategory::Adult.index(), s, 2);
+        b.expression("(unclosed", 1, s, 3);
+        let pack = esafety_pack::Pack::from_vec(b.build().unwrap()).unwrap();
+        let c = UrlClassifier::builder().pack("school", pack).build();
+        let d = c.classify("http://1.2.3.4/search?q=123").unwrap();
+        assert_eq!(d.action, Action::Block);
+        assert!(d
+            .reasons
+            .iter()
+            .any(|r| r.detail.contains("matches") && r.source.contains("expressions:1")));
+        // A pattern that backtracking engines take exponential time on, over a long URL.
+        let long = format!("https://x.example/{}", "a".repeat(60_000));
+        assert_eq!(c.classify(&long).unwrap().action, Action::Allow);
+        assert_eq!(
+            c.classify("https://x.example/aaab").unwrap().action,
+            Action::Block
+        );
+    }
 
     #[test]
     fn numbers() {
