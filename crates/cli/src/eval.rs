@@ -6,7 +6,7 @@
 
 use crate::args::EvalArgs;
 use esafety::Category;
-use std::io::{self, BufRead};
+use std::io::{self, BufRead, Write};
 
 #[derive(Default, Clone, Copy)]
 struct Counts {
@@ -25,6 +25,8 @@ fn ratio(a: u32, b: u32) -> String {
 }
 
 pub fn run(a: &EvalArgs) -> io::Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
     let text = std::fs::read_to_string(&a.file)
         .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", a.file)))?;
     let first = text
@@ -100,16 +102,18 @@ pub fn run(a: &EvalArgs) -> io::Result<()> {
             }
         }
     }
-    println!(
+    writeln!(
+        out,
         "{:<15} {:>5} {:>5} {:>5} {:>9} {:>7} {:>7}",
         "category", "tp", "fp", "fn", "precision", "recall", "fpr"
-    );
+    )?;
     for c in Category::ALL {
         let k = per[c.index()];
         if k.tp + k.fp + k.fn_ == 0 {
             continue;
         }
-        println!(
+        writeln!(
+            out,
             "{:<15} {:>5} {:>5} {:>5} {:>9} {:>7} {:>7}",
             c.as_str(),
             k.tp,
@@ -118,30 +122,32 @@ pub fn run(a: &EvalArgs) -> io::Result<()> {
             ratio(k.tp, k.tp + k.fp),
             ratio(k.tp, k.tp + k.fn_),
             ratio(k.fp, k.fp + k.tn)
-        );
+        )?;
     }
-    println!(
+    writeln!(out, 
         "any concern: flagged {risky_hit}/{risky} risky ({}), {innocent_hit}/{innocent} innocent ({})",
         ratio(risky_hit, risky),
         ratio(innocent_hit, innocent)
-    );
+    )?;
     for (n, t) in misses.iter().take(a.show) {
-        println!("  missed  line {n}: {t}");
+        writeln!(out, "  missed  line {n}: {t}")?;
     }
     if misses.len() > a.show {
-        println!(
+        writeln!(
+            out,
             "  … and {} more missed (--show N lists more)",
             misses.len() - a.show
-        );
+        )?;
     }
     for (n, t) in false_alarms.iter().take(a.show) {
-        println!("  flagged line {n}: {t}");
+        writeln!(out, "  flagged line {n}: {t}")?;
     }
     if false_alarms.len() > a.show {
-        println!(
+        writeln!(
+            out,
             "  … and {} more flagged (--show N lists more)",
             false_alarms.len() - a.show
-        );
+        )?;
     }
     Ok(())
 }

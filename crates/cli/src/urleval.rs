@@ -8,7 +8,7 @@
 //! the first `--show N` wrong rows.
 
 use std::collections::BTreeMap;
-use std::io;
+use std::io::{self, Write};
 
 use esafety::{Action, AgeBand, UrlClassifier};
 
@@ -55,6 +55,8 @@ struct Tally {
 }
 
 pub fn run(a: &EvalArgs, text: &str) -> io::Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
     let mut bands = Vec::new();
     for band in [AgeBand::Ks2, AgeBand::Staff] {
         let mut b = UrlClassifier::builder().age_band(band);
@@ -133,29 +135,37 @@ pub fn run(a: &EvalArgs, text: &str) -> io::Result<()> {
             100.0 * f64::from(t.right) / f64::from(t.total)
         }
     };
-    println!("{}: {} URLs", a.file, per_band[0].total);
+    writeln!(out, "{}: {} URLs", a.file, per_band[0].total)?;
     for (k, (band, _)) in bands.iter().enumerate() {
-        println!(
+        writeln!(
+            out,
             "  {:<6} right {:>4}/{:<4} = {:5.1} %",
             band.as_str(),
             per_band[k].right,
             per_band[k].total,
             pct(&per_band[k])
-        );
+        )?;
     }
-    println!("  expected allow but blocked: {overblocked}/{expected_allow}; expected block but allowed: {missed}/{expected_block}");
-    println!("  by family (both bands right):");
+    writeln!(out, "  expected allow but blocked: {overblocked}/{expected_allow}; expected block but allowed: {missed}/{expected_block}")?;
+    writeln!(out, "  by family (both bands right):")?;
     for (f, t) in &per_family {
-        println!("    {f:<48} {:>3}/{:<3} {:5.1} %", t.right, t.total, pct(t));
+        writeln!(
+            out,
+            "    {f:<48} {:>3}/{:<3} {:5.1} %",
+            t.right,
+            t.total,
+            pct(t)
+        )?;
     }
     if a.show > 0 && !wrong.is_empty() {
-        println!(
+        writeln!(
+            out,
             "  wrong ({} shown of {}):",
             wrong.len().min(a.show),
             wrong.len()
-        );
+        )?;
         for w in wrong.iter().take(a.show) {
-            println!("{w}");
+            writeln!(out, "{w}")?;
         }
     }
     Ok(())

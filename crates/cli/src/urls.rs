@@ -186,6 +186,8 @@ fn human(out: &mut dyn Write, input: &str, d: &UrlDecision) -> io::Result<()> {
 }
 
 pub fn lists_compile(sources: &[String], out_path: &str, lines: bool) -> io::Result<()> {
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
     let start = std::time::Instant::now();
     let mut imp = esafety_lists::Importer::new(lines);
     for s in sources {
@@ -215,7 +217,7 @@ pub fn lists_compile(sources: &[String], out_path: &str, lines: bool) -> io::Res
         .map_err(|e| io::Error::new(e.kind(), format!("{out_path}: {e}")))?;
     let s = pack.stats();
     let entries = (s.domains + s.urls).max(1);
-    println!(
+    writeln!(out, 
         "{out_path}: {} domains, {} urls, {} hashes from {} sources; {} bytes ({:.2} bytes per entry); built in {:.1} s",
         s.domains,
         s.urls,
@@ -224,16 +226,18 @@ pub fn lists_compile(sources: &[String], out_path: &str, lines: bool) -> io::Res
         s.bytes,
         s.bytes as f64 / entries as f64,
         start.elapsed().as_secs_f64()
-    );
+    )?;
     Ok(())
 }
 
 pub fn lists_info(path: &str) -> io::Result<()> {
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
     let start = std::time::Instant::now();
     let pack = load_pack(path)?;
     let took = start.elapsed();
     let s = pack.stats();
-    println!(
+    writeln!(out, 
         "{path}: ok (checksum verified in {:.2} ms); {} domains, {} urls, {} hashes, {} expressions, {} sources, {} tags, {} bytes",
         took.as_secs_f64() * 1e3,
         s.domains,
@@ -243,16 +247,18 @@ pub fn lists_info(path: &str) -> io::Result<()> {
         s.sources,
         s.tags,
         s.bytes
-    );
+    )?;
     for i in 0..s.sources {
         if let Some(n) = pack.source_name(esafety_pack::SourceId(i as u16)) {
-            println!("  source {i}: {n}");
+            writeln!(out, "  source {i}: {n}")?;
         }
     }
     Ok(())
 }
 
 pub fn overrides(file: &str, cmd: OverridesCmd) -> io::Result<()> {
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
     let existing = match std::fs::read_to_string(file) {
         Ok(t) => t,
         Err(e) if e.kind() == io::ErrorKind::NotFound && !matches!(cmd, OverridesCmd::List) => {
@@ -265,7 +271,8 @@ pub fn overrides(file: &str, cmd: OverridesCmd) -> io::Result<()> {
     let (change, target, by, reason) = match cmd {
         OverridesCmd::List => {
             for o in current.list() {
-                println!(
+                writeln!(
+                    out,
                     "{}\t{}\t{}\t{}\t{}\t(line {})",
                     match o.action {
                         esafety::url::OverrideAction::Allow => "allow",
@@ -276,7 +283,7 @@ pub fn overrides(file: &str, cmd: OverridesCmd) -> io::Result<()> {
                     o.when,
                     o.reason,
                     o.line
-                );
+                )?;
             }
             return Ok(());
         }
@@ -310,7 +317,7 @@ pub fn overrides(file: &str, cmd: OverridesCmd) -> io::Result<()> {
         .append(true)
         .open(file)?;
     f.write_all(&text.as_bytes()[existing.len()..])?;
-    print!("{line}");
+    write!(out, "{line}")?;
     Ok(())
 }
 

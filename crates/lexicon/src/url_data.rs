@@ -88,6 +88,8 @@ pub enum TokenMatch {
 pub enum Place {
     Host,
     Path,
+    /// Search terms (words only).
+    Query,
     Any,
 }
 
@@ -469,8 +471,9 @@ fn parse_heuristics(
         let place = match c[3] {
             "host" => Place::Host,
             "path" => Place::Path,
+            "query" => Place::Query,
             "any" => Place::Any,
-            s => return Err(bad(file, n, "where", s, "host, path or any")),
+            s => return Err(bad(file, n, "where", s, "host, path, query or any")),
         };
         if kind == TokenMatch::Part && place != Place::Host {
             return Err(bad(

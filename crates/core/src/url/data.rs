@@ -65,6 +65,8 @@ pub(crate) enum TokenKind {
 pub(crate) enum Place {
     Host,
     Path,
+    /// Search terms.
+    Query,
     /// Host and path (no row uses it yet; the data format allows it).
     #[allow(dead_code)]
     Any,

@@ -446,6 +446,11 @@ impl UrlClassifier {
             if let Some(q) = search::query(addr, e) {
                 let verdict = self.text.classify(&q);
                 let help_site = bits & (1 << UrlCategory::Help.index()) != 0;
+                // Staff search for these things for good reasons (and are not filtered for
+                // them): only pupils' searches are judged this way.
+                if !verdict.help_seeking && !help_site && self.band != AgeBand::Staff {
+                    self.query_heuristics(e.id, &q, &mut d);
+                }
                 if verdict.flagged || verdict.help_seeking {
                     let (action, alert) = if verdict.help_seeking || help_site {
                         // Help searches are always allowed; one that describes a concern
@@ -595,6 +600,42 @@ impl UrlClassifier {
         weak
     }
 
+    /// Search terms that look for a way round the filter or a blocked kind of site
+    /// ("unblocked games", "omegle alternatives"): the `query` rows of the heuristics, with
+    /// the band's policy for their category (weak rows at most warn).
+    fn query_heuristics(&self, engine: &str, q: &str, d: &mut UrlDecision) {
+        let mut found = Vec::new();
+        heuristics::check_query(q, &mut found);
+        for h in found {
+            let mut action = cell_action(
+                POLICY[h.category.index()][self.band.index()],
+                self.pupil_age(),
+                0,
+            );
+            if !h.strong {
+                action = action.min(Action::Warn);
+            }
+            if action > Action::Allow {
+                d.alert = d.alert.max(ALERTS[h.category.index()]);
+            }
+            d.action = d.action.max(action);
+            if !d.categories.contains(&h.category) {
+                d.categories.push(h.category);
+                d.categories.sort();
+            }
+            d.note(|| Reason {
+                kind: ReasonKind::Search,
+                category: Some(h.category),
+                action,
+                source: format!(
+                    "heuristic:{} (data/url/heuristics.tsv:{}) on {engine}",
+                    h.id, h.line
+                ),
+                detail: format!("{} ({})", h.reason, h.seen),
+            });
+        }
+    }
+
     fn apply_policy(&self, d: &mut UrlDecision, bits: u32, weak: u32, min_age: u8) {
         let age = self.pupil_age();
         let band = self.band.index();
@@ -602,23 +643,7 @@ impl UrlClassifier {
             if bits & (1 << c.index()) == 0 || c.is_allow() {
                 continue;
             }
-            let mut action = match POLICY[c.index()][band] {
-                Cell::Allow => Action::Allow,
-                Cell::Warn => Action::Warn,
-                Cell::Block => Action::Block,
-                Cell::Age => {
-                    let need = if min_age > 0 {
-                        min_age
-                    } else {
-                        DEFAULT_SOCIAL_MEDIA_AGE
-                    };
-                    if age < need {
-                        Action::Block
-                    } else {
-                        Action::Allow
-                    }
-                }
-            };
+            let mut action = cell_action(POLICY[c.index()][band], age, min_age);
             if weak & (1 << c.index()) != 0 {
                 action = action.min(Action::Warn);
             }
@@ -744,6 +769,27 @@ impl UrlClassifier {
             }
         }
         d
+    }
+}
+
+/// The action a policy cell gives a pupil of `age` on a site with `min_age` (0 = unknown).
+fn cell_action(cell: Cell, age: u8, min_age: u8) -> Action {
+    match cell {
+        Cell::Allow => Action::Allow,
+        Cell::Warn => Action::Warn,
+        Cell::Block => Action::Block,
+        Cell::Age => {
+            let need = if min_age > 0 {
+                min_age
+            } else {
+                DEFAULT_SOCIAL_MEDIA_AGE
+            };
+            if age < need {
+                Action::Block
+            } else {
+                Action::Allow
+            }
+        }
     }
 }
 

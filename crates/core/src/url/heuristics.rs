@@ -155,7 +155,22 @@ pub(crate) fn check_path(addr: &Address, out: &mut Vec<HeuristicHit>) {
         if word.len() < 3 {
             continue;
         }
-        for h in word_rules(word).filter(|h| h.place != Place::Host && h.kind == TokenKind::Word) {
+        for h in word_rules(word)
+            .filter(|h| matches!(h.place, Place::Path | Place::Any) && h.kind == TokenKind::Word)
+        {
+            push(h, word, out);
+        }
+    }
+}
+
+/// Word tokens of the `query` rows in search terms.
+pub(crate) fn check_query(q: &str, out: &mut Vec<HeuristicHit>) {
+    let q = q.to_ascii_lowercase();
+    for word in q.split(|c: char| !c.is_ascii_alphanumeric()).take(64) {
+        if word.len() < 3 {
+            continue;
+        }
+        for h in word_rules(word).filter(|h| h.place == Place::Query && h.kind == TokenKind::Word) {
             push(h, word, out);
         }
     }
@@ -179,7 +194,9 @@ fn push(h: &'static Heuristic, seen: &str, out: &mut Vec<HeuristicHit>) {
 fn host_label(label: &str, out: &mut Vec<HeuristicHit>) {
     // Whole words: split at '-', '_' and letter/digit changes.
     for word in words(label) {
-        for h in word_rules(word).filter(|h| h.place != Place::Path && h.kind == TokenKind::Word) {
+        for h in word_rules(word)
+            .filter(|h| matches!(h.place, Place::Host | Place::Any) && h.kind == TokenKind::Word)
+        {
             push(h, label, out);
         }
     }
@@ -192,7 +209,8 @@ fn host_label(label: &str, out: &mut Vec<HeuristicHit>) {
     for i in 0..b.len() {
         for &k in &idx.by_first[usize::from(b[i])] {
             let h = &HEURISTICS[usize::from(k)];
-            if h.place != Place::Path && b[i..].starts_with(h.token.as_bytes()) {
+            if matches!(h.place, Place::Host | Place::Any) && b[i..].starts_with(h.token.as_bytes())
+            {
                 let span = (i, i + h.token.len());
                 if h.kind == TokenKind::Shield {
                     shields.push(span);
