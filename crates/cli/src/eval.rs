@@ -124,7 +124,7 @@ pub fn run(a: &EvalArgs) -> io::Result<()> {
             ratio(k.fp, k.fp + k.tn)
         )?;
     }
-    writeln!(out, 
+    writeln!(out,
         "any concern: flagged {risky_hit}/{risky} risky ({}), {innocent_hit}/{innocent} innocent ({})",
         ratio(risky_hit, risky),
         ratio(innocent_hit, innocent)

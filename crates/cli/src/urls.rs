@@ -217,7 +217,7 @@ pub fn lists_compile(sources: &[String], out_path: &str, lines: bool) -> io::Res
         .map_err(|e| io::Error::new(e.kind(), format!("{out_path}: {e}")))?;
     let s = pack.stats();
     let entries = (s.domains + s.urls).max(1);
-    writeln!(out, 
+    writeln!(out,
         "{out_path}: {} domains, {} urls, {} hashes from {} sources; {} bytes ({:.2} bytes per entry); built in {:.1} s",
         s.domains,
         s.urls,
@@ -237,7 +237,7 @@ pub fn lists_info(path: &str) -> io::Result<()> {
     let pack = load_pack(path)?;
     let took = start.elapsed();
     let s = pack.stats();
-    writeln!(out, 
+    writeln!(out,
         "{path}: ok (checksum verified in {:.2} ms); {} domains, {} urls, {} hashes, {} expressions, {} sources, {} tags, {} bytes",
         took.as_secs_f64() * 1e3,
         s.domains,
