@@ -220,26 +220,19 @@ fn parse_categories(s: &str) -> Result<u32, String> {
         if c == UrlCategory::Illegal {
             return Err("`illegal` comes only from hashed lists".into());
         }
-        bits |= 1 << c.index();
+        bits |= c.bit();
     }
-    let allow = bits & allow_bits() != 0;
-    let block = bits & !allow_bits() & !neutral_bits() != 0;
+    let allow = bits & UrlCategory::ALLOW_BITS != 0;
+    let block = bits & !UrlCategory::ALLOW_BITS & !neutral_bits() != 0;
     if allow && block {
         return Err("an education or help site cannot also be in a blocked category".into());
     }
     Ok(bits)
 }
 
-/// Category bits that are never blocked.
-pub fn allow_bits() -> u32 {
-    (1 << UrlCategory::Education.index()) | (1 << UrlCategory::Help.index())
-}
-
 /// Categories that may sit beside an allow category (an education video site).
 fn neutral_bits() -> u32 {
-    (1 << UrlCategory::Search.index())
-        | (1 << UrlCategory::Video.index())
-        | (1 << UrlCategory::SocialMedia.index())
+    UrlCategory::Search.bit() | UrlCategory::Video.bit() | UrlCategory::SocialMedia.bit()
 }
 
 fn parse_domains(file: &str, text: &str, out: &mut Vec<DomainRow>) -> Result<(), Vec<DataError>> {

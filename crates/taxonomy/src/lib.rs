@@ -239,6 +239,14 @@ id_enum!(
 });
 
 impl UrlCategory {
+    /// The categories that are never blocked (`education`, `help`), as a bit set.
+    pub const ALLOW_BITS: u32 = UrlCategory::Education.bit() | UrlCategory::Help.bit();
+
+    /// This category's bit in a category bit set (list packs store categories so).
+    pub const fn bit(self) -> u32 {
+        1 << self.index()
+    }
+
     /// Allow categories: a site in one of these is never blocked by a category.
     pub const fn is_allow(self) -> bool {
         matches!(self, UrlCategory::Education | UrlCategory::Help)
@@ -279,6 +287,12 @@ mod tests {
         }
         assert_eq!(UrlCategory::ALL.len(), 19);
         assert!(UrlCategory::Help.is_allow() && !UrlCategory::Adult.is_allow());
+        let allow: u32 = UrlCategory::ALL
+            .iter()
+            .filter(|c| c.is_allow())
+            .map(|c| c.bit())
+            .sum();
+        assert_eq!(allow, UrlCategory::ALLOW_BITS);
     }
 
     #[test]

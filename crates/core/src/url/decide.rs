@@ -354,18 +354,18 @@ impl UrlClassifier {
         // 4. Unknown addresses: look-alikes, then heuristics.
         if hits.is_empty() {
             weak |= self.unknown(addr, &mut d);
-        } else if bits & allow_bits() == 0 {
+        } else if bits & UrlCategory::ALLOW_BITS == 0 {
             let mut found = Vec::new();
             heuristics::check_path(addr, &mut found);
             weak |= self.heuristic_reasons(found, &mut d);
         }
         // A weak heuristic only caps a category that nothing stronger gave.
         weak &= !bits;
-        let bits = bits | weak | d.categories.iter().fold(0, |b, c| b | (1 << c.index()));
+        let bits = bits | weak | d.categories.iter().fold(0, |b, c| b | c.bit());
         d.categories = UrlCategory::ALL
             .iter()
             .copied()
-            .filter(|c| bits & (1 << c.index()) != 0)
+            .filter(|c| bits & c.bit() != 0)
             .collect();
         d.min_age = (min_age > 0).then_some(min_age);
 
@@ -398,7 +398,7 @@ impl UrlClassifier {
             self.apply_policy(&mut d, bits, weak, min_age);
         }
 
-        let allow_site = bits & allow_bits() != 0;
+        let allow_site = bits & UrlCategory::ALLOW_BITS != 0;
         // 6. Search engines.
         if let Some(e) = search::engine(addr) {
             if !d.categories.contains(&UrlCategory::Search)
@@ -445,7 +445,7 @@ impl UrlClassifier {
             }
             if let Some(q) = search::query(addr, e) {
                 let verdict = self.text.classify(&q);
-                let help_site = bits & (1 << UrlCategory::Help.index()) != 0;
+                let help_site = bits & UrlCategory::Help.bit() != 0;
                 // Staff search for these things for good reasons (and are not filtered for
                 // them): only pupils' searches are judged this way.
                 if !verdict.help_seeking && !help_site && self.band != AgeBand::Staff {
@@ -520,20 +520,17 @@ impl UrlClassifier {
                     bits |= h.categories;
                 }
                 if bits != 0 {
-                    let copied = bits & !allow_bits();
+                    let copied = bits & !UrlCategory::ALLOW_BITS;
                     let (cat, strong_bits) = if copied != 0 {
                         (
                             UrlCategory::ALL
                                 .iter()
                                 .copied()
-                                .find(|c| copied & (1 << c.index()) != 0),
+                                .find(|c| copied & c.bit() != 0),
                             copied,
                         )
                     } else {
-                        (
-                            Some(UrlCategory::Malware),
-                            1 << UrlCategory::Malware.index(),
-                        )
+                        (Some(UrlCategory::Malware), UrlCategory::Malware.bit())
                     };
                     d.note(|| Reason {
                         kind: ReasonKind::Lookalike,
@@ -546,7 +543,7 @@ impl UrlClassifier {
                         ),
                     });
                     for c in UrlCategory::ALL {
-                        if strong_bits & (1 << c.index()) != 0 {
+                        if strong_bits & c.bit() != 0 {
                             d.categories.push(*c);
                         }
                     }
@@ -565,7 +562,7 @@ impl UrlClassifier {
                 source: "heuristic:ip_address".into(),
                 detail: "a bare IP address can be a way round the filter".into(),
             });
-            return 1 << UrlCategory::Proxy.index();
+            return UrlCategory::Proxy.bit();
         }
         let found = heuristics::check(addr);
         self.heuristic_reasons(found, d)
@@ -590,12 +587,12 @@ impl UrlClassifier {
             if h.strong {
                 d.categories.push(h.category);
             } else {
-                weak |= 1 << h.category.index();
+                weak |= h.category.bit();
             }
         }
         // A category that is strong from one heuristic is not weak because of another.
         for c in &d.categories {
-            weak &= !(1 << c.index());
+            weak &= !c.bit();
         }
         weak
     }
@@ -640,11 +637,11 @@ impl UrlClassifier {
         let age = self.pupil_age();
         let band = self.band.index();
         for c in UrlCategory::ALL {
-            if bits & (1 << c.index()) == 0 || c.is_allow() {
+            if bits & c.bit() == 0 || c.is_allow() {
                 continue;
             }
             let mut action = cell_action(POLICY[c.index()][band], age, min_age);
-            if weak & (1 << c.index()) != 0 {
+            if weak & c.bit() != 0 {
                 action = action.min(Action::Warn);
             }
             // Record the action on this category's reasons.
@@ -656,7 +653,7 @@ impl UrlClassifier {
             }
             d.action = d.action.max(action);
         }
-        if min_age > age && bits & allow_bits() == 0 && self.band != AgeBand::Staff {
+        if min_age > age && bits & UrlCategory::ALLOW_BITS == 0 && self.band != AgeBand::Staff {
             d.note(|| Reason {
                 kind: ReasonKind::MinAge,
                 category: None,
@@ -826,16 +823,12 @@ fn search_action(v: &TextVerdict, band: AgeBand) -> Action {
     v.action
 }
 
-fn allow_bits() -> u32 {
-    (1 << UrlCategory::Education.index()) | (1 << UrlCategory::Help.index())
-}
-
 /// Category bits and minimum age from list hits: block categories from entries less
 /// specific than (or as specific as) an education or help entry are dropped.
 fn combine(hits: &[ListHit], mut reasons: Option<&mut Vec<Reason>>) -> (u32, u8) {
     let allow_depth = hits
         .iter()
-        .filter(|h| h.categories & allow_bits() != 0)
+        .filter(|h| h.categories & UrlCategory::ALLOW_BITS != 0)
         .map(|h| h.depth)
         .max();
     let mut bits = 0u32;
@@ -844,9 +837,8 @@ fn combine(hits: &[ListHit], mut reasons: Option<&mut Vec<Reason>>) -> (u32, u8)
         let mut cats = h.categories;
         if let Some(ad) = allow_depth {
             if h.depth <= ad {
-                cats &= allow_bits()
-                    | (1 << UrlCategory::Search.index())
-                    | (1 << UrlCategory::Video.index());
+                cats &=
+                    UrlCategory::ALLOW_BITS | UrlCategory::Search.bit() | UrlCategory::Video.bit();
             }
         }
         if cats == 0 {
@@ -857,10 +849,7 @@ fn combine(hits: &[ListHit], mut reasons: Option<&mut Vec<Reason>>) -> (u32, u8)
         let Some(reasons) = reasons.as_deref_mut() else {
             continue;
         };
-        for c in UrlCategory::ALL
-            .iter()
-            .filter(|c| cats & (1 << c.index()) != 0)
-        {
+        for c in UrlCategory::ALL.iter().filter(|c| cats & c.bit() != 0) {
             reasons.push(Reason {
                 kind: ReasonKind::List,
                 category: Some(*c),

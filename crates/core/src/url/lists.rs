@@ -325,7 +325,7 @@ fn probe_hashes<'a>(
     for form in hash_forms(addr) {
         if let Some(src) = np.pack.hash(&sha256(&form)) {
             out.push(ListHit {
-                categories: 1 << esafety_taxonomy::UrlCategory::Illegal.index(),
+                categories: esafety_taxonomy::UrlCategory::Illegal.bit(),
                 min_age: 0,
                 pack: np,
                 source: src,
@@ -351,11 +351,11 @@ mod tests {
         let s = b.source("ut1/malware/expressions").unwrap();
         b.expression(
             r"^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+/search\?q=[0-9]+$",
-            1 << UrlCategory::Malware.index(),
+            UrlCategory::Malware.bit(),
             s,
             1,
         );
-        b.expression("(a*)*b", 1 << UrlCategory::Adult.index(), s, 2);
+        b.expression("(a*)*b", UrlCategory::Adult.bit(), s, 2);
         b.expression("(unclosed", 1, s, 3);
         let pack = esafety_pack::Pack::from_vec(b.build().unwrap()).unwrap();
         let c = UrlClassifier::builder().pack("school", pack).build();
