@@ -27,6 +27,7 @@
 //! WebAssembly.
 #![forbid(unsafe_code)]
 
+mod audience;
 mod data;
 mod matcher;
 pub mod normalize;

@@ -15,6 +15,7 @@
 //! 6. look up action and DSL alert per category in the band's policy, take the
 //!    strictest, and list the help routes for the concerns found.
 
+use crate::audience::Audience;
 use crate::data::{Automata, Cell, HelpRoute, RuleKind, MAX_GAP_WORDS, POLICY, RULES};
 use crate::matcher::{self, Hit};
 use crate::normalize::{normalize_into, squeeze, Normalized, Stream};
@@ -123,16 +124,14 @@ pub struct TextVerdict {
 /// Configures a [`Classifier`].
 #[derive(Clone, Debug)]
 pub struct ClassifierBuilder {
-    band: AgeBand,
-    age: Option<u8>,
+    audience: Audience,
     max_input: usize,
 }
 
 impl Default for ClassifierBuilder {
     fn default() -> Self {
         ClassifierBuilder {
-            band: AgeBand::Ks2,
-            age: None,
+            audience: Audience::default(),
             max_input: MAX_INPUT_BYTES,
         }
     }
@@ -141,20 +140,20 @@ impl Default for ClassifierBuilder {
 impl ClassifierBuilder {
     /// The pupil's age band (default `ks2`). Replaces any exact age set before.
     pub fn age_band(mut self, band: AgeBand) -> Self {
-        self.band = band;
-        self.age = None;
+        self.audience = Audience::band(band);
         self
     }
 
     /// The pupil's exact age; the band follows from it.
     pub fn age(mut self, age: u32) -> Result<Self, ConfigError> {
-        let a = u8::try_from(age)
-            .ok()
-            .filter(|a| *a <= MAX_AGE)
-            .ok_or(ConfigError::AgeOutOfRange(age))?;
-        self.band = AgeBand::for_age(a).ok_or(ConfigError::AgeOutOfRange(age))?;
-        self.age = Some(a);
+        self.audience = Audience::exact(age)?;
         Ok(self)
+    }
+
+    /// The band or exact age, as another classifier already checked it.
+    pub(crate) fn audience(mut self, audience: Audience) -> Self {
+        self.audience = audience;
+        self
     }
 
     /// Longest input read (default and upper bound [`MAX_INPUT_BYTES`]).
@@ -170,8 +169,8 @@ impl ClassifierBuilder {
         Classifier {
             words: Automata::words(),
             plain: Automata::plain(),
-            band: self.band,
-            age: self.age,
+            band: self.audience.band,
+            audience: self.audience,
             max_input: self.max_input,
         }
     }
@@ -183,8 +182,9 @@ impl ClassifierBuilder {
 pub struct Classifier {
     words: Automata,
     plain: Automata,
+    /// `audience.band`, kept at hand for the hot path.
     band: AgeBand,
-    age: Option<u8>,
+    audience: Audience,
     max_input: usize,
 }
 
@@ -419,17 +419,7 @@ impl Classifier {
 
     /// Help routes for the concerns found and the topics asked about, in `help.tsv` order.
     fn help_for(&self, per_cat: &[Severity; 11], topics: &[Category]) -> Vec<&'static HelpRoute> {
-        crate::data::help_for(help_age(self.age, self.band), per_cat, topics)
-    }
-}
-
-/// The age used to pick help routes: the exact age if known, else the band's youngest
-/// (adults count as 30).
-pub(crate) fn help_age(age: Option<u8>, band: AgeBand) -> u8 {
-    match (age, band) {
-        (Some(a), _) => a,
-        (None, AgeBand::Staff) => 30,
-        (None, b) => b.youngest_age(),
+        crate::data::help_for(self.audience.help_age(), per_cat, topics)
     }
 }
 

@@ -15,7 +15,7 @@
 //!    stricter decision wins.
 
 use esafety_pack::Pack;
-use esafety_taxonomy::{Action, AgeBand, Alert, Category, Severity, UrlCategory, MAX_AGE};
+use esafety_taxonomy::{Action, AgeBand, Alert, Category, Severity, UrlCategory};
 use serde::Serialize;
 
 use super::address::{self, Address, HostKind, Kind, UrlError};
@@ -23,8 +23,9 @@ use super::data::{Cell, Safe, ALERTS, DEFAULT_PACK, POLICY};
 use super::lists::{self, ListHit, NamedPack};
 use super::overrides::{OverrideAction, Overrides};
 use super::{carrier, heuristics, search};
+use crate::audience::Audience;
 use crate::data::HelpRoute;
-use crate::text::{help_age, Classifier, ConfigError, TextVerdict};
+use crate::text::{Classifier, ConfigError, TextVerdict};
 
 /// How many carriers deep a decision follows (a translator showing an archive showing a
 /// page is two).
@@ -119,8 +120,7 @@ impl UrlDecision {
 /// Configures a [`UrlClassifier`].
 #[derive(Clone, Debug)]
 pub struct UrlClassifierBuilder {
-    band: AgeBand,
-    age: Option<u8>,
+    audience: Audience,
     packs: Vec<NamedPack>,
     overrides: Overrides,
     builtin: bool,
@@ -129,8 +129,7 @@ pub struct UrlClassifierBuilder {
 impl Default for UrlClassifierBuilder {
     fn default() -> Self {
         UrlClassifierBuilder {
-            band: AgeBand::Ks2,
-            age: None,
+            audience: Audience::default(),
             packs: Vec::new(),
             overrides: Overrides::new(),
             builtin: true,
@@ -141,19 +140,13 @@ impl Default for UrlClassifierBuilder {
 impl UrlClassifierBuilder {
     /// The pupil's age band (KS2 by default).
     pub fn age_band(mut self, band: AgeBand) -> Self {
-        self.band = band;
-        self.age = None;
+        self.audience = Audience::band(band);
         self
     }
 
     /// The pupil's exact age: sets the band and is compared with sites' minimum ages.
     pub fn age(mut self, age: u32) -> Result<Self, ConfigError> {
-        let a = u8::try_from(age)
-            .ok()
-            .filter(|a| *a <= MAX_AGE)
-            .ok_or(ConfigError::AgeOutOfRange(age))?;
-        self.band = AgeBand::for_age(a).ok_or(ConfigError::AgeOutOfRange(age))?;
-        self.age = Some(a);
+        self.audience = Audience::exact(age)?;
         Ok(self)
     }
 
@@ -189,17 +182,11 @@ impl UrlClassifierBuilder {
             });
         }
         packs.extend(self.packs);
-        let text = Classifier::builder().age_band(self.band);
-        let text = match self.age {
-            Some(a) => text
-                .age(u32::from(a))
-                .unwrap_or_else(|_| Classifier::builder().age_band(self.band)),
-            None => text,
-        };
+        let text = Classifier::builder().audience(self.audience);
         let expressions = lists::compile_expressions(&packs);
         UrlClassifier {
-            band: self.band,
-            age: self.age,
+            band: self.audience.band,
+            audience: self.audience,
             expressions,
             packs,
             overrides: self.overrides,
@@ -220,8 +207,9 @@ impl UrlClassifierBuilder {
 /// ```
 #[derive(Clone, Debug)]
 pub struct UrlClassifier {
+    /// `audience.band`, kept at hand.
     band: AgeBand,
-    age: Option<u8>,
+    audience: Audience,
     packs: Vec<NamedPack>,
     /// The packs' regular expressions, compiled once.
     expressions: Vec<lists::CompiledExpression>,
@@ -272,13 +260,6 @@ impl UrlClassifier {
     pub fn check(&self, url: &str) -> Result<UrlDecision, UrlError> {
         let addr = address::parse(url)?;
         Ok(self.decide(&addr, 0, false))
-    }
-
-    fn pupil_age(&self) -> u8 {
-        match (self.age, self.band) {
-            (Some(a), _) => a,
-            (None, b) => b.youngest_age(),
-        }
     }
 
     fn decide(&self, addr: &Address, depth: u8, explain: bool) -> UrlDecision {
@@ -606,7 +587,7 @@ impl UrlClassifier {
         for h in found {
             let mut action = cell_action(
                 POLICY[h.category.index()][self.band.index()],
-                self.pupil_age(),
+                self.audience.youngest_age(),
                 0,
             );
             if !h.strong {
@@ -634,7 +615,7 @@ impl UrlClassifier {
     }
 
     fn apply_policy(&self, d: &mut UrlDecision, bits: u32, weak: u32, min_age: u8) {
-        let age = self.pupil_age();
+        let age = self.audience.youngest_age();
         let band = self.band.index();
         for c in UrlCategory::ALL {
             if bits & c.bit() == 0 || c.is_allow() {
@@ -757,7 +738,7 @@ impl UrlClassifier {
         if d.search_query.is_none() && per_cat.iter().all(|s| *s == Severity::None) {
             return d;
         }
-        d.help = crate::data::help_for(help_age(self.age, self.band), &per_cat, &topics);
+        d.help = crate::data::help_for(self.audience.help_age(), &per_cat, &topics);
         if let Some(q) = &d.search_query {
             for h in &q.verdict.help {
                 if !d.help.iter().any(|x| x.id == h.id) {
