@@ -364,6 +364,30 @@ fn hex(b: u8) -> Option<u8> {
     (b as char).to_digit(16).map(|d| d as u8)
 }
 
+/// The suffixes of `host` (see [`Address::host_suffixes`]); also used for host names
+/// that are not an address's own (the ASCII look-alike of an IDN host).
+pub(crate) fn host_suffixes(h: &str, kind: HostKind, max: usize) -> Vec<&str> {
+    if kind != HostKind::Domain {
+        return if h.is_empty() { Vec::new() } else { vec![h] };
+    }
+    // Walk the dots from the right: the least specific suffixes come first, then
+    // reverse to most specific first.
+    let b = h.as_bytes();
+    let mut out: Vec<&str> = Vec::with_capacity(max.min(8));
+    let mut i = b.len();
+    while i > 0 && out.len() < max {
+        i -= 1;
+        if b[i] == b'.' {
+            out.push(&h[i + 1..]);
+        }
+    }
+    if out.len() < max && i == 0 {
+        out.push(h);
+    }
+    out.reverse();
+    out
+}
+
 impl Address {
     /// The scheme (`https`, `data`, …).
     pub fn scheme(&self) -> &str {
@@ -405,26 +429,7 @@ impl Address {
     /// specific first, at most `max` of the least specific ones (so a host with 200
     /// labels costs no more than one with `max`). IP hosts give only themselves.
     pub fn host_suffixes(&self, max: usize) -> Vec<&str> {
-        let h = self.host.as_str();
-        if self.host_kind != HostKind::Domain {
-            return if h.is_empty() { Vec::new() } else { vec![h] };
-        }
-        // Walk the dots from the right: the least specific suffixes come first, then
-        // reverse to most specific first.
-        let b = h.as_bytes();
-        let mut out: Vec<&str> = Vec::with_capacity(max.min(8));
-        let mut i = b.len();
-        while i > 0 && out.len() < max {
-            i -= 1;
-            if b[i] == b'.' {
-                out.push(&h[i + 1..]);
-            }
-        }
-        if out.len() < max && i == 0 {
-            out.push(h);
-        }
-        out.reverse();
-        out
+        host_suffixes(&self.host, self.host_kind, max)
     }
 }
 

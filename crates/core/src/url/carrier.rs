@@ -3,7 +3,7 @@
 //! not open through Google Translate or the Wayback Machine.
 
 use super::address::Address;
-use super::data::{anchor, anchor_fits, host_matches, Carry, CARRIERS};
+use super::data::{rows_for, Carry, CARRIERS};
 
 /// A page carried by another.
 pub(crate) struct Carried {
@@ -16,18 +16,8 @@ pub(crate) struct Carried {
 /// The carrier and the URL it carries, if `addr` is a carrier showing a page.
 pub(crate) fn carried(addr: &Address) -> Option<Carried> {
     static ANCHORS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
-    let anchors = ANCHORS.get_or_init(|| {
-        CARRIERS
-            .iter()
-            .map(|c| anchor(c.host, c.any_suffix))
-            .collect()
-    });
-    let reg = addr.registrable();
-    for (c, a) in CARRIERS.iter().zip(anchors) {
-        if !anchor_fits(reg, a)
-            || !host_matches(&addr.host, addr.suffix(), c.host, c.any_suffix)
-            || !addr.raw_path().starts_with(c.path)
-        {
+    for c in rows_for(CARRIERS, &ANCHORS, addr) {
+        if !addr.raw_path().starts_with(c.path) {
             continue;
         }
         let inner = match c.how {

@@ -649,13 +649,7 @@ impl UrlClassifier {
     fn merge_carried(&self, d: &mut UrlDecision, carrier: &str, inner: UrlDecision) {
         d.carried_url = Some(inner.url.clone());
         if inner.action > Action::Allow || !inner.categories.is_empty() {
-            d.note(|| Reason {
-                kind: ReasonKind::Carrier,
-                category: None,
-                action: inner.action,
-                source: carrier.to_string(),
-                detail: format!("shows {}", inner.url),
-            });
+            d.note(|| carrier_reason(carrier, "shows", &inner));
         }
         if inner.action > d.action {
             d.action = inner.action;
@@ -771,18 +765,23 @@ fn cell_action(cell: Cell, age: u8, min_age: u8) -> Action {
     }
 }
 
+/// The reason a carrier or redirector gives for the page it carries.
+fn carrier_reason(carrier: &str, verb: &str, inner: &UrlDecision) -> Reason {
+    Reason {
+        kind: ReasonKind::Carrier,
+        category: None,
+        action: inner.action,
+        source: carrier.to_string(),
+        detail: format!("{verb} {}", inner.url),
+    }
+}
+
 /// A link redirector (`google.com/url?q=…`, `l.facebook.com/l.php?u=…`) shows nothing
 /// itself, so the destination's decision replaces the redirector's: a Facebook link to
 /// the NHS opens for a pupil too young for Facebook.
 fn follow_redirect(d: &mut UrlDecision, id: &str, inner: UrlDecision) {
     d.reasons.clear();
-    d.note(|| Reason {
-        kind: ReasonKind::Carrier,
-        category: None,
-        action: inner.action,
-        source: id.to_string(),
-        detail: format!("link to {}", inner.url),
-    });
+    d.note(|| carrier_reason(id, "link to", &inner));
     d.reasons.extend(inner.reasons);
     d.carried_url = Some(inner.url);
     d.action = inner.action;

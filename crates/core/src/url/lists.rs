@@ -110,6 +110,26 @@ pub(crate) fn probe_expressions<'a>(
 }
 
 impl<'a> ListHit<'a> {
+    /// A hit on a domain or `host/path` entry.
+    fn listed(
+        pack: &'a NamedPack,
+        hit: esafety_pack::Hit,
+        key: std::borrow::Cow<'a, str>,
+        depth: usize,
+    ) -> ListHit<'a> {
+        ListHit {
+            categories: hit.tag.categories,
+            min_age: hit.tag.min_age,
+            pack,
+            source: hit.tag.source,
+            line: hit.line,
+            key,
+            depth,
+            hashed: false,
+            expression: false,
+        }
+    }
+
     /// A hit by a list's regular expression.
     pub fn by_expression(
         pack: &'a NamedPack,
@@ -177,49 +197,33 @@ pub(crate) fn probe<'a>(
     if host.is_empty() {
         return;
     }
-    let suffixes: Vec<&str> = if host == addr.host {
-        addr.host_suffixes(MAX_HOST_PROBES)
-    } else {
-        suffixes_of(host, addr.host_kind)
-    };
+    let suffixes = super::address::host_suffixes(host, addr.host_kind, MAX_HOST_PROBES);
     for np in packs {
         let min = np.pack.min_domain_labels() as usize;
-        for s in &suffixes {
-            // Keys never start with `www.`, and none is shorter than `min` labels.
-            if s.starts_with("www.") || labels(s) < min {
-                continue;
-            }
+        for s in suffixes.iter().filter(|s| may_hold(s, min)) {
             if let Some(hit) = np.pack.domain(s) {
-                out.push(ListHit {
-                    categories: hit.tag.categories,
-                    min_age: hit.tag.min_age,
-                    pack: np,
-                    source: hit.tag.source,
-                    line: hit.line,
-                    key: std::borrow::Cow::Borrowed(s),
-                    depth: labels(s),
-                    hashed: false,
-                    expression: false,
-                });
+                out.push(ListHit::listed(
+                    np,
+                    hit,
+                    std::borrow::Cow::Borrowed(s),
+                    labels(s),
+                ));
             }
         }
         if np.pack.has_urls() {
             probe_paths(np, &suffixes, &addr.path, out);
         }
-        if np.pack.has_hashes() {
-            probe_hashes(np, addr, host, &suffixes, out);
+        // Hashed lists hold the address's own host and URL, not a look-alike's.
+        if np.pack.has_hashes() && host == addr.host {
+            probe_hashes(np, addr, out);
         }
     }
 }
 
-fn suffixes_of(host: &str, kind: HostKind) -> Vec<&str> {
-    if kind != HostKind::Domain {
-        return vec![host];
-    }
-    let mut starts: Vec<usize> = vec![0];
-    starts.extend(host.match_indices('.').map(|(i, _)| i + 1));
-    let skip = starts.len().saturating_sub(MAX_HOST_PROBES);
-    starts[skip..].iter().map(|&i| &host[i..]).collect()
+/// Whether a pack whose shortest key has `min` labels can hold the key `s`: keys never
+/// start with `www.` (the builder drops it).
+fn may_hold(s: &str, min: usize) -> bool {
+    !s.starts_with("www.") && labels(s) >= min
 }
 
 fn labels(s: &str) -> usize {
@@ -256,29 +260,21 @@ fn probe_paths<'a>(np: &'a NamedPack, suffixes: &[&str], path: &str, out: &mut V
         return;
     }
     let mut key = String::new();
-    // As for domains: no key starts with `www.` or has fewer labels than the pack's least.
     let min = np.pack.min_url_labels() as usize;
-    for s in suffixes
-        .iter()
-        .filter(|s| !s.starts_with("www.") && labels(s) >= min)
-    {
+    for s in suffixes.iter().filter(|s| may_hold(s, min)) {
         for p in &prefixes {
             key.clear();
             key.push_str(s);
             key.push('/');
             key.push_str(p);
             if let Some(hit) = np.pack.url(&key) {
-                out.push(ListHit {
-                    categories: hit.tag.categories,
-                    min_age: hit.tag.min_age,
-                    pack: np,
-                    source: hit.tag.source,
-                    line: hit.line,
-                    key: std::borrow::Cow::Owned(key.clone()),
-                    depth: labels(s) + 1 + p.matches('/').count(),
-                    hashed: false,
-                    expression: false,
-                });
+                let depth = labels(s) + 1 + p.matches('/').count();
+                out.push(ListHit::listed(
+                    np,
+                    hit,
+                    std::borrow::Cow::Owned(key.clone()),
+                    depth,
+                ));
             }
         }
     }
@@ -312,16 +308,7 @@ pub fn sha256(s: &str) -> [u8; 32] {
     Sha256::digest(s.as_bytes()).into()
 }
 
-fn probe_hashes<'a>(
-    np: &'a NamedPack,
-    addr: &Address,
-    host: &str,
-    _suffixes: &[&str],
-    out: &mut Vec<ListHit<'a>>,
-) {
-    if host != addr.host {
-        return;
-    }
+fn probe_hashes<'a>(np: &'a NamedPack, addr: &Address, out: &mut Vec<ListHit<'a>>) {
     for form in hash_forms(addr) {
         if let Some(src) = np.pack.hash(&sha256(&form)) {
             out.push(ListHit {

@@ -2,25 +2,17 @@
 //! the SafeSearch form of the address (`data/url/search.tsv`).
 
 use super::address::Address;
-use super::data::{anchor, anchor_fits, host_matches, Safe, SearchEngine, SEARCH};
+use std::sync::OnceLock;
+
+use super::data::{rows_for, Safe, SearchEngine, SEARCH};
 
 /// Longest search query judged (longer queries are cut at a character boundary).
 pub const MAX_QUERY_BYTES: usize = 2048;
 
 /// The engine whose host (and any of whose search paths) this address is on.
 pub(crate) fn engine(addr: &Address) -> Option<&'static SearchEngine> {
-    static ANCHORS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
-    let anchors = ANCHORS.get_or_init(|| {
-        SEARCH
-            .iter()
-            .map(|e| anchor(e.host, e.any_suffix))
-            .collect()
-    });
-    let reg = addr.registrable();
-    SEARCH.iter().zip(anchors).find_map(|(e, a)| {
-        (anchor_fits(reg, a) && host_matches(&addr.host, addr.suffix(), e.host, e.any_suffix))
-            .then_some(e)
-    })
+    static ANCHORS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    rows_for(SEARCH, &ANCHORS, addr).next()
 }
 
 /// The search terms, when the address is a search on `e`.
