@@ -1,7 +1,8 @@
 //! Runs every case in `tests/corpus/text/*.toml` and reports all failures at once.
 
 use esafety::{Action, AgeBand, Alert, Category, Classifier, Severity};
-use std::path::PathBuf;
+mod common;
+use common::{corpus_files, strs};
 
 #[derive(Debug)]
 struct Case {
@@ -21,16 +22,6 @@ struct Case {
     xfail: Option<String>,
 }
 
-fn strs(v: Option<&toml::Value>) -> Vec<String> {
-    v.and_then(|v| v.as_array())
-        .map(|a| {
-            a.iter()
-                .map(|s| s.as_str().expect("string in array").to_string())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 fn parsed<T: std::str::FromStr>(v: Option<&toml::Value>, what: &str, file: &str) -> Option<T> {
     v.map(|v| {
         let s = v
@@ -41,24 +32,9 @@ fn parsed<T: std::str::FromStr>(v: Option<&toml::Value>, what: &str, file: &str)
     })
 }
 
-fn corpus_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus/text")
-}
-
 fn load() -> Vec<Case> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(corpus_dir())
-        .expect("tests/corpus/text exists")
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    files.sort();
     let mut cases = Vec::new();
-    for path in files {
-        let file = path.file_name().unwrap().to_string_lossy().into_owned();
-        let doc: toml::Table = std::fs::read_to_string(&path)
-            .unwrap()
-            .parse()
-            .unwrap_or_else(|e| panic!("{file}: {e}"));
+    for (file, doc) in corpus_files("text") {
         let default_band: AgeBand = parsed(doc.get("band"), "band", &file).unwrap_or(AgeBand::Ks2);
         let list = doc
             .get("case")

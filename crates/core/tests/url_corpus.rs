@@ -3,17 +3,9 @@
 
 use esafety::url::ReasonKind;
 use esafety::{Action, AgeBand, Alert, UrlCategory, UrlClassifier};
+mod common;
+use common::{corpus_files, strs};
 use std::path::PathBuf;
-
-fn strs(v: Option<&toml::Value>) -> Vec<String> {
-    v.and_then(|v| v.as_array())
-        .map(|a| {
-            a.iter()
-                .map(|s| s.as_str().expect("strings").to_string())
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 fn opt_str<'a>(c: &'a toml::Table, k: &str) -> Option<&'a str> {
     c.get(k)
@@ -165,20 +157,8 @@ fn check(c: &toml::Table, default_band: AgeBand) -> Result<(), String> {
 
 #[test]
 fn url_corpus() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus/url");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("tests/corpus/url exists")
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    files.sort();
     let (mut total, mut failures) = (0, Vec::new());
-    for path in files {
-        let file = path.file_name().unwrap().to_string_lossy().into_owned();
-        let doc: toml::Table = std::fs::read_to_string(&path)
-            .unwrap()
-            .parse()
-            .unwrap_or_else(|e| panic!("{file}: {e}"));
+    for (file, doc) in corpus_files("url") {
         let band: AgeBand = doc
             .get("band")
             .and_then(|b| b.as_str())
