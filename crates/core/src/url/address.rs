@@ -109,7 +109,7 @@ const BROWSER: [&str; 8] = [
     "moz-extension",
     "view-source",
 ];
-const OTHER: [&str; 6] = ["mailto", "tel", "sms", "intent", "market", "ws"];
+const OTHER: [&str; 5] = ["mailto", "tel", "sms", "intent", "market"];
 
 /// Parses and normalises `input`. Input without a scheme (`bbc.co.uk/news`,
 /// `pornhub.com:443`) is read as `http://…`, as the address bar does.

@@ -109,6 +109,13 @@ pub struct UrlDecision {
 }
 
 impl UrlDecision {
+    /// Adds a category, keeping the list in taxonomy order without repeats.
+    fn add_category(&mut self, c: UrlCategory) {
+        if let Err(at) = self.categories.binary_search(&c) {
+            self.categories.insert(at, c);
+        }
+    }
+
     /// Records a reason, building it only when the caller asked for explanations.
     fn note(&mut self, reason: impl FnOnce() -> Reason) {
         if self.explain {
@@ -382,12 +389,8 @@ impl UrlClassifier {
         let allow_site = bits & UrlCategory::ALLOW_BITS != 0;
         // 6. Search engines.
         if let Some(e) = search::engine(addr) {
-            if !d.categories.contains(&UrlCategory::Search)
-                && e.query.is_some()
-                && e.safe != Safe::Header
-            {
-                d.categories.push(UrlCategory::Search);
-                d.categories.sort();
+            if e.query.is_some() && e.safe != Safe::Header {
+                d.add_category(UrlCategory::Search);
             }
             if let Some((name, value)) = e.header {
                 d.headers.push(Header { name, value });
@@ -597,10 +600,7 @@ impl UrlClassifier {
                 d.alert = d.alert.max(ALERTS[h.category.index()]);
             }
             d.action = d.action.max(action);
-            if !d.categories.contains(&h.category) {
-                d.categories.push(h.category);
-                d.categories.sort();
-            }
+            d.add_category(h.category);
             d.note(|| Reason {
                 kind: ReasonKind::Search,
                 category: Some(h.category),
@@ -654,11 +654,8 @@ impl UrlClassifier {
         if inner.action > d.action {
             d.action = inner.action;
             for c in inner.categories.iter().filter(|c| !c.is_allow()) {
-                if !d.categories.contains(c) {
-                    d.categories.push(*c);
-                }
+                d.add_category(*c);
             }
-            d.categories.sort();
             d.reasons.extend(
                 inner
                     .reasons
