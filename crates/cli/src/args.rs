@@ -52,17 +52,28 @@ pub struct Audience {
 }
 
 impl Audience {
-    pub fn classifier(&self) -> Classifier {
-        let b = Classifier::builder();
-        let b = match (self.age, self.band) {
+    /// Sets the band or exact age on a classifier builder (text or URL).
+    pub fn apply<B: Clone>(
+        &self,
+        b: B,
+        band: impl Fn(B, AgeBand) -> B,
+        age: impl Fn(B, u32) -> Result<B, esafety::ConfigError>,
+    ) -> B {
+        match (self.age, self.band) {
             // The age was range-checked when parsed.
-            (Some(a), _) => b
-                .age(u32::from(a))
-                .unwrap_or_else(|_| Classifier::builder()),
-            (None, Some(band)) => b.age_band(band),
+            (Some(a), _) => age(b.clone(), u32::from(a)).unwrap_or(b),
+            (None, Some(x)) => band(b, x),
             (None, None) => b,
-        };
-        b.build()
+        }
+    }
+
+    pub fn classifier(&self) -> Classifier {
+        self.apply(
+            Classifier::builder(),
+            esafety::ClassifierBuilder::age_band,
+            esafety::ClassifierBuilder::age,
+        )
+        .build()
     }
 }
 

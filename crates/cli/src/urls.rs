@@ -14,14 +14,11 @@ const MAX_LINE: usize = esafety::url::MAX_URL_BYTES + 1;
 
 impl Audience {
     pub fn url_builder(&self) -> esafety::UrlClassifierBuilder {
-        let b = UrlClassifier::builder();
-        match (self.age, self.band) {
-            (Some(a), _) => b
-                .age(u32::from(a))
-                .unwrap_or_else(|_| UrlClassifier::builder()),
-            (None, Some(band)) => b.age_band(band),
-            (None, None) => b,
-        }
+        self.apply(
+            UrlClassifier::builder(),
+            esafety::UrlClassifierBuilder::age_band,
+            esafety::UrlClassifierBuilder::age,
+        )
     }
 }
 
@@ -36,10 +33,7 @@ pub fn load_pack(path: &str) -> io::Result<Pack> {
 pub fn load_overrides(path: &str) -> io::Result<Overrides> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| io::Error::new(e.kind(), format!("{path}: {e}")))?;
-    Overrides::parse(&text).map_err(|errors| {
-        let lines: Vec<String> = errors.iter().map(|e| format!("{path}: {e}")).collect();
-        io::Error::other(lines.join("\n"))
-    })
+    load_overrides_text(path, &text)
 }
 
 pub fn classifier(a: &UrlArgs) -> io::Result<UrlClassifier> {
@@ -321,6 +315,7 @@ pub fn overrides(file: &str, cmd: OverridesCmd) -> io::Result<()> {
     Ok(())
 }
 
+/// Replays a log's text, every bad line in the error.
 fn load_overrides_text(file: &str, text: &str) -> io::Result<Overrides> {
     Overrides::parse(text).map_err(|errors| {
         let lines: Vec<String> = errors.iter().map(|e| format!("{file}: {e}")).collect();
