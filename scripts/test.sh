@@ -15,6 +15,9 @@ cargo fmt --all -- --check
 step "lints (clippy -D warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 (cd crates/fuzz && cargo clippy --all-targets --locked -- -D warnings)
+if [ "${ESAFETY_SKIP_WASM:-0}" != 1 ]; then
+  cargo clippy -p esafety-wasm --target wasm32-unknown-unknown --locked -- -D warnings
+fi
 
 step "tests (unit, corpus, CLI)"
 cargo test --workspace --locked
@@ -27,6 +30,23 @@ for f in tests/eval/*.tsv; do
   echo "-- $f"
   cargo run --release --locked -q -p esafety-cli -- eval "$f" --show 0
 done
+
+if [ "${ESAFETY_SKIP_WASM:-0}" = 1 ]; then
+  step "WebAssembly, npm and browser tests skipped (ESAFETY_SKIP_WASM=1)"
+else
+  step "WebAssembly build (wasm-pack for web, bundler and nodejs; wasm-opt from npm)"
+  (cd npm && node scripts/build.mjs)
+
+  step "npm package (node:test: API, UTF-16 spans, bad input, same verdicts as the CLI on the corpus, npm pack)"
+  cargo build --release --locked -q -p esafety-cli
+  (cd npm && ESAFETY_CLI="$PWD/../target/release/esafety" node --test test/)
+
+  step "headless Chromium: the demo VLE page, the nudge, the teacher view, the report button"
+  bash tests/browser/run.sh
+
+  step "package size and speed (npm run bench -- --quick; figures, not pass/fail)"
+  (cd npm && node bench/bench.mjs --quick)
+fi
 
 step "fuzz (${FUZZ_SECONDS:-20} s per target)"
 if [ "${ESAFETY_SKIP_FUZZ:-0}" = 1 ]; then

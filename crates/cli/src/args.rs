@@ -306,9 +306,14 @@ pub fn parse(argv: &[String]) -> Result<Command, Usage> {
                 format: Format::Jsonl,
                 urls: Vec::new(),
             };
+            let mut rest_are_urls = false;
             while let Some(arg) = it.next() {
-                if !arg.starts_with("--") {
+                if rest_are_urls || !arg.starts_with("--") {
                     a.urls.push(arg.clone());
+                    continue;
+                }
+                if arg == "--" {
+                    rest_are_urls = true;
                     continue;
                 }
                 let (flag, inline) = split_eq(arg);

@@ -1,0 +1,146 @@
+// The package's one wrapper over the WebAssembly glue, shared by the web, bundler and
+// Node entries: option checks that are easier in JS (overrides given as lists), typed
+// errors, exact match text for the caller's own string, and free() bookkeeping.
+
+/** Every refusal: a readable message and a stable `code`. */
+export class EsafetyError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = 'EsafetyError';
+    this.code = code;
+  }
+}
+
+/** Re-throws errors from the glue as `EsafetyError` instances. */
+function rethrow(e) {
+  if (e instanceof EsafetyError) throw e;
+  if (e && e.name === 'EsafetyError' && typeof e.code === 'string') {
+    throw new EsafetyError(e.code, e.message);
+  }
+  throw e;
+}
+
+function optionError(message) {
+  return new EsafetyError('E_BAD_OPTION', message);
+}
+
+/** `{ allow, deny }` lists become lines of the overrides change log. */
+function overridesLog(overrides) {
+  if (overrides === undefined || typeof overrides === 'string') return overrides;
+  if (overrides === null || typeof overrides !== 'object' || Array.isArray(overrides)) {
+    throw optionError('overrides must be a change log (string) or { allow: [...], deny: [...] }');
+  }
+  for (const k of Object.keys(overrides)) {
+    if (k !== 'allow' && k !== 'deny') {
+      throw optionError(`unknown overrides key ${JSON.stringify(k)}; use allow and deny`);
+    }
+  }
+  const when = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const clean = (s) => String(s).replace(/[\t\r\n]+/g, ' ').trim();
+  const lines = [];
+  for (const change of ['allow', 'deny']) {
+    const list = overrides[change] ?? [];
+    if (!Array.isArray(list)) throw optionError(`overrides.${change} must be an array`);
+    list.forEach((entry, i) => {
+      const e = typeof entry === 'string' ? { target: entry } : entry;
+      if (!e || typeof e.target !== 'string') {
+        throw optionError(`overrides.${change}[${i}] must be a string or { target, reason?, who? }`);
+      }
+      const who = clean(e.who ?? 'page options') || 'page options';
+      const reason = clean(e.reason ?? 'set in createClassifier options') || 'set in createClassifier options';
+      lines.push([when, who, change, clean(e.target), reason].join('\t'));
+    });
+  }
+  return lines.join('\n');
+}
+
+/** Puts the caller's own substring in `text` (lone surrogates reach Rust as U+FFFD). */
+function exactText(verdict, input) {
+  for (const m of verdict.matches) m.text = input.slice(m.start, m.end);
+  return verdict;
+}
+
+const dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
+
+class Classifier {
+  #inner;
+  constructor(inner) {
+    this.#inner = inner;
+  }
+  #live() {
+    if (!this.#inner) throw new EsafetyError('E_FREED', 'this classifier was freed; create a new one');
+    return this.#inner;
+  }
+  get ageBand() {
+    return this.#live().ageBand;
+  }
+  get maxTextLength() {
+    return this.#live().maxTextLength;
+  }
+  classifyText(text) {
+    const inner = this.#live();
+    try {
+      return exactText(inner.classifyText(text), text);
+    } catch (e) {
+      rethrow(e);
+    }
+  }
+  classifyUrl(url) {
+    const inner = this.#live();
+    try {
+      const d = inner.classifyUrl(url);
+      if (d.searchQuery) exactText(d.searchQuery.verdict, d.searchQuery.text);
+      return d;
+    } catch (e) {
+      rethrow(e);
+    }
+  }
+  free() {
+    if (this.#inner) {
+      this.#inner.free();
+      this.#inner = undefined;
+    }
+  }
+  [dispose]() {
+    this.free();
+  }
+}
+
+/**
+ * Builds the package's API over one glue module. `ready(wasm)` loads the WebAssembly
+ * (once) and resolves to the glue's exports.
+ */
+export function makeApi(ready) {
+  async function load(wasm) {
+    try {
+      return await ready(wasm);
+    } catch (e) {
+      throw new EsafetyError('E_LOAD', `could not load the esafety WebAssembly module: ${e?.message ?? e}`);
+    }
+  }
+  return {
+    async createClassifier(options = {}) {
+      if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+        throw optionError("options must be an object such as { ageBand: 'ks2' }");
+      }
+      const { wasm, ...rest } = options;
+      const glue = await load(wasm);
+      const opts = { ...rest };
+      if ('overrides' in opts) opts.overrides = overridesLog(opts.overrides);
+      try {
+        return new Classifier(new glue.Esafety(opts));
+      } catch (e) {
+        rethrow(e);
+      }
+    },
+    async helpRoutes() {
+      return (await load()).helpRoutes();
+    },
+    async version() {
+      return (await load()).version();
+    },
+    async memoryBytes() {
+      return (await load()).memoryBytes();
+    },
+  };
+}
