@@ -80,7 +80,7 @@ class Classifier {
   classifyText(text) {
     const inner = this.#live();
     try {
-      return exactText(inner.classifyText(text), text);
+      return exactText(JSON.parse(inner.classifyText(text)), text);
     } catch (e) {
       rethrow(e);
     }
@@ -88,7 +88,7 @@ class Classifier {
   classifyUrl(url) {
     const inner = this.#live();
     try {
-      const d = inner.classifyUrl(url);
+      const d = JSON.parse(inner.classifyUrl(url));
       if (d.searchQuery) exactText(d.searchQuery.verdict, d.searchQuery.text);
       return d;
     } catch (e) {
@@ -134,7 +134,7 @@ export function makeApi(ready) {
       }
     },
     async helpRoutes() {
-      return (await load()).helpRoutes();
+      return JSON.parse((await load()).helpRoutes());
     },
     async version() {
       return (await load()).version();
