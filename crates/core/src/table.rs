@@ -1,84 +1,80 @@
 //! Reads the compact transition tables that `build.rs` embeds (written by
-//! `esafety_lexicon::table`), in place.
+//! `esafety_lexicon::table`, whose module doc explains the layout and why), in place.
 //!
 //! Loading checks the header and that the sections fit the bytes: O(1), so a cold service
-//! worker pays nothing. Every later read is bounds-checked and a missing entry reads as
-//! "dead", so even a corrupt table cannot panic; it can only match less.
+//! worker pays nothing. Every later read is bounds-checked, a target outside the records
+//! reads as "dead" and a chain of defaults is followed at most [`MAX_CHAIN`] times, so
+//! even a corrupt table cannot panic or loop; it can only match less (or differently).
+//!
+//! A state id is the byte offset of the state's record. A transition reads the header
+//! byte, scans at most a handful of selector bytes (or ranks one bit of a bitmap) and
+//! reads one 24-bit offset — one record, usually one cache line.
 
 /// `b"ESAF"` as a little-endian `u32`; must equal the lexicon crate's.
 const MAGIC: u32 = u32::from_le_bytes(*b"ESAF");
-const VERSION: u32 = 1;
-const DENSE: u32 = 1 << 31;
-const NONE: u32 = u32::MAX;
-const HEADER: usize = 11;
+const VERSION: u32 = 2;
+const HEADER_WORDS: usize = 8;
+const SELECTOR_ROW: usize = 32;
+const COUNT: u8 = 0x0f;
+const WIDE: u8 = 0x0f;
+const MATCH: u8 = 0x10;
+const EOI: u8 = 0x20;
+const DEFAULT: u8 = 0x40;
+const MAX_CHAIN: usize = 2;
 
 /// A read-only view of one table.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Table {
-    words: &'static [u8],
+    /// The records; a state id is an offset into them.
+    records: &'static [u8],
+    /// `classes` rows of [`SELECTOR_ROW`] bytes: which selectors include each class.
+    selectors: &'static [u8],
     /// Byte to class, unpacked from the header once at load (256 bytes).
     class_of: [u8; 256],
+    /// `u64` words in the bitmap of a wide record.
+    bitmap_words: usize,
     states: usize,
     start_text: u32,
     start_after: u32,
-    /// Word offsets of the sections.
-    row_off: usize,
-    trans: usize,
-    match_off: usize,
-    match_pids: usize,
-    eoi_off: usize,
-    eoi_pids: usize,
+}
+
+/// Sign-extends a little-endian 24-bit offset.
+#[inline]
+fn i24(b: &[u8]) -> i64 {
+    i64::from(i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8)
 }
 
 impl Table {
     /// Checks the header and section sizes; `None` if they do not add up.
     pub fn load(bytes: &'static [u8]) -> Option<Table> {
-        let word = |i: usize| -> Option<u32> {
-            Some(u32::from_le_bytes(
-                bytes.get(i * 4..i * 4 + 4)?.try_into().ok()?,
-            ))
+        let word = |i: usize| -> Option<usize> {
+            let w = u32::from_le_bytes(bytes.get(i * 4..i * 4 + 4)?.try_into().ok()?);
+            usize::try_from(w).ok()
         };
-        if word(0)? != MAGIC || word(1)? != VERSION {
+        if word(0)? != MAGIC as usize || word(1)? != VERSION as usize {
             return None;
         }
-        let states = word(2)? as usize;
-        let classes = word(3)? as usize;
-        let (ntrans, nmatch, neoi) = (word(6)? as usize, word(7)? as usize, word(8)? as usize);
-        let row_off = HEADER + 64;
-        let trans = row_off + states + 1;
-        let match_off = trans + ntrans;
-        let match_pids = match_off + states + 1;
-        let eoi_off = match_pids + nmatch;
-        let eoi_pids = eoi_off + states + 1;
-        let total = eoi_pids.checked_add(neoi)?;
-        if total.checked_mul(4)? != bytes.len() || classes == 0 || classes > 256 {
+        let classes = word(3)?;
+        if classes == 0 || classes > 256 {
+            return None;
+        }
+        let class_map = HEADER_WORDS * 4;
+        let selectors = class_map + 256;
+        let records = selectors.checked_add(classes * SELECTOR_ROW)?;
+        if records.checked_add(word(7)?)? != bytes.len() {
             return None;
         }
         let mut class_of = [0u8; 256];
-        for (b, c) in class_of.iter_mut().enumerate() {
-            *c = (word(HEADER + b / 4)? >> (8 * (b % 4))) as u8;
-        }
+        class_of.copy_from_slice(bytes.get(class_map..selectors)?);
         Some(Table {
-            words: bytes,
+            records: bytes.get(records..)?,
+            selectors: bytes.get(selectors..records)?,
             class_of,
-            states,
-            start_text: word(4)?,
-            start_after: word(5)?,
-            row_off,
-            trans,
-            match_off,
-            match_pids,
-            eoi_off,
-            eoi_pids,
+            bitmap_words: classes.div_ceil(64),
+            states: word(2)?,
+            start_text: u32::try_from(word(5)?).ok()?,
+            start_after: u32::try_from(word(6)?).ok()?,
         })
-    }
-
-    #[inline]
-    fn word(&self, i: usize) -> u32 {
-        match self.words.get(i * 4..i * 4 + 4) {
-            Some(w) => u32::from_le_bytes([w[0], w[1], w[2], w[3]]),
-            None => NONE,
-        }
     }
 
     /// The start state at a word start: at the start of the text, or after a non-word byte.
@@ -91,50 +87,97 @@ impl Table {
         }
     }
 
+    /// The state `delta` bytes after `end`, if inside the records.
     #[inline]
-    fn class(&self, byte: u8) -> u32 {
-        u32::from(self.class_of[byte as usize])
+    fn target(&self, at: usize, end: usize) -> Option<u32> {
+        let delta = i24(self.records.get(at..at + 3)?);
+        let t = usize::try_from(end as i64 + delta).ok()?;
+        if t < self.records.len() {
+            u32::try_from(t).ok()
+        } else {
+            None
+        }
     }
 
     /// The next state, or `None` when the walk is dead.
     #[inline]
     pub fn next(&self, state: u32, byte: u8) -> Option<u32> {
-        let s = state as usize;
-        if s >= self.states {
-            return None;
+        let class = usize::from(self.class_of[usize::from(byte)]);
+        let row: &[u8; SELECTOR_ROW] = self
+            .selectors
+            .get(class * SELECTOR_ROW..(class + 1) * SELECTOR_ROW)?
+            .try_into()
+            .ok()?;
+        let mut s = state as usize;
+        for _ in 0..=MAX_CHAIN {
+            let header = *self.records.get(s)?;
+            let at = s + 1 + 3 * usize::from(header & DEFAULT != 0);
+            let count = usize::from(header & COUNT);
+            let (slot, end) = if header & COUNT != WIDE {
+                let selectors = self.records.get(at..at + count)?;
+                let k = selectors
+                    .iter()
+                    .position(|&sel| row[usize::from(sel / 8)] >> (sel % 8) & 1 != 0);
+                (k.map(|k| at + count + 3 * k), at + 4 * count)
+            } else {
+                let bitmap = self.records.get(at..at + 8 * self.bitmap_words)?;
+                let (mut before, mut live, mut found) = (0, 0, false);
+                for (w, chunk) in bitmap.chunks_exact(8).enumerate() {
+                    let bits = u64::from_le_bytes(chunk.try_into().ok()?);
+                    if w == class / 64 {
+                        found = bits >> (class % 64) & 1 != 0;
+                        before = live + (bits & ((1u64 << (class % 64)) - 1)).count_ones();
+                    }
+                    live += bits.count_ones();
+                }
+                let targets = at + bitmap.len();
+                let slot = found.then_some(targets + 3 * before as usize);
+                (slot, targets + 3 * live as usize)
+            };
+            if let Some(slot) = slot {
+                return self.target(slot, end);
+            }
+            if header & DEFAULT == 0 {
+                return None;
+            }
+            s = self.target(s + 1, end)? as usize;
         }
-        let off = self.word(self.row_off + s);
-        let class = self.class(byte);
-        if off & DENSE != 0 {
-            let next = self.word(self.trans + (off & !DENSE) as usize + class as usize);
-            return (next != NONE).then_some(next);
-        }
-        let end = self.word(self.row_off + s + 1) & !DENSE;
-        (off..end)
-            .map(|i| self.word(self.trans + i as usize))
-            .find(|e| e >> 24 == class)
-            .map(|e| e & 0x00ff_ffff)
+        None
     }
 
-    fn list(&self, off: usize, pids: usize, state: u32) -> impl Iterator<Item = u32> + '_ {
+    /// The pattern ids stored before `state`'s header: its match list, or (`eoi`) the one
+    /// before it.
+    fn pids(&self, state: u32, eoi: bool) -> impl Iterator<Item = u32> + '_ {
         let s = state as usize;
-        let (a, b) = if s < self.states {
-            (self.word(off + s), self.word(off + s + 1))
-        } else {
-            (0, 0)
+        let header = self.records.get(s).copied().unwrap_or(0);
+        let list = |end: usize| -> Option<&[u8]> {
+            let count = usize::from(*self.records.get(end.checked_sub(1)?)?);
+            self.records.get(end.checked_sub(1 + 2 * count)?..end - 1)
         };
-        (a..b.max(a)).map(move |i| self.word(pids + i as usize))
+        let found = if !eoi {
+            (header & MATCH != 0).then(|| list(s)).flatten()
+        } else if header & EOI == 0 {
+            None
+        } else if header & MATCH != 0 {
+            list(s).and_then(|m| list(s - 1 - m.len()))
+        } else {
+            list(s)
+        };
+        found
+            .unwrap_or(&[])
+            .chunks_exact(2)
+            .map(|p| u32::from(u16::from_le_bytes([p[0], p[1]])))
     }
 
     /// Patterns matching just before the byte that led into `state`.
     #[inline]
     pub fn matches(&self, state: u32) -> impl Iterator<Item = u32> + '_ {
-        self.list(self.match_off, self.match_pids, state)
+        self.pids(state, false)
     }
 
     /// Patterns matching at the end of the text when the walk is in `state`.
     pub fn eoi_matches(&self, state: u32) -> impl Iterator<Item = u32> + '_ {
-        self.list(self.eoi_off, self.eoi_pids, state)
+        self.pids(state, true)
     }
 
     /// Number of states (for tests and the benchmark).
