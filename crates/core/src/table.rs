@@ -40,8 +40,8 @@ pub(crate) struct Table {
 
 /// Sign-extends a little-endian 24-bit offset.
 #[inline]
-fn i24(b: &[u8]) -> i64 {
-    i64::from(i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8)
+fn i24(b: &[u8]) -> i32 {
+    i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8
 }
 
 impl Table {
@@ -90,13 +90,8 @@ impl Table {
     /// The state `delta` bytes after `end`, if inside the records.
     #[inline]
     fn target(&self, at: usize, end: usize) -> Option<u32> {
-        let delta = i24(self.records.get(at..at + 3)?);
-        let t = usize::try_from(end as i64 + delta).ok()?;
-        if t < self.records.len() {
-            u32::try_from(t).ok()
-        } else {
-            None
-        }
+        let t = (end as u32).wrapping_add(i24(self.records.get(at..at + 3)?) as u32);
+        ((t as usize) < self.records.len()).then_some(t)
     }
 
     /// The next state, or `None` when the walk is dead.
@@ -120,19 +115,23 @@ impl Table {
                     .position(|&sel| row[usize::from(sel / 8)] >> (sel % 8) & 1 != 0);
                 (k.map(|k| at + count + 3 * k), at + 4 * count)
             } else {
-                let bitmap = self.records.get(at..at + 8 * self.bitmap_words)?;
-                let (mut before, mut live, mut found) = (0, 0, false);
-                for (w, chunk) in bitmap.chunks_exact(8).enumerate() {
-                    let bits = u64::from_le_bytes(chunk.try_into().ok()?);
-                    if w == class / 64 {
-                        found = bits >> (class % 64) & 1 != 0;
-                        before = live + (bits & ((1u64 << (class % 64)) - 1)).count_ones();
-                    }
-                    live += bits.count_ones();
-                }
-                let targets = at + bitmap.len();
-                let slot = found.then_some(targets + 3 * before as usize);
-                (slot, targets + 3 * live as usize)
+                // Live classes less one, then the bitmap, then one target per live class.
+                let live = 1 + usize::from(*self.records.get(at)?);
+                let bitmap = self.records.get(at + 1..at + 1 + 8 * self.bitmap_words)?;
+                let word = |w: usize| -> u64 {
+                    bitmap.get(w * 8..w * 8 + 8).map_or(0, |b| {
+                        u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
+                    })
+                };
+                let bits = word(class / 64);
+                let below = (0..class / 64).map(|w| word(w).count_ones()).sum::<u32>()
+                    + (bits & ((1u64 << (class % 64)) - 1)).count_ones();
+                let targets = at + 1 + bitmap.len();
+                let found = bits >> (class % 64) & 1 != 0;
+                (
+                    found.then_some(targets + 3 * below as usize),
+                    targets + 3 * live,
+                )
             };
             if let Some(slot) = slot {
                 return self.target(slot, end);
@@ -183,5 +182,217 @@ impl Table {
     /// Number of states (for tests and the benchmark).
     pub fn states(&self) -> usize {
         self.states
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use regex_automata::dfa::{dense, Automaton, StartKind};
+    use regex_automata::util::start;
+    use regex_automata::{Anchored, MatchKind};
+
+    /// The DFA the lexicon builds (anchored, `MatchKind::All`, byte classes).
+    fn dfa(patterns: &[&str]) -> dense::DFA<Vec<u32>> {
+        dense::Builder::new()
+            .configure(
+                dense::Config::new()
+                    .match_kind(MatchKind::All)
+                    .start_kind(StartKind::Anchored)
+                    .byte_classes(true),
+            )
+            .build_many(patterns)
+            .unwrap()
+    }
+
+    fn table(dfa: &dense::DFA<Vec<u32>>) -> Table {
+        let bytes = esafety_lexicon::table::flatten(dfa).unwrap();
+        Table::load(Vec::leak(bytes)).unwrap()
+    }
+
+    /// A small deterministic generator (xorshift), so failures reproduce.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn pick<T: Copy>(&mut self, from: &[T]) -> T {
+            from[self.next() as usize % from.len()]
+        }
+    }
+
+    fn pids(dfa: &dense::DFA<Vec<u32>>, s: regex_automata::util::primitives::StateID) -> Vec<u32> {
+        let mut v: Vec<u32> = if dfa.is_match_state(s) {
+            (0..dfa.match_len(s))
+                .map(|k| dfa.match_pattern(s, k).as_u32())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        v.sort_unstable();
+        v
+    }
+
+    fn sorted(it: impl Iterator<Item = u32>) -> Vec<u32> {
+        let mut v: Vec<u32> = it.collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Walks both automata over random inputs and compares liveness, matches and
+    /// end-of-input matches after every byte.
+    fn assert_same(patterns: &[&str], alphabet: &[u8], seed: u64) {
+        let dfa = dfa(patterns);
+        let t = table(&dfa);
+        let mut rng = Rng(seed);
+        for _ in 0..3000 {
+            let after = rng.next().is_multiple_of(2);
+            let cfg = start::Config::new()
+                .anchored(Anchored::Yes)
+                .look_behind(after.then_some(b' '));
+            let mut d = dfa.start_state(&cfg).unwrap();
+            let mut s = t.start(!after);
+            assert_eq!(pids(&dfa, dfa.next_eoi_state(d)), sorted(t.eoi_matches(s)));
+            for _ in 0..(rng.next() % 24) {
+                let b = rng.pick(alphabet);
+                d = dfa.next_state(d, b);
+                let dead = dfa.is_dead_state(d) || dfa.is_quit_state(d);
+                let next = t.next(s, b);
+                assert_eq!(dead, next.is_none(), "{patterns:?} at {b:?}");
+                let Some(next) = next else { break };
+                s = next;
+                assert_eq!(pids(&dfa, d), sorted(t.matches(s)));
+                assert_eq!(pids(&dfa, dfa.next_eoi_state(d)), sorted(t.eoi_matches(s)));
+            }
+        }
+    }
+
+    const WORDY: &[u8] = b"abeiklostu*! .-0\xff";
+
+    /// Header flags seen over every reachable state (to check what a test covers).
+    fn flags_seen(t: &Table) -> (bool, bool) {
+        let (mut seen, mut todo) = (std::collections::HashSet::new(), vec![t.start(true)]);
+        todo.push(t.start(false));
+        let (mut default, mut wide) = (false, false);
+        while let Some(s) = todo.pop() {
+            if !seen.insert(s) {
+                continue;
+            }
+            let header = t.records[s as usize];
+            default |= header & DEFAULT != 0;
+            wide |= header & COUNT == WIDE;
+            todo.extend((0..=255u8).filter_map(|b| t.next(s, b)));
+        }
+        (default, wide)
+    }
+
+    #[test]
+    fn round_trip_words_with_unions() {
+        // Vowels also match `*` and `l` also `i`, as the lexicon writes them: many states
+        // are unions of others, which is what default states compress.
+        let v = |c: &str| format!("[{c}*]");
+        let words = [
+            "kill", "kiss", "kit", "loot", "lost", "bottle", "bet", "beat", "boat", "abba", "stab",
+            "stub", "tusk", "kiosk", "skill", "still", "toe", "tie", "tea",
+        ];
+        let patterns: Vec<String> = words
+            .iter()
+            .map(|w| {
+                let body: String = w
+                    .chars()
+                    .map(|c| match c {
+                        'a' | 'e' | 'o' | 'u' => v(&c.to_string()),
+                        'i' => "[i*]".into(),
+                        'l' => "[li]".into(),
+                        c => c.to_string(),
+                    })
+                    .collect();
+                format!(r"(?-u:\b){body}(s|ed|ing)?(?-u:\b)")
+            })
+            .collect();
+        let refs: Vec<&str> = patterns.iter().map(String::as_str).collect();
+        assert_same(&refs, WORDY, 1);
+        assert!(flags_seen(&table(&dfa(&refs))).0, "no default states");
+        // Phrases, overlapping patterns and patterns matching the same strings.
+        let phrases = [
+            r"(?-u:\b)kill (you|u|ya)(?-u:\b)",
+            r"(?-u:\b)kill(?-u:\b)",
+            r"(?-u:\b)(kiss|kis+) (me|it)(?-u:\b)",
+            r"(?-u:\b)[a-z]{2,3}(?-u:\b)",
+            r"(?-u:\b)b[aeiou*]t(?-u:\b)",
+        ];
+        assert_same(&phrases, b"abeikmstuy* .", 2);
+    }
+
+    #[test]
+    fn round_trip_wide_states_and_many_classes() {
+        // Many distinct classes after one state (a wide, bitmap record), punctuation
+        // sets (selectors that are class sets) and bytes over 0x7f.
+        let patterns = [
+            r"x[a-z0-9]",
+            r"x[a-m]y",
+            r"x[n-z]z",
+            r"(é|ß)x",
+            r"q[!-/]",
+            r"qq",
+            r"x",
+            r"x(aa|bb|cc|dd|ee|ff|gg|hh)",
+        ];
+        let alphabet: Vec<u8> = (b'!'..=b'z')
+            .chain([0x80, 0x9f, 0xa9, 0xc3, 0xff])
+            .collect();
+        assert_same(&patterns, &alphabet, 3);
+        assert!(flags_seen(&table(&dfa(&patterns))).1, "no wide states");
+        // Over 64 classes: a bitmap of two words.
+        let many: Vec<String> = (b'0'..=b'z')
+            .filter(u8::is_ascii_alphanumeric)
+            .map(|c| format!("x{0}{0}", c as char))
+            .collect();
+        let refs: Vec<&str> = many.iter().map(String::as_str).collect();
+        assert!(table(&dfa(&refs)).bitmap_words == 2);
+        let alphabet: Vec<u8> = b"x0aZz9q!".to_vec();
+        assert_same(&refs, &alphabet, 4);
+    }
+
+    #[test]
+    fn corrupt_or_truncated_tables_read_as_dead_without_panicking() {
+        let dfa = dfa(&[
+            r"kill|kiss|k[i*]t+",
+            r"(?-u:\b)[a-z]{2}(?-u:\b)",
+            "x[a-z0-9]",
+        ]);
+        let bytes = esafety_lexicon::table::flatten(&dfa).unwrap();
+        for n in 0..bytes.len() {
+            assert!(Table::load(Vec::leak(bytes[..n].to_vec())).is_none());
+        }
+        let mut rng = Rng(7);
+        let header = HEADER_WORDS * 4;
+        for round in 0..400 {
+            let mut b = bytes.clone();
+            for _ in 0..(1 + round % 8) {
+                let i = header + rng.next() as usize % (b.len() - header);
+                b[i] = rng.next() as u8;
+            }
+            let Some(t) = Table::load(Vec::leak(b)) else {
+                continue;
+            };
+            for _ in 0..50 {
+                let mut s = if rng.next().is_multiple_of(4) {
+                    rng.next() as u32
+                } else {
+                    t.start(rng.next().is_multiple_of(2))
+                };
+                for _ in 0..12 {
+                    let _ = t.matches(s).count() + t.eoi_matches(s).count();
+                    match t.next(s, rng.next() as u8) {
+                        Some(n) => s = n,
+                        None => break,
+                    }
+                }
+            }
+        }
     }
 }

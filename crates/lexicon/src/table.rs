@@ -36,7 +36,8 @@
 //! header: u8 = entries (0..=MAX_SCAN, or WIDE) | MATCH | EOI | DEFAULT
 //! [default: i24]                                                               (if DEFAULT)
 //! scan:  selectors: u8 × n, targets: i24 × n
-//! wide:  live-class bitmap: u64 × ceil(classes / 64), targets: i24 × live classes
+//! wide:  live classes - 1: u8, live-class bitmap: u64 × ceil(classes / 64),
+//!        targets: i24 × live classes
 //! ```
 //!
 //! Pattern ids sit *before* the header so that a state's transitions start at a fixed place
@@ -45,7 +46,8 @@
 //! out depth-first, so the first child of a state usually starts right there (offset 0)
 //! and siblings a little further on: small, repetitive numbers that gzip well, and a walk
 //! through a word reads memory forwards. A lookup reads the header, scans at most
-//! [`MAX_SCAN`] selector bytes (or ranks one bit of the bitmap) and reads one target.
+//! [`MAX_SCAN`] selector bytes (or ranks one bit of the bitmap: one popcount, the stored
+//! count gives the record's end) and reads one target.
 //!
 //! Everything is little-endian and read with bounds checks: loading is a header check, a
 //! corrupt table can only give wrong answers (a target out of range reads as dead), never
@@ -83,6 +85,9 @@ pub const MAX_CHAIN: usize = 2;
 /// A set of byte classes (up to 256).
 type ClassSet = [u64; 4];
 
+/// One state's transitions, `(class, next)` in class order.
+type Transitions = Vec<(u8, u32)>;
+
 fn set_of(class: u8) -> ClassSet {
     let mut s = [0; 4];
     s[class as usize / 64] |= 1 << (class % 64);
@@ -97,7 +102,7 @@ fn has(set: &ClassSet, class: usize) -> bool {
 /// end-of-input pattern ids, per state.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Graph {
-    trans: Vec<Vec<(u8, u32)>>,
+    trans: Vec<Transitions>,
     matches: Vec<Vec<u32>>,
     eoi: Vec<Vec<u32>>,
     starts: [u32; 2],
@@ -232,7 +237,7 @@ impl Graph {
     /// among those whose live classes are a subset of its own and that come earlier in
     /// (live classes, id) order (so chains cannot loop), with chains at most
     /// [`MAX_CHAIN`] long. Returns the defaults and each state's remaining transitions.
-    fn defaults(&self) -> (Vec<Option<u32>>, Vec<Vec<(u8, u32)>>) {
+    fn defaults(&self) -> (Vec<Option<u32>>, Vec<Transitions>) {
         let n = self.trans.len();
         let mut with: HashMap<(u8, u32), Vec<u32>> = HashMap::new();
         for (s, t) in self.trans.iter().enumerate() {
@@ -246,7 +251,7 @@ impl Graph {
         order.sort_by_key(|&s| rank(s));
         let mut default = vec![None; n];
         let mut depth = vec![0; n];
-        let mut rest: Vec<Vec<(u8, u32)>> = vec![Vec::new(); n];
+        let mut rest: Vec<Transitions> = vec![Vec::new(); n];
         for s in order {
             let mut shared: HashMap<u32, usize> = HashMap::new();
             for pair in &self.trans[s] {
@@ -381,7 +386,7 @@ fn encode(g: &Graph, class_map: &[u8; 256], nclasses: usize) -> Result<Vec<u8>, 
     let pid_bytes = |l: &[u32]| if l.is_empty() { 0 } else { 1 + 2 * l.len() };
     let body = |r: &Record| {
         let targets = match &r.wide {
-            Some((_, next)) => 8 * words + 3 * next.len(),
+            Some((_, next)) => 1 + 8 * words + 3 * next.len(),
             None => 4 * r.entries.len(),
         };
         1 + 3 * usize::from(r.default.is_some()) + targets
@@ -455,6 +460,7 @@ fn encode(g: &Graph, class_map: &[u8; 256], nclasses: usize) -> Result<Vec<u8>, 
         }
         match &r.wide {
             Some((live, next)) => {
+                out.push((next.len() - 1) as u8);
                 for w in &live[..words] {
                     out.extend_from_slice(&w.to_le_bytes());
                 }
