@@ -1,84 +1,80 @@
 //! Reads the compact transition tables that `build.rs` embeds (written by
-//! `esafety_lexicon::table`), in place.
+//! `esafety_lexicon::table`, whose module doc explains the layout and why), in place.
 //!
 //! Loading checks the header and that the sections fit the bytes: O(1), so a cold service
-//! worker pays nothing. Every later read is bounds-checked and a missing entry reads as
-//! "dead", so even a corrupt table cannot panic; it can only match less.
+//! worker pays nothing. Every later read is bounds-checked, a target outside the records
+//! reads as "dead" and a chain of defaults is followed at most [`MAX_CHAIN`] times, so
+//! even a corrupt table cannot panic or loop; it can only match less (or differently).
+//!
+//! A state id is the byte offset of the state's record. A transition reads the header
+//! byte, scans at most a handful of selector bytes (or ranks one bit of a bitmap) and
+//! reads one 24-bit offset — one record, usually one cache line.
 
 /// `b"ESAF"` as a little-endian `u32`; must equal the lexicon crate's.
 const MAGIC: u32 = u32::from_le_bytes(*b"ESAF");
-const VERSION: u32 = 1;
-const DENSE: u32 = 1 << 31;
-const NONE: u32 = u32::MAX;
-const HEADER: usize = 11;
+const VERSION: u32 = 2;
+const HEADER_WORDS: usize = 8;
+const SELECTOR_ROW: usize = 32;
+const COUNT: u8 = 0x0f;
+const WIDE: u8 = 0x0f;
+const MATCH: u8 = 0x10;
+const EOI: u8 = 0x20;
+const DEFAULT: u8 = 0x40;
+const MAX_CHAIN: usize = 2;
 
 /// A read-only view of one table.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Table {
-    words: &'static [u8],
+    /// The records; a state id is an offset into them.
+    records: &'static [u8],
+    /// `classes` rows of [`SELECTOR_ROW`] bytes: which selectors include each class.
+    selectors: &'static [u8],
     /// Byte to class, unpacked from the header once at load (256 bytes).
     class_of: [u8; 256],
+    /// `u64` words in the bitmap of a wide record.
+    bitmap_words: usize,
     states: usize,
     start_text: u32,
     start_after: u32,
-    /// Word offsets of the sections.
-    row_off: usize,
-    trans: usize,
-    match_off: usize,
-    match_pids: usize,
-    eoi_off: usize,
-    eoi_pids: usize,
+}
+
+/// Sign-extends a little-endian 24-bit offset.
+#[inline]
+fn i24(b: &[u8]) -> i32 {
+    i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8
 }
 
 impl Table {
     /// Checks the header and section sizes; `None` if they do not add up.
     pub fn load(bytes: &'static [u8]) -> Option<Table> {
-        let word = |i: usize| -> Option<u32> {
-            Some(u32::from_le_bytes(
-                bytes.get(i * 4..i * 4 + 4)?.try_into().ok()?,
-            ))
+        let word = |i: usize| -> Option<usize> {
+            let w = u32::from_le_bytes(bytes.get(i * 4..i * 4 + 4)?.try_into().ok()?);
+            usize::try_from(w).ok()
         };
-        if word(0)? != MAGIC || word(1)? != VERSION {
+        if word(0)? != MAGIC as usize || word(1)? != VERSION as usize {
             return None;
         }
-        let states = word(2)? as usize;
-        let classes = word(3)? as usize;
-        let (ntrans, nmatch, neoi) = (word(6)? as usize, word(7)? as usize, word(8)? as usize);
-        let row_off = HEADER + 64;
-        let trans = row_off + states + 1;
-        let match_off = trans + ntrans;
-        let match_pids = match_off + states + 1;
-        let eoi_off = match_pids + nmatch;
-        let eoi_pids = eoi_off + states + 1;
-        let total = eoi_pids.checked_add(neoi)?;
-        if total.checked_mul(4)? != bytes.len() || classes == 0 || classes > 256 {
+        let classes = word(3)?;
+        if classes == 0 || classes > 256 {
+            return None;
+        }
+        let class_map = HEADER_WORDS * 4;
+        let selectors = class_map + 256;
+        let records = selectors.checked_add(classes * SELECTOR_ROW)?;
+        if records.checked_add(word(7)?)? != bytes.len() {
             return None;
         }
         let mut class_of = [0u8; 256];
-        for (b, c) in class_of.iter_mut().enumerate() {
-            *c = (word(HEADER + b / 4)? >> (8 * (b % 4))) as u8;
-        }
+        class_of.copy_from_slice(bytes.get(class_map..selectors)?);
         Some(Table {
-            words: bytes,
+            records: bytes.get(records..)?,
+            selectors: bytes.get(selectors..records)?,
             class_of,
-            states,
-            start_text: word(4)?,
-            start_after: word(5)?,
-            row_off,
-            trans,
-            match_off,
-            match_pids,
-            eoi_off,
-            eoi_pids,
+            bitmap_words: classes.div_ceil(64),
+            states: word(2)?,
+            start_text: u32::try_from(word(5)?).ok()?,
+            start_after: u32::try_from(word(6)?).ok()?,
         })
-    }
-
-    #[inline]
-    fn word(&self, i: usize) -> u32 {
-        match self.words.get(i * 4..i * 4 + 4) {
-            Some(w) => u32::from_le_bytes([w[0], w[1], w[2], w[3]]),
-            None => NONE,
-        }
     }
 
     /// The start state at a word start: at the start of the text, or after a non-word byte.
@@ -91,54 +87,312 @@ impl Table {
         }
     }
 
+    /// The state `delta` bytes after `end`, if inside the records.
     #[inline]
-    fn class(&self, byte: u8) -> u32 {
-        u32::from(self.class_of[byte as usize])
+    fn target(&self, at: usize, end: usize) -> Option<u32> {
+        let t = (end as u32).wrapping_add(i24(self.records.get(at..at + 3)?) as u32);
+        ((t as usize) < self.records.len()).then_some(t)
     }
 
     /// The next state, or `None` when the walk is dead.
     #[inline]
     pub fn next(&self, state: u32, byte: u8) -> Option<u32> {
-        let s = state as usize;
-        if s >= self.states {
-            return None;
+        let class = usize::from(self.class_of[usize::from(byte)]);
+        let row: &[u8; SELECTOR_ROW] = self
+            .selectors
+            .get(class * SELECTOR_ROW..(class + 1) * SELECTOR_ROW)?
+            .try_into()
+            .ok()?;
+        let mut s = state as usize;
+        for _ in 0..=MAX_CHAIN {
+            let header = *self.records.get(s)?;
+            let at = s + 1 + 3 * usize::from(header & DEFAULT != 0);
+            let count = usize::from(header & COUNT);
+            let (slot, end) = if header & COUNT != WIDE {
+                let selectors = self.records.get(at..at + count)?;
+                let k = selectors
+                    .iter()
+                    .position(|&sel| row[usize::from(sel / 8)] >> (sel % 8) & 1 != 0);
+                (k.map(|k| at + count + 3 * k), at + 4 * count)
+            } else {
+                // Live classes less one, then the bitmap, then one target per live class.
+                let live = 1 + usize::from(*self.records.get(at)?);
+                let bitmap = self.records.get(at + 1..at + 1 + 8 * self.bitmap_words)?;
+                let word = |w: usize| -> u64 {
+                    bitmap.get(w * 8..w * 8 + 8).map_or(0, |b| {
+                        u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
+                    })
+                };
+                let bits = word(class / 64);
+                let below = (0..class / 64).map(|w| word(w).count_ones()).sum::<u32>()
+                    + (bits & ((1u64 << (class % 64)) - 1)).count_ones();
+                let targets = at + 1 + bitmap.len();
+                let found = bits >> (class % 64) & 1 != 0;
+                (
+                    found.then_some(targets + 3 * below as usize),
+                    targets + 3 * live,
+                )
+            };
+            if let Some(slot) = slot {
+                return self.target(slot, end);
+            }
+            if header & DEFAULT == 0 {
+                return None;
+            }
+            s = self.target(s + 1, end)? as usize;
         }
-        let off = self.word(self.row_off + s);
-        let class = self.class(byte);
-        if off & DENSE != 0 {
-            let next = self.word(self.trans + (off & !DENSE) as usize + class as usize);
-            return (next != NONE).then_some(next);
-        }
-        let end = self.word(self.row_off + s + 1) & !DENSE;
-        (off..end)
-            .map(|i| self.word(self.trans + i as usize))
-            .find(|e| e >> 24 == class)
-            .map(|e| e & 0x00ff_ffff)
+        None
     }
 
-    fn list(&self, off: usize, pids: usize, state: u32) -> impl Iterator<Item = u32> + '_ {
+    /// The pattern ids stored before `state`'s header: its match list, or (`eoi`) the one
+    /// before it.
+    fn pids(&self, state: u32, eoi: bool) -> impl Iterator<Item = u32> + '_ {
         let s = state as usize;
-        let (a, b) = if s < self.states {
-            (self.word(off + s), self.word(off + s + 1))
-        } else {
-            (0, 0)
+        let header = self.records.get(s).copied().unwrap_or(0);
+        let list = |end: usize| -> Option<&[u8]> {
+            let count = usize::from(*self.records.get(end.checked_sub(1)?)?);
+            self.records.get(end.checked_sub(1 + 2 * count)?..end - 1)
         };
-        (a..b.max(a)).map(move |i| self.word(pids + i as usize))
+        let found = if !eoi {
+            (header & MATCH != 0).then(|| list(s)).flatten()
+        } else if header & EOI == 0 {
+            None
+        } else if header & MATCH != 0 {
+            list(s).and_then(|m| list(s - 1 - m.len()))
+        } else {
+            list(s)
+        };
+        found
+            .unwrap_or(&[])
+            .chunks_exact(2)
+            .map(|p| u32::from(u16::from_le_bytes([p[0], p[1]])))
     }
 
     /// Patterns matching just before the byte that led into `state`.
     #[inline]
     pub fn matches(&self, state: u32) -> impl Iterator<Item = u32> + '_ {
-        self.list(self.match_off, self.match_pids, state)
+        self.pids(state, false)
     }
 
     /// Patterns matching at the end of the text when the walk is in `state`.
     pub fn eoi_matches(&self, state: u32) -> impl Iterator<Item = u32> + '_ {
-        self.list(self.eoi_off, self.eoi_pids, state)
+        self.pids(state, true)
     }
 
     /// Number of states (for tests and the benchmark).
     pub fn states(&self) -> usize {
         self.states
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use regex_automata::dfa::{dense, Automaton, StartKind};
+    use regex_automata::util::start;
+    use regex_automata::{Anchored, MatchKind};
+
+    /// The DFA the lexicon builds (anchored, `MatchKind::All`, byte classes).
+    fn dfa(patterns: &[&str]) -> dense::DFA<Vec<u32>> {
+        dense::Builder::new()
+            .configure(
+                dense::Config::new()
+                    .match_kind(MatchKind::All)
+                    .start_kind(StartKind::Anchored)
+                    .byte_classes(true),
+            )
+            .build_many(patterns)
+            .unwrap()
+    }
+
+    fn table(dfa: &dense::DFA<Vec<u32>>) -> Table {
+        let bytes = esafety_lexicon::table::flatten(dfa).unwrap();
+        Table::load(Vec::leak(bytes)).unwrap()
+    }
+
+    /// A small deterministic generator (xorshift), so failures reproduce.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn pick<T: Copy>(&mut self, from: &[T]) -> T {
+            from[self.next() as usize % from.len()]
+        }
+    }
+
+    fn pids(dfa: &dense::DFA<Vec<u32>>, s: regex_automata::util::primitives::StateID) -> Vec<u32> {
+        let mut v: Vec<u32> = if dfa.is_match_state(s) {
+            (0..dfa.match_len(s))
+                .map(|k| dfa.match_pattern(s, k).as_u32())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        v.sort_unstable();
+        v
+    }
+
+    fn sorted(it: impl Iterator<Item = u32>) -> Vec<u32> {
+        let mut v: Vec<u32> = it.collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Walks both automata over random inputs and compares liveness, matches and
+    /// end-of-input matches after every byte.
+    fn assert_same(patterns: &[&str], alphabet: &[u8], seed: u64) {
+        let dfa = dfa(patterns);
+        let t = table(&dfa);
+        let mut rng = Rng(seed);
+        for _ in 0..3000 {
+            let after = rng.next().is_multiple_of(2);
+            let cfg = start::Config::new()
+                .anchored(Anchored::Yes)
+                .look_behind(after.then_some(b' '));
+            let mut d = dfa.start_state(&cfg).unwrap();
+            let mut s = t.start(!after);
+            assert_eq!(pids(&dfa, dfa.next_eoi_state(d)), sorted(t.eoi_matches(s)));
+            for _ in 0..(rng.next() % 24) {
+                let b = rng.pick(alphabet);
+                d = dfa.next_state(d, b);
+                let dead = dfa.is_dead_state(d) || dfa.is_quit_state(d);
+                let next = t.next(s, b);
+                assert_eq!(dead, next.is_none(), "{patterns:?} at {b:?}");
+                let Some(next) = next else { break };
+                s = next;
+                assert_eq!(pids(&dfa, d), sorted(t.matches(s)));
+                assert_eq!(pids(&dfa, dfa.next_eoi_state(d)), sorted(t.eoi_matches(s)));
+            }
+        }
+    }
+
+    const WORDY: &[u8] = b"abeiklostu*! .-0\xff";
+
+    /// Header flags seen over every reachable state (to check what a test covers).
+    fn flags_seen(t: &Table) -> (bool, bool) {
+        let (mut seen, mut todo) = (std::collections::HashSet::new(), vec![t.start(true)]);
+        todo.push(t.start(false));
+        let (mut default, mut wide) = (false, false);
+        while let Some(s) = todo.pop() {
+            if !seen.insert(s) {
+                continue;
+            }
+            let header = t.records[s as usize];
+            default |= header & DEFAULT != 0;
+            wide |= header & COUNT == WIDE;
+            todo.extend((0..=255u8).filter_map(|b| t.next(s, b)));
+        }
+        (default, wide)
+    }
+
+    #[test]
+    fn round_trip_words_with_unions() {
+        // Vowels also match `*` and `l` also `i`, as the lexicon writes them: many states
+        // are unions of others, which is what default states compress.
+        let v = |c: &str| format!("[{c}*]");
+        let words = [
+            "kill", "kiss", "kit", "loot", "lost", "bottle", "bet", "beat", "boat", "abba", "stab",
+            "stub", "tusk", "kiosk", "skill", "still", "toe", "tie", "tea",
+        ];
+        let patterns: Vec<String> = words
+            .iter()
+            .map(|w| {
+                let body: String = w
+                    .chars()
+                    .map(|c| match c {
+                        'a' | 'e' | 'o' | 'u' => v(&c.to_string()),
+                        'i' => "[i*]".into(),
+                        'l' => "[li]".into(),
+                        c => c.to_string(),
+                    })
+                    .collect();
+                format!(r"(?-u:\b){body}(s|ed|ing)?(?-u:\b)")
+            })
+            .collect();
+        let refs: Vec<&str> = patterns.iter().map(String::as_str).collect();
+        assert_same(&refs, WORDY, 1);
+        assert!(flags_seen(&table(&dfa(&refs))).0, "no default states");
+        // Phrases, overlapping patterns and patterns matching the same strings.
+        let phrases = [
+            r"(?-u:\b)kill (you|u|ya)(?-u:\b)",
+            r"(?-u:\b)kill(?-u:\b)",
+            r"(?-u:\b)(kiss|kis+) (me|it)(?-u:\b)",
+            r"(?-u:\b)[a-z]{2,3}(?-u:\b)",
+            r"(?-u:\b)b[aeiou*]t(?-u:\b)",
+        ];
+        assert_same(&phrases, b"abeikmstuy* .", 2);
+    }
+
+    #[test]
+    fn round_trip_wide_states_and_many_classes() {
+        // Many distinct classes after one state (a wide, bitmap record), punctuation
+        // sets (selectors that are class sets) and bytes over 0x7f.
+        let patterns = [
+            r"x[a-z0-9]",
+            r"x[a-m]y",
+            r"x[n-z]z",
+            r"(é|ß)x",
+            r"q[!-/]",
+            r"qq",
+            r"x",
+            r"x(aa|bb|cc|dd|ee|ff|gg|hh)",
+        ];
+        let alphabet: Vec<u8> = (b'!'..=b'z')
+            .chain([0x80, 0x9f, 0xa9, 0xc3, 0xff])
+            .collect();
+        assert_same(&patterns, &alphabet, 3);
+        assert!(flags_seen(&table(&dfa(&patterns))).1, "no wide states");
+        // Over 64 classes: a bitmap of two words.
+        let many: Vec<String> = (b'0'..=b'z')
+            .filter(u8::is_ascii_alphanumeric)
+            .map(|c| format!("x{0}{0}", c as char))
+            .collect();
+        let refs: Vec<&str> = many.iter().map(String::as_str).collect();
+        assert!(table(&dfa(&refs)).bitmap_words == 2);
+        let alphabet: Vec<u8> = b"x0aZz9q!".to_vec();
+        assert_same(&refs, &alphabet, 4);
+    }
+
+    #[test]
+    fn corrupt_or_truncated_tables_read_as_dead_without_panicking() {
+        let dfa = dfa(&[
+            r"kill|kiss|k[i*]t+",
+            r"(?-u:\b)[a-z]{2}(?-u:\b)",
+            "x[a-z0-9]",
+        ]);
+        let bytes = esafety_lexicon::table::flatten(&dfa).unwrap();
+        for n in 0..bytes.len() {
+            assert!(Table::load(Vec::leak(bytes[..n].to_vec())).is_none());
+        }
+        let mut rng = Rng(7);
+        let header = HEADER_WORDS * 4;
+        for round in 0..400 {
+            let mut b = bytes.clone();
+            for _ in 0..(1 + round % 8) {
+                let i = header + rng.next() as usize % (b.len() - header);
+                b[i] = rng.next() as u8;
+            }
+            let Some(t) = Table::load(Vec::leak(b)) else {
+                continue;
+            };
+            for _ in 0..50 {
+                let mut s = if rng.next().is_multiple_of(4) {
+                    rng.next() as u32
+                } else {
+                    t.start(rng.next().is_multiple_of(2))
+                };
+                for _ in 0..12 {
+                    let _ = t.matches(s).count() + t.eoi_matches(s).count();
+                    match t.next(s, rng.next() as u8) {
+                        Some(n) => s = n,
+                        None => break,
+                    }
+                }
+            }
+        }
     }
 }
