@@ -5,8 +5,10 @@
 //! (`MatchKind::All`), so a phrase and a word inside it both count and each hit knows its
 //! start. A walk never goes further than [`MAX_SPAN`] bytes, so the total work is at most
 //! `MAX_SPAN` times the input length however hostile the input — and in practice a few
-//! bytes per word. At most [`MAX_HITS`] hits are kept per stream; past that the verdict is
-//! already decided and the rest would only repeat it.
+//! bytes per word. Once a stream has given [`COUNT_FROM`] hits, each pattern keeps at most
+//! [`MAX_PER_PATTERN`] more: a flood of one word (`shit shit shit …`) cannot use up the
+//! budget and hide a different concern further on. At most [`MAX_HITS`] hits are kept per
+//! stream in all; reaching that is reported, and the verdict says it is incomplete.
 
 use crate::data::Automata;
 use crate::normalize::Stream;
@@ -14,7 +16,12 @@ use crate::normalize::Stream;
 /// Longest span (in normalised bytes) a single match may cover.
 pub const MAX_SPAN: usize = 512;
 /// Most hits kept per stream.
-pub const MAX_HITS: usize = 2048;
+pub const MAX_HITS: usize = 8192;
+/// Hits a stream gives before repeats of one pattern start to be counted (short texts,
+/// almost all of them, never pay for counting).
+pub const COUNT_FROM: usize = 256;
+/// Hits one pattern may add after [`COUNT_FROM`].
+pub const MAX_PER_PATTERN: u16 = 16;
 
 /// One rule (or one part of a rule) matching `[start, end)` of the original text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -33,8 +40,20 @@ pub fn find(aut: &Automata, stream: &Stream, original: &str, out: &mut Vec<Hit>)
     let Some(table) = &aut.table else { return true };
     let hay = &stream.bytes;
     let mut kept = 0;
+    // Per-pattern counts, allocated only once a text has given COUNT_FROM hits.
+    let mut counts: Vec<u16> = Vec::new();
     let mut push = |pid: u32, start: usize, end: usize, out: &mut Vec<Hit>| {
         if let Some(&(rule, part)) = aut.rules.get(pid as usize) {
+            if kept >= COUNT_FROM {
+                if counts.is_empty() {
+                    counts.resize(aut.rules.len(), 0);
+                }
+                let n = &mut counts[pid as usize];
+                if *n >= MAX_PER_PATTERN {
+                    return true;
+                }
+                *n += 1;
+            }
             let (start, end) = stream.original_span(original, start, end);
             out.push(Hit {
                 rule,

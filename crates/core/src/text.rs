@@ -28,6 +28,9 @@ use std::fmt;
 /// and the verdict says `truncated: true`. Page text should be sent in chunks.
 pub const MAX_INPUT_BYTES: usize = 1 << 20;
 
+/// Inputs up to this length leave their scratch buffers in place for the next message.
+const KEEP_SCRATCH_BYTES: usize = 64 << 10;
+
 /// Words that, within the three words before a negatable match, cancel it.
 const NEGATORS: &[&[u8]] = &[
     b"not",
@@ -117,7 +120,8 @@ pub struct TextVerdict {
     pub help_topics: Vec<Category>,
     /// The band the policy was applied for.
     pub age_band: AgeBand,
-    /// The input was longer than the maximum and only its start was read.
+    /// The input was longer than the maximum and only its start was read, or it held so
+    /// many concerns that the matcher's budget ran out before its end.
     pub truncated: bool,
 }
 
@@ -218,7 +222,13 @@ impl Classifier {
         SCRATCH.with(|cell| match cell.try_borrow_mut() {
             Ok(mut scratch) => {
                 let (norm, hits) = &mut *scratch;
-                self.classify_with(text, truncated, norm, hits)
+                let verdict = self.classify_with(text, truncated, norm, hits);
+                // Keep chat-sized buffers; give back what one long page needed, so a
+                // WebAssembly module's memory does not stay at its largest input.
+                if text.len() > KEEP_SCRATCH_BYTES {
+                    *scratch = Default::default();
+                }
+                verdict
             }
             // Re-entered on this thread (cannot happen today): use fresh buffers.
             Err(_) => {
@@ -236,13 +246,15 @@ impl Classifier {
     ) -> TextVerdict {
         normalize_into(text, norm);
         hits.clear();
-        matcher::find(&self.words, &norm.words, text, hits);
+        // `complete` turns false if a stream reached MAX_HITS: the verdict then says it
+        // is incomplete (`truncated`) rather than look like a full reading.
+        let mut complete = matcher::find(&self.words, &norm.words, text, hits);
         // Stretched letters: also read the text with long runs cut to one and to two.
         // No run to cut to one letter means none to cut to two either.
         if let Some(one) = squeeze(&norm.words, 1) {
-            matcher::find(&self.words, &one, text, hits);
+            complete &= matcher::find(&self.words, &one, text, hits);
             if let Some(two) = squeeze(&norm.words, 2) {
-                matcher::find(&self.words, &two, text, hits);
+                complete &= matcher::find(&self.words, &two, text, hits);
             }
         }
         if norm
@@ -251,11 +263,11 @@ impl Classifier {
             .iter()
             .any(|b| b.is_ascii_digit() || *b == b'@')
         {
-            matcher::find(&self.plain, &norm.plain, text, hits);
+            complete &= matcher::find(&self.plain, &norm.plain, text, hits);
         }
         hits.sort_unstable();
         hits.dedup();
-        self.verdict(text, &norm.words, hits, truncated)
+        self.verdict(text, &norm.words, hits, truncated || !complete)
     }
 
     fn verdict(&self, text: &str, words: &Stream, hits: &[Hit], truncated: bool) -> TextVerdict {
