@@ -44,6 +44,9 @@ else
   step "headless Chromium: the demo VLE page, the nudge, the teacher view, the report button"
   bash tests/browser/run.sh
 
+  step "headless Chromium: the MV3 extension (block page, warn, SafeSearch, help sites, policy, incident log)"
+  bash tests/extension/run.sh
+
   step "package size and speed (npm run bench -- --quick; figures, not pass/fail)"
   (cd npm && node bench/bench.mjs --quick)
 fi

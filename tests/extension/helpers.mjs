@@ -1,0 +1,137 @@
+// Shared set-up for the extension's end-to-end tests: a local HTTP server that answers for
+// every host name (Chromium maps all names to it with --host-resolver-rules) and records
+// each request, and one headless Chromium (Debian's, driven by playwright-core from
+// npm/node_modules) with extension/dist loaded unpacked into a fresh profile.
+
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import { createServer as createNetServer } from 'node:net';
+import { createRequire } from 'node:module';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const NPM = fileURLToPath(new URL('../../npm/', import.meta.url));
+const require = createRequire(join(NPM, 'package.json'));
+const { chromium } = require('playwright-core');
+
+export const EXT = fileURLToPath(new URL('../../extension/dist/', import.meta.url));
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/lib/chromium/chromium';
+
+/** The extension ID Chromium derives from the manifest key (SHA-256 of the DER key, a–p). */
+export function extensionId() {
+  const { key } = JSON.parse(readFileSync(join(EXT, 'manifest.json'), 'utf8'));
+  const hex = createHash('sha256').update(Buffer.from(key, 'base64')).digest('hex').slice(0, 32);
+  return [...hex].map((h) => String.fromCharCode(97 + parseInt(h, 16))).join('');
+}
+
+/** A throw-away self-signed certificate (HSTS-preloaded hosts such as YouTube need https). */
+function selfSigned(dir) {
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=esafety-test',
+    '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+  return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
+}
+
+/**
+ * A page for any host and path, over http and https on the same port (the first byte of a
+ * connection tells them apart); every request is recorded.
+ */
+export async function startServer() {
+  /** @type {{host: string, url: string, headers: Record<string, string | string[] | undefined>}[]} */
+  const requests = [];
+  const handler = (req, res) => {
+    requests.push({ host: String(req.headers.host ?? '').replace(/:\d+$/, ''), url: req.url ?? '/', headers: req.headers });
+    if (req.url === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
+    const host = String(req.headers.host ?? '').replace(/:\d+$/, '').replace(/[^a-z0-9.-]/gi, '');
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(`<!doctype html><title>Test page ${host}</title><h1 id="test-page">Test page for ${host}</h1>`);
+  };
+  const certDir = mkdtempSync(join(tmpdir(), 'esafety-cert-'));
+  const plain = createServer(handler);
+  const tls = createTlsServer(selfSigned(certDir), handler);
+  rmSync(certDir, { recursive: true, force: true });
+  const sockets = new Set();
+  const server = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.once('readable', () => {
+      const first = socket.read(1);
+      if (!first) return;
+      socket.unshift(first);
+      (first[0] === 0x16 ? tls : plain).emit('connection', socket);
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+  return {
+    port,
+    requests,
+    close: () => new Promise((resolve) => {
+      for (const s of sockets) s.destroy();
+      server.close(resolve);
+    }),
+  };
+}
+
+/** Launches Chromium with the extension and returns the context and its service worker. */
+export async function launch(port) {
+  const profile = mkdtempSync(join(tmpdir(), 'esafety-ext-'));
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    ignoreDefaultArgs: ['--disable-extensions'],
+    args: [
+      `--disable-extensions-except=${EXT}`,
+      `--load-extension=${EXT}`,
+      `--host-resolver-rules=MAP * 127.0.0.1:${port}`,
+      '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-quic',
+    ],
+    viewport: { width: 1000, height: 900 },
+    ignoreHTTPSErrors: true,
+  });
+  const sw = ctx.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'))
+    ?? (await ctx.waitForEvent('serviceworker', { timeout: 15000 }));
+  return {
+    ctx,
+    sw,
+    async close() {
+      await ctx.close().catch(() => {});
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Starts a navigation and waits until the tab's address satisfies `until` (extension
+ * redirects make `goto` throw ERR_ABORTED, so the address is polled instead).
+ */
+export async function navigate(page, url, until, timeout = 10000) {
+  page.goto(url, { waitUntil: 'commit', timeout }).catch(() => {});
+  const end = Date.now() + timeout;
+  for (;;) {
+    const now = page.url();
+    if (until(now)) {
+      await page.waitForLoadState('load', { timeout: 5000 }).catch(() => {});
+      // A redirect may still replace the page that matched: check once more.
+      if (until(page.url())) return page.url();
+    }
+    if (Date.now() > end) throw new Error(`navigation to ${url} ended at ${now}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The incident log from the extension's storage. */
+export function incidents(sw) {
+  return sw.evaluate(async () => (await chrome.storage.local.get('incidents')).incidents ?? []);
+}
+
+export function workerErrors(sw) {
+  return sw.evaluate(() => globalThis.esafetyErrors ?? ['esafetyErrors missing']);
+}

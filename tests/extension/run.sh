@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Builds extension/dist and runs the extension's end-to-end tests in headless Chromium
+# (Debian's, driven by playwright-core from npm/node_modules). Exits non-zero on failure.
+# Needs: node >= 20, chromium, `npm ci` and the web build in npm/ (npm/dist/web).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$here/../.."
+
+chromium_bin="${CHROMIUM:-/usr/lib/chromium/chromium}"
+if [[ ! -x "$chromium_bin" ]]; then
+  echo "tests/extension: chromium not found at $chromium_bin (apt-get install chromium)" >&2
+  exit 1
+fi
+if [[ ! -d "$repo/npm/node_modules/playwright-core" ]]; then
+  echo "tests/extension: playwright-core missing: run npm ci in npm/" >&2
+  exit 1
+fi
+
+node "$repo/extension/build.mjs"
+# One file at a time: each starts its own browser, and the machine may have 2 cores.
+exec node --test --test-concurrency=1 "$@" \
+  "$here/unit.test.mjs" "$here/extension.test.mjs" "$here/policy.test.mjs"
