@@ -54,6 +54,22 @@ function overridesLog(overrides) {
   return lines.join('\n');
 }
 
+/** Help routes by id, as verdicts show them (frozen: shared by every verdict). */
+function routeTable(glue) {
+  const table = new Map();
+  for (const r of JSON.parse(glue.helpRoutes())) {
+    const { id, name, url, phone, sms, summary } = r;
+    table.set(id, Object.freeze({ id, name, url, phone, sms, summary }));
+  }
+  return table;
+}
+
+/** Verdicts carry help route ids over the boundary; this expands them. */
+function withHelp(v, routes) {
+  v.help = v.help.map((id) => routes.get(id));
+  return v;
+}
+
 /** Puts the caller's own substring in `text` (lone surrogates reach Rust as U+FFFD). */
 function exactText(verdict, input) {
   for (const m of verdict.matches) m.text = input.slice(m.start, m.end);
@@ -64,8 +80,10 @@ const dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
 
 class Classifier {
   #inner;
-  constructor(inner) {
+  #routes;
+  constructor(inner, routes) {
     this.#inner = inner;
+    this.#routes = routes;
   }
   #live() {
     if (!this.#inner) throw new EsafetyError('E_FREED', 'this classifier was freed; create a new one');
@@ -79,17 +97,25 @@ class Classifier {
   }
   classifyText(text) {
     const inner = this.#live();
-    try {
-      return exactText(JSON.parse(inner.classifyText(text)), text);
-    } catch (e) {
-      rethrow(e);
+    if (typeof text !== 'string') {
+      // The checked entry names the type in its message.
+      try {
+        inner.classifyTextChecked(text);
+      } catch (e) {
+        rethrow(e);
+      }
     }
+    if (text.length > inner.maxTextLength) {
+      throw new EsafetyError('E_TOO_LONG',
+        `text is ${text.length} UTF-16 code units long; the limit is ${inner.maxTextLength} (maxTextLength)`);
+    }
+    return withHelp(exactText(JSON.parse(inner.classifyText(text)), text), this.#routes);
   }
   classifyUrl(url) {
     const inner = this.#live();
     try {
-      const d = JSON.parse(inner.classifyUrl(url));
-      if (d.searchQuery) exactText(d.searchQuery.verdict, d.searchQuery.text);
+      const d = withHelp(JSON.parse(inner.classifyUrl(url)), this.#routes);
+      if (d.searchQuery) withHelp(exactText(d.searchQuery.verdict, d.searchQuery.text), this.#routes);
       return d;
     } catch (e) {
       rethrow(e);
@@ -111,6 +137,7 @@ class Classifier {
  * (once) and resolves to the glue's exports.
  */
 export function makeApi(ready) {
+  let routes;
   async function load(wasm) {
     try {
       return await ready(wasm);
@@ -125,10 +152,11 @@ export function makeApi(ready) {
       }
       const { wasm, ...rest } = options;
       const glue = await load(wasm);
+      routes ??= routeTable(glue);
       const opts = { ...rest };
       if ('overrides' in opts) opts.overrides = overridesLog(opts.overrides);
       try {
-        return new Classifier(new glue.Esafety(opts));
+        return new Classifier(new glue.Esafety(opts), routes);
       } catch (e) {
         rethrow(e);
       }

@@ -36,11 +36,20 @@ impl Esafety {
     }
 
     /// The verdict for one message, search term or piece of page text, as JSON.
+    ///
+    /// Takes `&str` so the text crosses in one copy: the package's wrapper has already
+    /// checked that it is a string within `maxTextLength` (see `checkedText`).
     #[wasm_bindgen(js_name = classifyText)]
-    pub fn classify_text(&self, text: JsValue) -> Result<String, JsValue> {
+    pub fn classify_text(&self, text: &str) -> String {
+        let verdict = self.text.classify(text);
+        to_json(&out::TextOut::new(text, &verdict))
+    }
+
+    /// As `classifyText`, checking the argument here (for callers of the raw glue).
+    #[wasm_bindgen(js_name = classifyTextChecked)]
+    pub fn classify_text_checked(&self, text: JsValue) -> Result<String, JsValue> {
         let text = self.string_arg(&text, "text").map_err(Error::into_js)?;
-        let verdict = self.text.classify(&text);
-        Ok(to_json(&out::TextOut::new(&text, &verdict)))
+        Ok(self.classify_text(&text))
     }
 
     /// The decision for one URL, as JSON.

@@ -1,5 +1,6 @@
 //! The shapes JavaScript receives: the core's results with camelCase keys and UTF-16
-//! spans. Borrowed views, serialised straight into JS objects.
+//! spans, serialised to JSON. Help routes travel as ids (`["ceop","childline"]`); the JS
+//! wrapper expands them from one table it reads once, which keeps each verdict's JSON small.
 
 use crate::spans::to_utf16;
 use esafety::url::{Header, Reason};
@@ -17,7 +18,7 @@ pub struct TextOut<'a> {
     action: Action,
     alert: Alert,
     matches: Vec<MatchOut<'a>>,
-    help: &'a [&'static HelpRoute],
+    help: Vec<&'static str>,
     help_seeking: bool,
     help_topics: &'a [Category],
     age_band: AgeBand,
@@ -62,7 +63,7 @@ impl<'a> TextOut<'a> {
             action: v.action,
             alert: v.alert,
             matches,
-            help: &v.help,
+            help: ids(&v.help),
             help_seeking: v.help_seeking,
             help_topics: &v.help_topics,
             age_band: v.age_band,
@@ -86,7 +87,7 @@ pub struct UrlOut<'a> {
     search_query: Option<SearchOut<'a>>,
     carried_url: Option<&'a str>,
     alert: Alert,
-    help: &'a [&'static HelpRoute],
+    help: Vec<&'static str>,
     age_band: AgeBand,
 }
 
@@ -117,7 +118,7 @@ impl<'a> UrlOut<'a> {
             }),
             carried_url: d.carried_url.as_deref(),
             alert: d.alert,
-            help: &d.help,
+            help: ids(&d.help),
             age_band: d.age_band,
         }
     }
@@ -147,4 +148,8 @@ impl RouteOut {
             source: route.source,
         }
     }
+}
+
+fn ids(routes: &[&'static HelpRoute]) -> Vec<&'static str> {
+    routes.iter().map(|r| r.id).collect()
 }
