@@ -46,36 +46,37 @@ pub fn find(aut: &Automata, stream: &Stream, original: &str, out: &mut Vec<Hit>)
         }
         kept < MAX_HITS
     };
-    for i in 0..hay.len() {
-        if hay[i] == b' ' || (i > 0 && hay[i - 1].is_ascii_alphanumeric()) {
+    let mut after_word = false;
+    for (i, &first) in hay.iter().enumerate() {
+        if std::mem::replace(&mut after_word, first.is_ascii_alphanumeric()) || first == b' ' {
             continue;
         }
         let mut state = table.start(i == 0);
         let limit = hay.len().min(i + MAX_SPAN);
         let mut at = i;
-        loop {
+        'walk: {
+            for &b in &hay[i..limit] {
+                let Some(next) = table.step(state, b) else {
+                    break 'walk;
+                };
+                state = next;
+                // Matches are reported one byte late: they end at `at`.
+                if state.has_matches() {
+                    for pid in table.matches(state) {
+                        if !push(pid, i, at, out) {
+                            return false;
+                        }
+                    }
+                }
+                at += 1;
+            }
             if at == hay.len() {
                 for pid in table.eoi_matches(state) {
                     if !push(pid, i, at, out) {
                         return false;
                     }
                 }
-                break;
             }
-            if at == limit {
-                break;
-            }
-            let Some(next) = table.next(state, hay[at]) else {
-                break;
-            };
-            state = next;
-            // Matches are reported one byte late: they end at `at`.
-            for pid in table.matches(state) {
-                if !push(pid, i, at, out) {
-                    return false;
-                }
-            }
-            at += 1;
         }
     }
     true

@@ -39,8 +39,31 @@ pub(crate) struct Table {
     /// `u64` words in the bitmap of a wide record.
     bitmap_words: usize,
     states: usize,
-    start_text: u32,
-    start_after: u32,
+    start_text: State,
+    start_after: State,
+}
+
+/// A state id with its header byte, so a walk reads each header once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct State {
+    /// The byte offset of the state's record header.
+    pub id: u32,
+    header: u8,
+}
+
+impl State {
+    /// Whether some pattern matches just before the byte that led here.
+    #[inline]
+    pub fn has_matches(self) -> bool {
+        self.header & MATCH != 0
+    }
+}
+
+/// The state whose record starts at `id`, if inside the records.
+#[inline]
+fn state_at(records: &[u8], id: u32) -> Option<State> {
+    let header = *records.get(id as usize)?;
+    Some(State { id, header })
 }
 
 /// Sign-extends a little-endian 24-bit offset.
@@ -72,22 +95,26 @@ impl Table {
         }
         let mut class_of = [0u8; 256];
         class_of.copy_from_slice(bytes.get(class_map..selectors)?);
+        let selectors = bytes.get(selectors..dense)?;
+        let dense = bytes.get(dense..records)?;
+        let records = bytes.get(records..)?;
+        let state = |i: usize| state_at(records, u32::try_from(word(i)?).ok()?);
         Some(Table {
-            records: bytes.get(records..)?,
-            selectors: bytes.get(selectors..dense)?,
-            dense: bytes.get(dense..records)?,
+            records,
+            selectors,
+            dense,
             classes,
             class_of,
             bitmap_words: classes.div_ceil(64),
             states: word(2)?,
-            start_text: u32::try_from(word(5)?).ok()?,
-            start_after: u32::try_from(word(6)?).ok()?,
+            start_text: state(5)?,
+            start_after: state(6)?,
         })
     }
 
     /// The start state at a word start: at the start of the text, or after a non-word byte.
     #[inline]
-    pub fn start(&self, at_text_start: bool) -> u32 {
+    pub fn start(&self, at_text_start: bool) -> State {
         if at_text_start {
             self.start_text
         } else {
@@ -97,34 +124,32 @@ impl Table {
 
     /// The state `delta` bytes after `end`, if inside the records.
     #[inline]
-    fn target(&self, at: usize, end: usize) -> Option<u32> {
+    fn target(&self, at: usize, end: usize) -> Option<State> {
         let t = (end as u32).wrapping_add(i24(self.records.get(at..at + 3)?) as u32);
-        ((t as usize) < self.records.len()).then_some(t)
+        state_at(self.records, t)
     }
 
     /// The next state, or `None` when the walk is dead.
     #[inline]
-    pub fn next(&self, state: u32, byte: u8) -> Option<u32> {
+    pub fn step(&self, state: State, byte: u8) -> Option<State> {
         let class = usize::from(self.class_of[usize::from(byte)]);
-        let s = state as usize;
-        let header = *self.records.get(s)?;
-        if header & DENSE != 0 {
-            return self.dense_next(s, class);
+        if state.header & DENSE != 0 {
+            return self.dense_next(state.id as usize, class);
         }
-        self.sparse_next(s, header, class)
+        self.sparse_next(state.id as usize, state.header, class)
     }
 
     /// The next state from a dense record at `s`.
     #[inline]
-    fn dense_next(&self, s: usize, class: usize) -> Option<u32> {
+    fn dense_next(&self, s: usize, class: usize) -> Option<State> {
         let row = self.records.get(s + 1..s + 3)?;
         let at = (usize::from(u16::from_le_bytes([row[0], row[1]])) * self.classes + class) * 4;
         let t = u32::from_le_bytes(self.dense.get(at..at + 4)?.try_into().ok()?);
-        ((t as usize) < self.records.len()).then_some(t)
+        state_at(self.records, t)
     }
 
     /// The next state from a scan or wide record at `s` (and its defaults).
-    fn sparse_next(&self, mut s: usize, mut header: u8, class: usize) -> Option<u32> {
+    fn sparse_next(&self, mut s: usize, mut header: u8, class: usize) -> Option<State> {
         let row: &[u8; SELECTOR_ROW] = self
             .selectors
             .get(class * SELECTOR_ROW..(class + 1) * SELECTOR_ROW)?
@@ -167,8 +192,8 @@ impl Table {
             if header & DEFAULT == 0 {
                 return None;
             }
-            s = self.target(s + 1, end)? as usize;
-            header = *self.records.get(s)?;
+            let d = self.target(s + 1, end)?;
+            (s, header) = (d.id as usize, d.header);
         }
         None
     }
@@ -199,13 +224,13 @@ impl Table {
 
     /// Patterns matching just before the byte that led into `state`.
     #[inline]
-    pub fn matches(&self, state: u32) -> impl Iterator<Item = u32> + '_ {
-        self.pids(state, false)
+    pub fn matches(&self, state: State) -> impl Iterator<Item = u32> + '_ {
+        self.pids(state.id, false)
     }
 
     /// Patterns matching at the end of the text when the walk is in `state`.
-    pub fn eoi_matches(&self, state: u32) -> impl Iterator<Item = u32> + '_ {
-        self.pids(state, true)
+    pub fn eoi_matches(&self, state: State) -> impl Iterator<Item = u32> + '_ {
+        self.pids(state.id, true)
     }
 
     /// Number of states (for tests and the benchmark).
@@ -301,7 +326,7 @@ mod tests {
                 let b = rng.pick(alphabet);
                 d = dfa.next_state(d, b);
                 let dead = dfa.is_dead_state(d) || dfa.is_quit_state(d);
-                let next = t.next(s, b);
+                let next = t.step(s, b);
                 assert_eq!(dead, next.is_none(), "{patterns:?} at {b:?}");
                 let Some(next) = next else { break };
                 s = next;
@@ -323,11 +348,11 @@ mod tests {
             if !seen.insert(s) {
                 continue;
             }
-            let header = t.records[s as usize];
+            let header = t.records[s.id as usize];
             default |= header & DEFAULT != 0;
             wide |= header & COUNT == WIDE && header & DENSE == 0;
             dense |= header & DENSE != 0;
-            todo.extend((0..=255u8).filter_map(|b| t.next(s, b)));
+            todo.extend((0..=255u8).filter_map(|b| t.step(s, b)));
         }
         (default, wide, dense)
     }
@@ -425,13 +450,13 @@ mod tests {
             };
             for _ in 0..50 {
                 let mut s = if rng.next().is_multiple_of(4) {
-                    rng.next() as u32
+                    state_at(t.records, rng.next() as u32 % t.records.len() as u32).unwrap()
                 } else {
                     t.start(rng.next().is_multiple_of(2))
                 };
                 for _ in 0..12 {
                     let _ = t.matches(s).count() + t.eoi_matches(s).count();
-                    match t.next(s, rng.next() as u8) {
+                    match t.step(s, rng.next() as u8) {
                         Some(n) => s = n,
                         None => break,
                     }
