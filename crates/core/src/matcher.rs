@@ -10,6 +10,7 @@
 
 use crate::data::Automata;
 use crate::normalize::Stream;
+use crate::table::Table;
 
 /// Longest span (in normalised bytes) a single match may cover.
 pub const MAX_SPAN: usize = 512;
@@ -29,6 +30,7 @@ pub struct Hit {
 
 /// Appends every hit of `aut` in `stream` to `out`, with spans in `original`.
 /// Returns `false` if it stopped at [`MAX_HITS`].
+#[inline(never)] // one call per stream; kept out of line so profiles show it
 pub fn find(aut: &Automata, stream: &Stream, original: &str, out: &mut Vec<Hit>) -> bool {
     let Some(table) = &aut.table else { return true };
     let hay = &stream.bytes;
@@ -48,36 +50,53 @@ pub fn find(aut: &Automata, stream: &Stream, original: &str, out: &mut Vec<Hit>)
     };
     let mut after_word = false;
     for (i, &first) in hay.iter().enumerate() {
-        if std::mem::replace(&mut after_word, first.is_ascii_alphanumeric()) || first == b' ' {
+        let start = !after_word && first != b' ';
+        after_word = WORD[usize::from(first)];
+        if !start {
             continue;
         }
-        let mut state = table.start(i == 0);
         let limit = hay.len().min(i + MAX_SPAN);
-        let mut at = i;
-        'walk: {
-            for &b in &hay[i..limit] {
-                let Some(next) = table.step(state, b) else {
-                    break 'walk;
-                };
-                state = next;
-                // Matches are reported one byte late: they end at `at`.
-                if state.has_matches() {
-                    for pid in table.matches(state) {
-                        if !push(pid, i, at, out) {
-                            return false;
-                        }
-                    }
-                }
-                at += 1;
-            }
-            if at == hay.len() {
-                for pid in table.eoi_matches(state) {
-                    if !push(pid, i, at, out) {
-                        return false;
-                    }
-                }
-            }
+        if !walk(table, hay, i, limit, &mut |pid, end| push(pid, i, end, out)) {
+            return false;
         }
     }
     true
+}
+
+/// Bytes that continue a word: after one of them no walk starts.
+const WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
+
+/// Walks `table` over `hay[i..limit]` from a start state, calling `hit(pattern, end)` for
+/// every match; `false` as soon as `hit` returns `false`. Kept out of line so that the
+/// scan for word starts and the walk each keep their values in registers.
+#[inline(never)]
+fn walk(
+    table: &Table,
+    hay: &[u8],
+    i: usize,
+    limit: usize,
+    hit: &mut dyn FnMut(u32, usize) -> bool,
+) -> bool {
+    let mut state = table.start(i == 0);
+    let mut at = i;
+    for &b in hay.get(i..limit).unwrap_or_default() {
+        let Some(next) = table.step(state, b) else {
+            return true;
+        };
+        state = next;
+        // Matches are reported one byte late: they end at `at`.
+        if state.has_matches() && !table.matches(state).all(|pid| hit(pid, at)) {
+            return false;
+        }
+        at += 1;
+    }
+    at != hay.len() || table.eoi_matches(state).all(|pid| hit(pid, at))
 }
