@@ -86,17 +86,20 @@ fn walk(
     hit: &mut dyn FnMut(u32, usize) -> bool,
 ) -> bool {
     let mut state = table.start(i == 0);
-    let mut at = i;
-    for &b in hay.get(i..limit).unwrap_or_default() {
+    let mut rest = hay.get(i..limit).unwrap_or_default();
+    while let Some((&b, tail)) = rest.split_first() {
         let Some(next) = table.step(state, b) else {
             return true;
         };
         state = next;
-        // Matches are reported one byte late: they end at `at`.
-        if state.has_matches() && !table.matches(state).all(|pid| hit(pid, at)) {
-            return false;
+        if state.has_matches() {
+            // Matches are reported one byte late: they end before `b`.
+            let at = limit - rest.len();
+            if !table.matches(state).all(|pid| hit(pid, at)) {
+                return false;
+            }
         }
-        at += 1;
+        rest = tail;
     }
-    at != hay.len() || table.eoi_matches(state).all(|pid| hit(pid, at))
+    limit != hay.len() || table.eoi_matches(state).all(|pid| hit(pid, limit))
 }
