@@ -12,6 +12,7 @@
 
 use crate::data::Automata;
 use crate::normalize::Stream;
+use crate::table::Table;
 
 /// Longest span (in normalised bytes) a single match may cover.
 pub const MAX_SPAN: usize = 512;
@@ -36,6 +37,7 @@ pub struct Hit {
 
 /// Appends every hit of `aut` in `stream` to `out`, with spans in `original`.
 /// Returns `false` if it stopped at [`MAX_HITS`].
+#[inline(never)] // one call per stream; kept out of line so profiles show it
 pub fn find(aut: &Automata, stream: &Stream, original: &str, out: &mut Vec<Hit>) -> bool {
     let Some(table) = &aut.table else { return true };
     let hay = &stream.bytes;
@@ -65,37 +67,58 @@ pub fn find(aut: &Automata, stream: &Stream, original: &str, out: &mut Vec<Hit>)
         }
         kept < MAX_HITS
     };
-    for i in 0..hay.len() {
-        if hay[i] == b' ' || (i > 0 && hay[i - 1].is_ascii_alphanumeric()) {
+    let mut after_word = false;
+    for (i, &first) in hay.iter().enumerate() {
+        let start = !after_word && first != b' ';
+        after_word = WORD[usize::from(first)];
+        if !start {
             continue;
         }
-        let mut state = table.start(i == 0);
         let limit = hay.len().min(i + MAX_SPAN);
-        let mut at = i;
-        loop {
-            if at == hay.len() {
-                for pid in table.eoi_matches(state) {
-                    if !push(pid, i, at, out) {
-                        return false;
-                    }
-                }
-                break;
-            }
-            if at == limit {
-                break;
-            }
-            let Some(next) = table.next(state, hay[at]) else {
-                break;
-            };
-            state = next;
-            // Matches are reported one byte late: they end at `at`.
-            for pid in table.matches(state) {
-                if !push(pid, i, at, out) {
-                    return false;
-                }
-            }
-            at += 1;
+        if !walk(table, hay, i, limit, &mut |pid, end| push(pid, i, end, out)) {
+            return false;
         }
     }
     true
+}
+
+/// Bytes that continue a word: after one of them no walk starts.
+const WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
+
+/// Walks `table` over `hay[i..limit]` from a start state, calling `hit(pattern, end)` for
+/// every match; `false` as soon as `hit` returns `false`. Kept out of line so that the
+/// scan for word starts and the walk each keep their values in registers.
+#[inline(never)]
+fn walk(
+    table: &Table,
+    hay: &[u8],
+    i: usize,
+    limit: usize,
+    hit: &mut dyn FnMut(u32, usize) -> bool,
+) -> bool {
+    let mut state = table.start(i == 0);
+    let mut rest = hay.get(i..limit).unwrap_or_default();
+    while let Some((&b, tail)) = rest.split_first() {
+        let Some(next) = table.step(state, b) else {
+            return true;
+        };
+        state = next;
+        if state.has_matches() {
+            // Matches are reported one byte late: they end before `b`.
+            let at = limit - rest.len();
+            if !table.matches(state).all(|pid| hit(pid, at)) {
+                return false;
+            }
+        }
+        rest = tail;
+    }
+    limit != hay.len() || table.eoi_matches(state).all(|pid| hit(pid, limit))
 }

@@ -7,19 +7,21 @@
 //! even a corrupt table cannot panic or loop; it can only match less (or differently).
 //!
 //! A state id is the byte offset of the state's record. A transition reads the header
-//! byte, scans at most a handful of selector bytes (or ranks one bit of a bitmap) and
-//! reads one 24-bit offset — one record, usually one cache line.
+//! byte; for the states near a start (most lookups) it then reads one entry of a dense
+//! row, otherwise it scans at most a handful of selector bytes (or ranks one bit of a
+//! bitmap) and reads one 24-bit offset — one record, usually one cache line.
 
 /// `b"ESAF"` as a little-endian `u32`; must equal the lexicon crate's.
 const MAGIC: u32 = u32::from_le_bytes(*b"ESAF");
-const VERSION: u32 = 2;
-const HEADER_WORDS: usize = 8;
+const VERSION: u32 = 3;
+const HEADER_WORDS: usize = 9;
 const SELECTOR_ROW: usize = 32;
 const COUNT: u8 = 0x0f;
 const WIDE: u8 = 0x0f;
 const MATCH: u8 = 0x10;
 const EOI: u8 = 0x20;
 const DEFAULT: u8 = 0x40;
+const DENSE: u8 = 0x80;
 const MAX_CHAIN: usize = 2;
 
 /// A read-only view of one table.
@@ -29,13 +31,39 @@ pub(crate) struct Table {
     records: &'static [u8],
     /// `classes` rows of [`SELECTOR_ROW`] bytes: which selectors include each class.
     selectors: &'static [u8],
+    /// Dense rows: `classes` little-endian `u32` state ids each (`u32::MAX` when dead).
+    dense: &'static [u8],
+    classes: usize,
     /// Byte to class, unpacked from the header once at load (256 bytes).
     class_of: [u8; 256],
     /// `u64` words in the bitmap of a wide record.
     bitmap_words: usize,
     states: usize,
-    start_text: u32,
-    start_after: u32,
+    start_text: State,
+    start_after: State,
+}
+
+/// A state id with its header byte, so a walk reads each header once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct State {
+    /// The byte offset of the state's record header.
+    pub id: u32,
+    header: u8,
+}
+
+impl State {
+    /// Whether some pattern matches just before the byte that led here.
+    #[inline]
+    pub fn has_matches(self) -> bool {
+        self.header & MATCH != 0
+    }
+}
+
+/// The state whose record starts at `id`, if inside the records.
+#[inline]
+fn state_at(records: &[u8], id: u32) -> Option<State> {
+    let header = *records.get(id as usize)?;
+    Some(State { id, header })
 }
 
 /// Sign-extends a little-endian 24-bit offset.
@@ -60,26 +88,33 @@ impl Table {
         }
         let class_map = HEADER_WORDS * 4;
         let selectors = class_map + 256;
-        let records = selectors.checked_add(classes * SELECTOR_ROW)?;
+        let dense = selectors.checked_add(classes * SELECTOR_ROW)?;
+        let records = dense.checked_add(word(8)?.checked_mul(classes * 4)?)?;
         if records.checked_add(word(7)?)? != bytes.len() {
             return None;
         }
         let mut class_of = [0u8; 256];
         class_of.copy_from_slice(bytes.get(class_map..selectors)?);
+        let selectors = bytes.get(selectors..dense)?;
+        let dense = bytes.get(dense..records)?;
+        let records = bytes.get(records..)?;
+        let state = |i: usize| state_at(records, u32::try_from(word(i)?).ok()?);
         Some(Table {
-            records: bytes.get(records..)?,
-            selectors: bytes.get(selectors..records)?,
+            records,
+            selectors,
+            dense,
+            classes,
             class_of,
             bitmap_words: classes.div_ceil(64),
             states: word(2)?,
-            start_text: u32::try_from(word(5)?).ok()?,
-            start_after: u32::try_from(word(6)?).ok()?,
+            start_text: state(5)?,
+            start_after: state(6)?,
         })
     }
 
     /// The start state at a word start: at the start of the text, or after a non-word byte.
     #[inline]
-    pub fn start(&self, at_text_start: bool) -> u32 {
+    pub fn start(&self, at_text_start: bool) -> State {
         if at_text_start {
             self.start_text
         } else {
@@ -89,23 +124,41 @@ impl Table {
 
     /// The state `delta` bytes after `end`, if inside the records.
     #[inline]
-    fn target(&self, at: usize, end: usize) -> Option<u32> {
+    fn target(&self, at: usize, end: usize) -> Option<State> {
         let t = (end as u32).wrapping_add(i24(self.records.get(at..at + 3)?) as u32);
-        ((t as usize) < self.records.len()).then_some(t)
+        state_at(self.records, t)
     }
 
     /// The next state, or `None` when the walk is dead.
     #[inline]
-    pub fn next(&self, state: u32, byte: u8) -> Option<u32> {
+    pub fn step(&self, state: State, byte: u8) -> Option<State> {
         let class = usize::from(self.class_of[usize::from(byte)]);
+        if state.header & DENSE != 0 {
+            return self.dense_next(state.id as usize, class);
+        }
+        self.sparse_next(state.id as usize, state.header, class)
+    }
+
+    /// The next state from a dense record at `s`.
+    #[inline]
+    fn dense_next(&self, s: usize, class: usize) -> Option<State> {
+        let row = self.records.get(s + 1..s + 3)?;
+        let at = (usize::from(u16::from_le_bytes([row[0], row[1]])) * self.classes + class) * 4;
+        let t = u32::from_le_bytes(self.dense.get(at..at + 4)?.try_into().ok()?);
+        state_at(self.records, t)
+    }
+
+    /// The next state from a scan or wide record at `s` (and its defaults).
+    fn sparse_next(&self, mut s: usize, mut header: u8, class: usize) -> Option<State> {
         let row: &[u8; SELECTOR_ROW] = self
             .selectors
             .get(class * SELECTOR_ROW..(class + 1) * SELECTOR_ROW)?
             .try_into()
             .ok()?;
-        let mut s = state as usize;
         for _ in 0..=MAX_CHAIN {
-            let header = *self.records.get(s)?;
+            if header & DENSE != 0 {
+                return self.dense_next(s, class);
+            }
             let at = s + 1 + 3 * usize::from(header & DEFAULT != 0);
             let count = usize::from(header & COUNT);
             let (slot, end) = if header & COUNT != WIDE {
@@ -139,7 +192,8 @@ impl Table {
             if header & DEFAULT == 0 {
                 return None;
             }
-            s = self.target(s + 1, end)? as usize;
+            let d = self.target(s + 1, end)?;
+            (s, header) = (d.id as usize, d.header);
         }
         None
     }
@@ -170,13 +224,13 @@ impl Table {
 
     /// Patterns matching just before the byte that led into `state`.
     #[inline]
-    pub fn matches(&self, state: u32) -> impl Iterator<Item = u32> + '_ {
-        self.pids(state, false)
+    pub fn matches(&self, state: State) -> impl Iterator<Item = u32> + '_ {
+        self.pids(state.id, false)
     }
 
     /// Patterns matching at the end of the text when the walk is in `state`.
-    pub fn eoi_matches(&self, state: u32) -> impl Iterator<Item = u32> + '_ {
-        self.pids(state, true)
+    pub fn eoi_matches(&self, state: State) -> impl Iterator<Item = u32> + '_ {
+        self.pids(state.id, true)
     }
 
     /// Number of states (for tests and the benchmark).
@@ -205,8 +259,9 @@ mod tests {
             .unwrap()
     }
 
-    fn table(dfa: &dense::DFA<Vec<u32>>) -> Table {
-        let bytes = esafety_lexicon::table::flatten(dfa).unwrap();
+    /// The table with dense rows `dense_depth` bytes deep (0: only the starts).
+    fn table(dfa: &dense::DFA<Vec<u32>>, dense_depth: u32) -> Table {
+        let bytes = esafety_lexicon::table::flatten_with(dfa, dense_depth).unwrap();
         Table::load(Vec::leak(bytes)).unwrap()
     }
 
@@ -246,7 +301,18 @@ mod tests {
     /// end-of-input matches after every byte.
     fn assert_same(patterns: &[&str], alphabet: &[u8], seed: u64) {
         let dfa = dfa(patterns);
-        let t = table(&dfa);
+        for depth in [0, 1, esafety_lexicon::table::DENSE_DEPTH] {
+            assert_same_at(&dfa, &table(&dfa, depth), patterns, alphabet, seed);
+        }
+    }
+
+    fn assert_same_at(
+        dfa: &dense::DFA<Vec<u32>>,
+        t: &Table,
+        patterns: &[&str],
+        alphabet: &[u8],
+        seed: u64,
+    ) {
         let mut rng = Rng(seed);
         for _ in 0..3000 {
             let after = rng.next().is_multiple_of(2);
@@ -255,38 +321,40 @@ mod tests {
                 .look_behind(after.then_some(b' '));
             let mut d = dfa.start_state(&cfg).unwrap();
             let mut s = t.start(!after);
-            assert_eq!(pids(&dfa, dfa.next_eoi_state(d)), sorted(t.eoi_matches(s)));
+            assert_eq!(pids(dfa, dfa.next_eoi_state(d)), sorted(t.eoi_matches(s)));
             for _ in 0..(rng.next() % 24) {
                 let b = rng.pick(alphabet);
                 d = dfa.next_state(d, b);
                 let dead = dfa.is_dead_state(d) || dfa.is_quit_state(d);
-                let next = t.next(s, b);
+                let next = t.step(s, b);
                 assert_eq!(dead, next.is_none(), "{patterns:?} at {b:?}");
                 let Some(next) = next else { break };
                 s = next;
-                assert_eq!(pids(&dfa, d), sorted(t.matches(s)));
-                assert_eq!(pids(&dfa, dfa.next_eoi_state(d)), sorted(t.eoi_matches(s)));
+                assert_eq!(pids(dfa, d), sorted(t.matches(s)));
+                assert_eq!(pids(dfa, dfa.next_eoi_state(d)), sorted(t.eoi_matches(s)));
             }
         }
     }
 
     const WORDY: &[u8] = b"abeiklostu*! .-0\xff";
 
-    /// Header flags seen over every reachable state (to check what a test covers).
-    fn flags_seen(t: &Table) -> (bool, bool) {
+    /// Header flags seen over every reachable state (to check what a test covers):
+    /// default, wide, dense.
+    fn flags_seen(t: &Table) -> (bool, bool, bool) {
         let (mut seen, mut todo) = (std::collections::HashSet::new(), vec![t.start(true)]);
         todo.push(t.start(false));
-        let (mut default, mut wide) = (false, false);
+        let (mut default, mut wide, mut dense) = (false, false, false);
         while let Some(s) = todo.pop() {
             if !seen.insert(s) {
                 continue;
             }
-            let header = t.records[s as usize];
+            let header = t.records[s.id as usize];
             default |= header & DEFAULT != 0;
-            wide |= header & COUNT == WIDE;
-            todo.extend((0..=255u8).filter_map(|b| t.next(s, b)));
+            wide |= header & COUNT == WIDE && header & DENSE == 0;
+            dense |= header & DENSE != 0;
+            todo.extend((0..=255u8).filter_map(|b| t.step(s, b)));
         }
-        (default, wide)
+        (default, wide, dense)
     }
 
     #[test]
@@ -315,7 +383,8 @@ mod tests {
             .collect();
         let refs: Vec<&str> = patterns.iter().map(String::as_str).collect();
         assert_same(&refs, WORDY, 1);
-        assert!(flags_seen(&table(&dfa(&refs))).0, "no default states");
+        let flags = flags_seen(&table(&dfa(&refs), 0));
+        assert!(flags.0 && flags.2, "no default or dense states");
         // Phrases, overlapping patterns and patterns matching the same strings.
         let phrases = [
             r"(?-u:\b)kill (you|u|ya)(?-u:\b)",
@@ -345,14 +414,14 @@ mod tests {
             .chain([0x80, 0x9f, 0xa9, 0xc3, 0xff])
             .collect();
         assert_same(&patterns, &alphabet, 3);
-        assert!(flags_seen(&table(&dfa(&patterns))).1, "no wide states");
+        assert!(flags_seen(&table(&dfa(&patterns), 0)).1, "no wide states");
         // Over 64 classes: a bitmap of two words.
         let many: Vec<String> = (b'0'..=b'z')
             .filter(u8::is_ascii_alphanumeric)
             .map(|c| format!("x{0}{0}", c as char))
             .collect();
         let refs: Vec<&str> = many.iter().map(String::as_str).collect();
-        assert!(table(&dfa(&refs)).bitmap_words == 2);
+        assert!(table(&dfa(&refs), 0).bitmap_words == 2);
         let alphabet: Vec<u8> = b"x0aZz9q!".to_vec();
         assert_same(&refs, &alphabet, 4);
     }
@@ -364,7 +433,7 @@ mod tests {
             r"(?-u:\b)[a-z]{2}(?-u:\b)",
             "x[a-z0-9]",
         ]);
-        let bytes = esafety_lexicon::table::flatten(&dfa).unwrap();
+        let bytes = esafety_lexicon::table::flatten_with(&dfa, 1).unwrap();
         for n in 0..bytes.len() {
             assert!(Table::load(Vec::leak(bytes[..n].to_vec())).is_none());
         }
@@ -381,13 +450,13 @@ mod tests {
             };
             for _ in 0..50 {
                 let mut s = if rng.next().is_multiple_of(4) {
-                    rng.next() as u32
+                    state_at(t.records, rng.next() as u32 % t.records.len() as u32).unwrap()
                 } else {
                     t.start(rng.next().is_multiple_of(2))
                 };
                 for _ in 0..12 {
                     let _ = t.matches(s).count() + t.eoi_matches(s).count();
-                    match t.next(s, rng.next() as u8) {
+                    match t.step(s, rng.next() as u8) {
                         Some(n) => s = n,
                         None => break,
                     }
