@@ -1,9 +1,10 @@
 //! The trie against the `psl` crate, host by host.
 //!
-//! `psl` 2 is generated from a newer copy of the list than Debian's, so the algorithm is
-//! checked on `psl`'s own list (its `data/rules.txt`, compiled here by the same code as
-//! `build.rs` uses): every answer must be the same. The shipped table may differ from
-//! `psl` only on hosts that a rule in one list and not the other decides.
+//! The algorithm is checked on `psl`'s own list (its `data/rules.txt`, compiled here by the
+//! same code as `build.rs` uses): every answer must be the same. The shipped list is taken
+//! from that same file (scripts/update-psl.sh), so today the two lists are equal; should
+//! they drift apart (a `cargo update` of `psl` without a refresh), the shipped table may
+//! differ from `psl` only on hosts that a rule in one list and not the other decides.
 
 use super::*;
 use esafety_lexicon::psl::{compile_psl, parse_psl, PslRule, PslTable};
