@@ -1,4 +1,6 @@
-//! Compiles `data/text` (the reviewable lexicon) into DFAs and static tables.
+//! Compiles `data/text` (the reviewable lexicon) into DFAs and static tables, and
+//! `data/url` (domains, search engines, carriers, heuristics, policy, the Public Suffix
+//! List) into a list pack and static tables.
 //!
 //! Everything heavy happens here, once: at run time the core only validates the DFA
 //! headers and points at the embedded bytes, so a service worker that wakes up cold is
@@ -19,18 +21,9 @@ fn main() {
             }
         }
     }
-    let fail = |errors: Vec<esafety_lexicon::DataError>| -> ! {
-        for e in &errors {
-            println!("cargo:warning=data/text/{e}");
-        }
-        panic!(
-            "{} error(s) in data/text (see warnings above)",
-            errors.len()
-        );
-    };
-    let lexicon = esafety_lexicon::load_dir(&data).unwrap_or_else(|e| fail(e));
+    let lexicon = esafety_lexicon::load_dir(&data).unwrap_or_else(|e| fail("text", e));
     let compiled = esafety_lexicon::compile(lexicon, &esafety_lexicon::CompileOptions::default())
-        .unwrap_or_else(|e| fail(e));
+        .unwrap_or_else(|e| fail("text", e));
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let write =
         |name: &str, bytes: &[u8]| std::fs::write(out.join(name), bytes).expect("write to OUT_DIR");
@@ -48,12 +41,7 @@ fn main() {
     for name in esafety_lexicon::url_data::URL_FILES {
         println!("cargo:rerun-if-changed={}", url_dir.join(name).display());
     }
-    let url = esafety_lexicon::load_url_dir(&url_dir).unwrap_or_else(|errors| {
-        for e in &errors {
-            println!("cargo:warning=data/url/{e}");
-        }
-        panic!("{} error(s) in data/url (see warnings above)", errors.len());
-    });
+    let url = esafety_lexicon::load_url_dir(&url_dir).unwrap_or_else(|e| fail("url", e));
     write(
         "default.pack",
         &esafety_lexicon::url_data::default_pack(&url),
@@ -61,5 +49,24 @@ fn main() {
     write(
         "url_tables.rs",
         esafety_lexicon::url_data::generate_url_rust(&url).as_bytes(),
+    );
+
+    // The Public Suffix List becomes a label trie (`src/url/psl.rs` walks it in place).
+    let psl_path = url_dir.join(esafety_lexicon::psl::PSL_FILE);
+    println!("cargo:rerun-if-changed={}", psl_path.display());
+    let psl = esafety_lexicon::psl::load_psl(&psl_path)
+        .and_then(|rules| esafety_lexicon::psl::compile_psl(&rules).map_err(|e| vec![e]))
+        .unwrap_or_else(|e| fail("url", e));
+    write("psl_table.rs", psl.to_rust().as_bytes());
+}
+
+/// Fails the build on errors in `data/<folder>`, each with its file and line.
+fn fail(folder: &str, errors: Vec<esafety_lexicon::DataError>) -> ! {
+    for e in &errors {
+        println!("cargo:warning=data/{folder}/{e}");
+    }
+    panic!(
+        "{} error(s) in data/{folder} (see warnings above)",
+        errors.len()
     );
 }

@@ -9,7 +9,8 @@
 //! - anchored DFAs (for the lexicon stream and for the personal-information stream),
 //!   flattened into compact little-endian tables ([`table`]) that the core reads in place;
 //! - Rust source for the static tables the core needs (rule metadata with file and line,
-//!   fold table, emoji table, help routes, policy matrix).
+//!   fold table, emoji table, help routes, policy matrix);
+//! - the Public Suffix List as a label trie ([`psl`]).
 //!
 //! It runs at build time (from the core's `build.rs`) and from the CLI's `lexicon check`, so
 //! every error is a typed [`DataError`] naming the file and line, never a panic.
@@ -22,6 +23,7 @@ mod fold;
 mod model;
 mod parse;
 mod pattern;
+pub mod psl;
 pub mod table;
 pub mod url_data;
 

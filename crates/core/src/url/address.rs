@@ -203,7 +203,7 @@ fn psl_parts(host: &str, kind: HostKind) -> (Option<usize>, Option<usize>) {
     if kind != HostKind::Domain {
         return (None, None);
     }
-    let Some(suffix) = psl::suffix_str(host) else {
+    let Some(suffix) = super::psl::suffix(host) else {
         return (None, None);
     };
     let suffix_at = host.len() - suffix.len();

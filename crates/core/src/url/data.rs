@@ -152,7 +152,7 @@ fn anchor(pattern: &'static str, any_suffix: bool) -> &'static str {
     }
     // A table host that is itself a public suffix (`translate.goog`) has no anchor: ""
     // matches every address.
-    match psl::domain_str(pattern) {
+    match super::psl::domain(pattern) {
         Some(reg) => reg.split('.').next().unwrap_or(reg),
         None => "",
     }

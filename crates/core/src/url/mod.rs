@@ -20,6 +20,7 @@ mod decide;
 mod heuristics;
 pub mod lists;
 pub mod overrides;
+mod psl;
 pub mod search;
 
 pub use address::{parse, Address, HostKind, Kind, UrlError, MAX_URL_BYTES};

@@ -1,0 +1,518 @@
+//! Reads the Public Suffix List (`data/url/public_suffix_list.dat`) and compiles it into the
+//! label trie that the core walks (`crates/core/src/url/psl.rs`).
+//!
+//! Why a table and not code: the `psl` crate compiles the list into one generated function
+//! (565 KB of WebAssembly), which V8 must compile on the first URL lookup: 120–170 ms
+//! before the first `classifyUrl` answers. The same list as data is about 180 KB that the
+//! browser never compiles, and native lookups in it cost about as much as `psl`'s code.
+//!
+//! The trie mirrors the one `psl` generates its code from, so the core gives exactly
+//! `psl`'s answers, including its greedy walk: at each label an exception (`!label`) wins,
+//! then an exact label, and only then a wildcard (`*`); the suffix is the deepest rule the
+//! walk passed, and at least the last label (the default rule `*`). ICANN and private rules
+//! both count (`psl` uses both: `github.io` and `blogspot.com` are suffixes). Labels are
+//! stored as the host names the core looks up are written, in IDNA ASCII: the list's
+//! Unicode rules are converted with the `idna` crate.
+//!
+//! # Layout
+//! - `NODES: [u64; n]`, one per trie node in breadth-first order, the root first: `label
+//!   offset | label length << 20 | flags | parent << 32`. The flags are [`RULE`],
+//!   [`EXCEPTION`], [`WILD`] and [`BRANCH`]. A wildcard child has the label `*`.
+//! - `LABELS: [u8]`: the label bytes, shared where one label is part of another.
+//! - `SLOTS: [u16; 2^k]`: an open-addressing hash table (linear probing, 0 =
+//!   empty) of every node but the root, at [`slot`]`(parent, label)`. Finding a child is
+//!   one hash of the label and a few probes, each checked against the node's parent and
+//!   label; no probe sequence is longer than `MAX_PROBES`, so a lookup is linear in the
+//!   host whatever it holds.
+//!
+//! The constants are written into the generated Rust next to the tables, so the reader
+//! never restates the layout; only [`slot`] is written twice (the core's tests compare the
+//! two).
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::fmt::Write as _;
+use std::path::Path;
+
+use crate::error::{DataError, ErrorKind};
+use crate::parse::bad;
+
+/// The file in `data/url` that holds the list.
+pub const PSL_FILE: &str = "public_suffix_list.dat";
+
+/// Bits of a node for its label's offset in `LABELS`.
+pub const LABEL_OFFSET_BITS: u32 = 20;
+/// Shift and bits of a node for its label's length.
+pub const LABEL_LEN_SHIFT: u32 = 20;
+pub const LABEL_LEN_BITS: u32 = 6;
+/// Flag: the labels from the root to this node are a rule of the list.
+pub const RULE: u64 = 1 << 26;
+/// Flag: `!label` under the parent is an exception rule (the suffix is the parent's).
+pub const EXCEPTION: u64 = 1 << 27;
+/// Flag: the node has a wildcard child `*`, which matches any label.
+pub const WILD: u64 = 1 << 28;
+/// Flag: the node has children (the walk goes on below it).
+pub const BRANCH: u64 = 1 << 29;
+/// Shift and bits of a node for its parent's index.
+pub const PARENT_SHIFT: u32 = 32;
+pub const PARENT_BITS: u32 = 16;
+/// Slots per node at least: a load of at most 0.5 (0.3 for the list today) keeps probe
+/// sequences short, and misses (most labels under `com`) cheap.
+const SLOTS_PER_NODE: f64 = 2.0;
+
+/// Where the search for the child `label` of node `parent` starts in a table of
+/// `1 << bits` slots. The core has the same function (`crates/core/src/url/psl.rs`).
+pub fn slot(parent: usize, label: &[u8], bits: u32) -> usize {
+    let h = label.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    let h = (h ^ parent as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    h.checked_shr(64 - bits).unwrap_or(0) as usize
+}
+
+/// One rule of the list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PslRule {
+    /// The rule as written in the file (`*.kawasaki.jp`, `!city.kawasaki.jp`, `公司.hk`).
+    pub text: String,
+    /// Its labels from left to right in IDNA ASCII, without the `!`; `*` is a wildcard.
+    pub labels: Vec<String>,
+    /// An exception rule (`!city.kawasaki.jp`).
+    pub exception: bool,
+    /// In the list's PRIVATE DOMAINS section (`github.io`), not its ICANN one.
+    pub private: bool,
+    pub line: usize,
+}
+
+/// The list compiled for the core.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PslTable {
+    pub nodes: Vec<u64>,
+    pub labels: Vec<u8>,
+    pub slots: Vec<u16>,
+    pub slot_bits: u32,
+    /// The longest run of full slots plus one: no search probes more.
+    pub max_probes: usize,
+}
+
+impl PslTable {
+    /// Bytes the core embeds.
+    pub fn size(&self) -> usize {
+        self.nodes.len() * 8 + self.labels.len() + self.slots.len() * 2
+    }
+
+    /// Rust source for `include!` in the core: the layout constants and the tables.
+    pub fn to_rust(&self) -> String {
+        let mut s = String::from(
+            "// @generated by esafety-lexicon from crates/core/data/url/public_suffix_list.dat. Do not edit.\n",
+        );
+        for (name, v) in [
+            ("LABEL_OFFSET_BITS", LABEL_OFFSET_BITS),
+            ("LABEL_LEN_SHIFT", LABEL_LEN_SHIFT),
+            ("LABEL_LEN_BITS", LABEL_LEN_BITS),
+            ("PARENT_SHIFT", PARENT_SHIFT),
+            ("PARENT_BITS", PARENT_BITS),
+        ] {
+            let _ = writeln!(s, "pub(crate) const {name}: u32 = {v};");
+        }
+        let _ = writeln!(
+            s,
+            "pub(crate) const MAX_PROBES: usize = {};",
+            self.max_probes
+        );
+        for (name, v) in [
+            ("RULE", RULE),
+            ("EXCEPTION", EXCEPTION),
+            ("WILD", WILD),
+            ("BRANCH", BRANCH),
+        ] {
+            let _ = writeln!(s, "pub(crate) const {name}: u64 = {v:#x};");
+        }
+        array(&mut s, "NODES", "u64", &self.nodes);
+        array(&mut s, "SLOTS", "u16", &self.slots);
+        let _ = write!(
+            s,
+            "pub(crate) static LABELS: &[u8; {}] = b\"",
+            self.labels.len()
+        );
+        for &b in &self.labels {
+            s.extend(std::ascii::escape_default(b).map(char::from));
+        }
+        s.push_str("\";\n");
+        s
+    }
+}
+
+/// `pub(crate) static NAME: [TYPE; n] = [...];`, in hex, 8 a line.
+fn array<T: std::fmt::LowerHex>(s: &mut String, name: &str, ty: &str, v: &[T]) {
+    let _ = write!(s, "pub(crate) static {name}: [{ty}; {}] = [", v.len());
+    for (i, n) in v.iter().enumerate() {
+        s.push_str(if i % 8 == 0 { "\n    " } else { " " });
+        let _ = write!(s, "{n:#x},");
+    }
+    s.push_str("\n];\n");
+}
+
+/// Reads and checks the list at `path` (errors name the file by its file name).
+pub fn load_psl(path: &Path) -> Result<Vec<PslRule>, Vec<DataError>> {
+    let file = path
+        .file_name()
+        .map_or_else(|| PSL_FILE.into(), |n| n.to_string_lossy().into_owned());
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| vec![DataError::new(&file, 0, ErrorKind::Io(e.to_string()))])?;
+    parse_psl(&file, &text)
+}
+
+/// Parses the list's text: a rule is the first word of a line; `//` starts a comment line;
+/// `===BEGIN PRIVATE DOMAINS===` starts the private section.
+pub fn parse_psl(file: &str, text: &str) -> Result<Vec<PslRule>, Vec<DataError>> {
+    let mut rules = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut private = false;
+    for (i, line) in text.lines().enumerate() {
+        let n = i + 1;
+        let line = line.trim();
+        if let Some(comment) = line.strip_prefix("//") {
+            match comment.trim() {
+                "===BEGIN PRIVATE DOMAINS===" => private = true,
+                "===END PRIVATE DOMAINS===" => private = false,
+                _ => {}
+            }
+            continue;
+        }
+        let Some(word) = line.split_whitespace().next() else {
+            continue;
+        };
+        match parse_rule(word) {
+            Ok((labels, exception)) => {
+                let key = format!("{}{}", if exception { "!" } else { "" }, labels.join("."));
+                if let Some(first) = seen.insert(key.clone(), n) {
+                    errors.push(DataError::new(
+                        file,
+                        n,
+                        ErrorKind::DuplicateId {
+                            id: key,
+                            first: format!("{file}:{first}"),
+                        },
+                    ));
+                    continue;
+                }
+                rules.push(PslRule {
+                    text: word.to_string(),
+                    labels,
+                    exception,
+                    private,
+                    line: n,
+                });
+            }
+            Err(why) => errors.push(bad(file, n, "rule", word, why)),
+        }
+    }
+    if rules.is_empty() && errors.is_empty() {
+        errors.push(DataError::new(file, 0, ErrorKind::Missing("rules".into())));
+    }
+    if errors.is_empty() {
+        Ok(rules)
+    } else {
+        Err(errors)
+    }
+}
+
+/// A rule's labels in IDNA ASCII, and whether it is an exception.
+fn parse_rule(word: &str) -> Result<(Vec<String>, bool), String> {
+    let (body, exception) = match word.strip_prefix('!') {
+        Some(b) => (b, true),
+        None => (word, false),
+    };
+    let mut labels = Vec::new();
+    for (i, label) in body.split('.').enumerate() {
+        if label == "*" {
+            if exception && i == 0 {
+                return Err("an exception names a label, not `*`".into());
+            }
+            labels.push(label.to_string());
+            continue;
+        }
+        let ascii = if label.is_ascii() {
+            label.to_string()
+        } else {
+            // The hosts the core looks up are IDNA ASCII (the URL parser converts them).
+            let (ascii, back) = (
+                idna::domain_to_ascii(label).map_err(|e| format!("not IDNA: {e:?}"))?,
+                idna::domain_to_unicode(label).0,
+            );
+            if back != label {
+                return Err(format!("IDNA maps the label {label:?} to {back:?}"));
+            }
+            ascii
+        };
+        let ok = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-';
+        if ascii.is_empty() || ascii.len() > 63 || !ascii.bytes().all(ok) {
+            return Err(
+                "labels of 1 to 63 lower-case letters, digits, hyphens (or Unicode), or `*`".into(),
+            );
+        }
+        labels.push(ascii);
+    }
+    if exception && labels.len() < 2 {
+        return Err("an exception needs a parent (`!www.ck`)".into());
+    }
+    Ok((labels, exception))
+}
+
+/// A node of the trie while it is built.
+#[derive(Default)]
+struct Node {
+    rule: bool,
+    exception: bool,
+    children: BTreeMap<String, Node>,
+    wild: Option<Box<Node>>,
+}
+
+impl Node {
+    fn child(&mut self, label: &str) -> &mut Node {
+        if label == "*" {
+            self.wild.get_or_insert_with(Box::default)
+        } else {
+            self.children.entry(label.to_string()).or_default()
+        }
+    }
+
+    /// Children in a fixed order: labels by bytes, then the wildcard `*`.
+    fn ordered(&self) -> impl Iterator<Item = (&str, &Node)> {
+        let wild = self.wild.as_deref().map(|w| ("*", w));
+        self.children
+            .iter()
+            .map(|(l, n)| (l.as_str(), n))
+            .chain(wild)
+    }
+}
+
+/// Compiles checked rules into the core's table.
+pub fn compile_psl(rules: &[PslRule]) -> Result<PslTable, DataError> {
+    let mut root = Node::default();
+    for r in rules {
+        let mut node = &mut root;
+        for label in r.labels.iter().rev() {
+            node = node.child(label);
+        }
+        if r.exception {
+            node.exception = true;
+        } else {
+            node.rule = true;
+        }
+    }
+    if root.children.values().any(|n| n.exception) {
+        let r = rules.iter().find(|r| r.exception && r.labels.len() == 1);
+        let line = r.map_or(0, |r| r.line);
+        return Err(DataError::new(
+            PSL_FILE,
+            line,
+            ErrorKind::Build("an exception rule cannot be a top-level domain".into()),
+        ));
+    }
+    let pool = label_pool(&root);
+    let too_big = |what: &str| {
+        DataError::new(
+            PSL_FILE,
+            0,
+            ErrorKind::Build(format!("the list has too many {what} for the table layout")),
+        )
+    };
+    // Breadth-first, remembering each node's parent and label for the hash table.
+    let mut nodes = Vec::new();
+    let mut keys: Vec<(usize, &str)> = Vec::new();
+    let mut queue = VecDeque::from([(0, "", &root)]);
+    while let Some((parent, label, node)) = queue.pop_front() {
+        let index = nodes.len();
+        let offset = pool.offsets[label];
+        if offset >= 1 << LABEL_OFFSET_BITS {
+            return Err(too_big("label bytes"));
+        }
+        if index >= 1 << PARENT_BITS {
+            return Err(too_big("rules"));
+        }
+        let mut word = offset as u64
+            | (label.len() as u64) << LABEL_LEN_SHIFT
+            | (parent as u64) << PARENT_SHIFT;
+        for (set, flag) in [
+            (node.rule, RULE),
+            (node.exception, EXCEPTION),
+            (node.wild.is_some(), WILD),
+            (node.ordered().next().is_some(), BRANCH),
+        ] {
+            if set {
+                word |= flag;
+            }
+        }
+        nodes.push(word);
+        keys.push((parent, label));
+        queue.extend(node.ordered().map(|(l, n)| (index, l, n)));
+    }
+    let slot_bits = ((nodes.len() as f64 * SLOTS_PER_NODE).log2().ceil() as u32).max(4);
+    let mask = (1 << slot_bits) - 1;
+    let mut slots = vec![0u16; 1 << slot_bits];
+    for (index, &(parent, label)) in keys.iter().enumerate().skip(1) {
+        let mut at = slot(parent, label.as_bytes(), slot_bits);
+        while slots[at] != 0 {
+            at = (at + 1) & mask;
+        }
+        slots[at] = index as u16;
+    }
+    // A search stops at an empty slot: at worst it crosses the longest run of full ones.
+    let mut run = 0;
+    let mut longest = 0;
+    for s in slots.iter().chain(slots.iter()) {
+        run = if *s == 0 { 0 } else { run + 1 };
+        longest = longest.max(run);
+    }
+    Ok(PslTable {
+        nodes,
+        labels: pool.bytes,
+        slots,
+        slot_bits,
+        max_probes: longest + 1,
+    })
+}
+
+/// Every label once, in one byte string: a label that is part of a longer one (`com` in
+/// `compute`) points into it.
+struct Pool {
+    bytes: Vec<u8>,
+    offsets: HashMap<String, usize>,
+}
+
+fn label_pool(root: &Node) -> Pool {
+    let mut labels: Vec<&str> = Vec::new();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        for (label, child) in node.ordered() {
+            labels.push(label);
+            stack.push(child);
+        }
+    }
+    labels.sort_unstable_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    labels.dedup();
+    let mut text = String::new();
+    let mut offsets = HashMap::from([(String::new(), 0)]);
+    for label in labels {
+        let at = text.find(label).unwrap_or_else(|| {
+            text.push_str(label);
+            text.len() - label.len()
+        });
+        offsets.insert(label.to_string(), at);
+    }
+    Pool {
+        bytes: text.into_bytes(),
+        offsets,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_are_read_with_sections_and_idna() {
+        let text = "// ===BEGIN ICANN DOMAINS===\nuk\nco.uk  trailing words\n*.ck\n!www.ck\n公司.hk\n// ===END ICANN DOMAINS===\n// ===BEGIN PRIVATE DOMAINS===\ngithub.io\n";
+        let rules = parse_psl("l.dat", text).unwrap();
+        let shown: Vec<(String, bool, bool)> = rules
+            .iter()
+            .map(|r| (r.labels.join("."), r.exception, r.private))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("uk".into(), false, false),
+                ("co.uk".into(), false, false),
+                ("*.ck".into(), false, false),
+                ("www.ck".into(), true, false),
+                ("xn--55qx5d.hk".into(), false, false),
+                ("github.io".into(), false, true),
+            ]
+        );
+        assert_eq!(rules[4].text, "公司.hk");
+        assert_eq!(rules[5].line, 9);
+    }
+
+    #[test]
+    fn bad_rules_fail_with_file_and_line() {
+        let text = "com\nCOM.x\na..b\n!*.ck\n!ck\nx_y.com\ncom\n";
+        let errors = parse_psl("l.dat", text).unwrap_err();
+        let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [2, 3, 4, 5, 6, 7], "{errors:?}");
+        assert!(errors[0]
+            .to_string()
+            .starts_with("l.dat:2: bad rule \"COM.x\""));
+        assert!(matches!(errors[5].kind, ErrorKind::DuplicateId { .. }));
+        assert!(parse_psl("l.dat", "// nothing\n").is_err());
+    }
+
+    #[test]
+    fn the_trie_is_breadth_first_and_every_node_is_in_its_slot() {
+        let rules =
+            parse_psl("l.dat", "jp\n*.kawasaki.jp\n!city.kawasaki.jp\nac.jp\nuk\n").unwrap();
+        let t = compile_psl(&rules).unwrap();
+        let label = |n: u64| {
+            let off = (n & ((1 << LABEL_OFFSET_BITS) - 1)) as usize;
+            let len = ((n >> LABEL_LEN_SHIFT) & ((1 << LABEL_LEN_BITS) - 1)) as usize;
+            std::str::from_utf8(&t.labels[off..off + len])
+                .unwrap()
+                .to_string()
+        };
+        let flags = RULE | EXCEPTION | WILD | BRANCH;
+        let shown: Vec<(String, u64, u64)> = t
+            .nodes
+            .iter()
+            .map(|&n| (label(n), n & flags, n >> PARENT_SHIFT))
+            .collect();
+        let s = |l: &str, f: u64, parent: u64| (l.to_string(), f, parent);
+        assert_eq!(
+            shown,
+            [
+                s("", BRANCH, 0),
+                s("jp", RULE | BRANCH, 0),
+                s("uk", RULE, 0),
+                s("ac", RULE, 1),
+                s("kawasaki", WILD | BRANCH, 1),
+                s("city", EXCEPTION, 4),
+                s("*", RULE, 4),
+            ]
+        );
+        // 7 nodes need 12 slots: 16; each node but the root is found from its slot.
+        assert_eq!((t.slot_bits, t.slots.len()), (4, 16));
+        for (i, &n) in t.nodes.iter().enumerate().skip(1) {
+            let parent = (n >> PARENT_SHIFT) as usize;
+            let mut at = slot(parent, label(n).as_bytes(), t.slot_bits);
+            let mut probes = 1;
+            while usize::from(t.slots[at]) != i {
+                assert_ne!(t.slots[at], 0, "node {i} not found");
+                at = (at + 1) % t.slots.len();
+                probes += 1;
+            }
+            assert!(probes <= t.max_probes);
+        }
+        assert_eq!(t.slots.iter().filter(|&&s| s != 0).count(), 6);
+        let rust = t.to_rust();
+        assert!(rust.contains("pub(crate) static NODES: [u64; 7]"));
+        assert!(rust.contains("pub(crate) static SLOTS: [u16; 16]"));
+    }
+
+    #[test]
+    fn an_exception_cannot_be_a_tld() {
+        let rules = vec![PslRule {
+            text: "!x".into(),
+            labels: vec!["x".into()],
+            exception: true,
+            private: false,
+            line: 3,
+        }];
+        assert_eq!(compile_psl(&rules).unwrap_err().line, 3);
+    }
+
+    #[test]
+    fn labels_share_bytes() {
+        let rules = parse_psl("l.dat", "com\ncompute.com\nute.com\n*.ute.com\n").unwrap();
+        assert_eq!(compile_psl(&rules).unwrap().labels, b"compute*");
+    }
+}
