@@ -28,6 +28,10 @@ use std::fmt;
 /// and the verdict says `truncated: true`. Page text should be sent in chunks.
 pub const MAX_INPUT_BYTES: usize = 1 << 20;
 
+/// Longest gap (normalised bytes) between two parts of an `A ... B` rule: eight words of
+/// any sensible length fit, and the bound keeps joining linear in the input.
+const MAX_GAP_BYTES: usize = 1024;
+
 /// Inputs up to this length leave their scratch buffers in place for the next message.
 const KEEP_SCRATCH_BYTES: usize = 64 << 10;
 
@@ -469,13 +473,10 @@ fn join_parts(hits: &[Hit], words: &Stream) -> Vec<Hit> {
                 .collect();
             let mut joined = Vec::new();
             for &(s, e) in &chains {
-                let gap = |h: &&&Hit| {
-                    words_between(&words.bytes, words.position(e), words.position(h.start))
+                let near = |h: &&&Hit| {
+                    gap_is_short(&words.bytes, words.position(e), words.position(h.start))
                 };
-                if let Some(h) = next
-                    .iter()
-                    .find(|h| h.start >= e && gap(h) <= MAX_GAP_WORDS)
-                {
+                if let Some(h) = next.iter().find(|h| h.start >= e && near(h)) {
                     joined.push((s, h.end));
                 }
             }
@@ -494,18 +495,27 @@ fn join_parts(hits: &[Hit], words: &Stream) -> Vec<Hit> {
     out
 }
 
-/// Number of words (runs of letters and digits) in `words[a..b]`.
-fn words_between(words: &[u8], a: usize, b: usize) -> usize {
+/// Whether `words[a..b]` holds at most [`MAX_GAP_WORDS`] words (runs of letters and
+/// digits) within [`MAX_GAP_BYTES`]. The scan stops as soon as the answer is known, so
+/// joining parts costs at most `MAX_GAP_BYTES` per pair however long the text.
+fn gap_is_short(words: &[u8], a: usize, b: usize) -> bool {
+    let (a, b) = (a.min(b), b.min(words.len()));
+    if b.saturating_sub(a) > MAX_GAP_BYTES {
+        return false;
+    }
     let mut n = 0;
     let mut in_word = false;
-    for &c in &words[a.min(b)..b.min(words.len())] {
+    for &c in &words[a.min(b)..b] {
         let w = c.is_ascii_alphanumeric();
         if w && !in_word {
             n += 1;
+            if n > MAX_GAP_WORDS {
+                return false;
+            }
         }
         in_word = w;
     }
-    n
+    true
 }
 
 /// A rule's family: its id up to the second dot (`grooming.secrecy.dont_tell` → `grooming.secrecy`).
@@ -572,10 +582,16 @@ mod tests {
     }
 
     #[test]
-    fn counts_words_between() {
-        assert_eq!(words_between(b"a bb, c", 0, 7), 3);
-        assert_eq!(words_between(b"  ", 0, 2), 0);
-        assert_eq!(words_between(b"x", 3, 1), 0);
+    fn gaps_are_short_up_to_eight_words_and_the_byte_bound() {
+        let eight = b"a b c d e f g h";
+        assert!(gap_is_short(eight, 0, eight.len()));
+        let nine = b"a b c d e f g h i";
+        assert!(!gap_is_short(nine, 0, nine.len()));
+        assert!(gap_is_short(b"  ", 0, 2));
+        assert!(gap_is_short(b"x", 3, 1));
+        let spaces = vec![b' '; MAX_GAP_BYTES + 1];
+        assert!(!gap_is_short(&spaces, 0, spaces.len()));
+        assert!(gap_is_short(&spaces, 1, spaces.len()));
     }
 
     #[test]
