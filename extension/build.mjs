@@ -108,32 +108,28 @@ function makeZip(files) {
     const stored = deflated.length >= data.length;
     const body = stored ? data : deflated;
     const crc = crc32(data);
-    const local = Buffer.alloc(30);
+    // The local header (from byte 4) and the central header (from byte 6) share one run:
+    // version needed, flags (UTF-8 names), method, time, date, crc, sizes, name length.
+    const shared = Buffer.alloc(24);
+    shared.writeUInt16LE(20, 0); // version needed
+    shared.writeUInt16LE(0x0800, 2); // UTF-8 names
+    shared.writeUInt16LE(stored ? 0 : 8, 4);
+    shared.writeUInt16LE(DOS_TIME, 6);
+    shared.writeUInt16LE(DOS_DATE, 8);
+    shared.writeUInt32LE(crc, 10);
+    shared.writeUInt32LE(body.length, 14);
+    shared.writeUInt32LE(data.length, 18);
+    shared.writeUInt16LE(nameBytes.length, 22);
+
+    const local = Buffer.alloc(30); // extra length at 28: 0
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(stored ? 0 : 8, 8);
-    local.writeUInt16LE(DOS_TIME, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
-    local.writeUInt16LE(0, 28);
+    shared.copy(local, 4);
     locals.push(local, nameBytes, body);
 
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4); // made by
-    central.writeUInt16LE(20, 6); // needed
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(stored ? 0 : 8, 10);
-    central.writeUInt16LE(DOS_TIME, 12);
-    central.writeUInt16LE(DOS_DATE, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(nameBytes.length, 28);
+    shared.copy(central, 6);
     // extra, comment, disk, internal attributes, external attributes: 0
     central.writeUInt32LE(offset, 42);
     centrals.push(central, nameBytes);

@@ -81,9 +81,12 @@ const dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
 class Classifier {
   #inner;
   #routes;
+  /** Read once: every classifyText checks it, and a getter would cross into WebAssembly. */
+  #maxText;
   constructor(inner, routes) {
     this.#inner = inner;
     this.#routes = routes;
+    this.#maxText = inner.maxTextLength;
   }
   #live() {
     if (!this.#inner) throw new EsafetyError('E_FREED', 'this classifier was freed; create a new one');
@@ -93,7 +96,8 @@ class Classifier {
     return this.#live().ageBand;
   }
   get maxTextLength() {
-    return this.#live().maxTextLength;
+    this.#live();
+    return this.#maxText;
   }
   classifyText(text) {
     const inner = this.#live();
@@ -105,9 +109,9 @@ class Classifier {
         rethrow(e);
       }
     }
-    if (text.length > inner.maxTextLength) {
+    if (text.length > this.#maxText) {
       throw new EsafetyError('E_TOO_LONG',
-        `text is ${text.length} UTF-16 code units long; the limit is ${inner.maxTextLength} (maxTextLength)`);
+        `text is ${text.length} UTF-16 code units long; the limit is ${this.#maxText} (maxTextLength)`);
     }
     return withHelp(exactText(JSON.parse(inner.classifyText(text)), text), this.#routes);
   }

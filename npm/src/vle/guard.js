@@ -16,7 +16,7 @@
 
 import { bandGroup, NUDGE, NUDGE_FALLBACK, SUPPORT, GUARD_UI } from './words.js';
 import { routeList, el } from './help-list.js';
-import { ensureDocumentStyles } from './styles.js';
+import { attach } from './attach.js';
 
 /** Categories that describe the writer's own distress: shown support, never a nudge. */
 const SUPPORT_CATEGORIES = new Set(['self_harm']);
@@ -67,13 +67,7 @@ function readText(element) {
  * @returns {{ destroy(): void, check(): TextVerdict | null }}
  */
 export function guardInput(element, classifier, options = {}) {
-  if (!element || element.nodeType !== 1) throw new TypeError('guardInput: element must be an element');
-  if (!classifier || typeof classifier.classifyText !== 'function') {
-    throw new TypeError('guardInput: classifier must come from createClassifier()');
-  }
-  const doc = element.ownerDocument;
-  const win = doc.defaultView ?? window;
-  ensureDocumentStyles(doc);
+  const { doc, win } = attach('guardInput', 'element', element, classifier);
 
   const sendButtons = [options.sendButton ?? []].flat().filter(Boolean);
   const enterSends = options.enterSends ?? true;

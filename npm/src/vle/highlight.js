@@ -11,7 +11,7 @@
 
 import { collectText, mergeSpans, wrapSpans, unwrap, severityRank } from './spans.js';
 import { STAFF, fill } from './words.js';
-import { ensureDocumentStyles } from './styles.js';
+import { attach } from './attach.js';
 
 /** Marks everything this module adds, so it is skipped when reading text and removed on destroy. */
 const OWN = 'data-esafety-own';
@@ -31,13 +31,7 @@ const OWN = 'data-esafety-own';
  * @returns {{ destroy(): void, refresh(): void }}
  */
 export function highlightMessages(container, classifier, options = {}) {
-  if (!container || container.nodeType !== 1) throw new TypeError('highlightMessages: container must be an element');
-  if (!classifier || typeof classifier.classifyText !== 'function') {
-    throw new TypeError('highlightMessages: classifier must come from createClassifier()');
-  }
-  const doc = container.ownerDocument;
-  const win = doc.defaultView ?? window;
-  ensureDocumentStyles(doc);
+  const { doc, win } = attach('highlightMessages', 'container', container, classifier);
 
   const selector = options.selector ?? null;
   const minRank = Math.max(1, severityRank(options.minSeverity ?? 'low'));
