@@ -1,6 +1,7 @@
 // The block and warning page. Its address carries only what it shows: action (a), the
 // deciding category (c), the site's host (h), age band (b), help-route ids (r), the incident
-// id (i), whether a search decided (s) and, for a warning, an opaque id (w) the service worker
+// id (i; absent when a hot rule in Chromium's network stack sent the page here, and the
+// worker then logs the visit), whether a search decided (s) and, for a warning, an opaque id (w) the service worker
 // maps to the destination. Never the full address or the search words.
 //
 // Wording: this extension's words.js for the reason, the npm package's vle/words.js for the
@@ -21,7 +22,8 @@ const concern = /^[a-z_]{1,32}$/.test(q.get('c') ?? '') ? q.get('c') : 'other';
 const host = (q.get('h') ?? '').slice(0, 253);
 const band = BANDS.includes(q.get('b')) ? q.get('b') : 'ks2';
 const helpIds = (q.get('r') ?? '').split(',').filter((id) => /^[a-z_]{1,40}$/.test(id));
-const incident = q.get('i') ?? '';
+/** The incident id; a page a hot rule opened (no `i`) gets one from the worker. */
+let incident = q.get('i') ?? '';
 const warnId = q.get('w') ?? '';
 const fromSearch = q.get('s') === '1';
 const group = bandGroup(band);
@@ -30,6 +32,8 @@ const words = PAGE[group];
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const root = document.documentElement;
 root.dataset.action = action;
+// Inside a frame of an allowed page: a compact card (blocked.css).
+if (window.top !== window) root.dataset.framed = 'true';
 root.dataset.category = concern;
 
 function send(msg) {
@@ -131,6 +135,10 @@ function goBack() {
 
 async function main() {
   ensureDocumentStyles(document);
+  if (!incident && host) {
+    const visit = await send({ type: 'rule-visit', host });
+    if (visit?.ok) incident = visit.incident;
+  }
   const info = await send({ type: 'page-info' });
   const safeInfo = info?.ok ? info : {};
   render(safeInfo);

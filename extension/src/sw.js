@@ -14,6 +14,7 @@
 import { createClassifier } from './lib/esafety/src/web.js';
 import { normalisePolicy } from './policy.js';
 import { atLeast, concernOf, pruneIncidents, searchExcerpt, severityOf } from './incidents.js';
+import { HotRules } from './hot.js';
 
 const BLOCK_PAGE = chrome.runtime.getURL('blocked.html');
 const CACHE_SIZE = 500;
@@ -21,6 +22,9 @@ const HEADER_RULE_ID = 1;
 const YOUTUBE_DOMAINS = ['youtube.com', 'youtube-nocookie.com', 'youtubei.googleapis.com', 'youtube.googleapis.com'];
 const ALL_TYPES = ['main_frame', 'sub_frame', 'stylesheet', 'script', 'image', 'font', 'object', 'xmlhttprequest',
   'ping', 'media', 'websocket', 'other'];
+
+/** Milliseconds since the worker started (performance.timeOrigin) at key moments, for tests and the benchmark. */
+const timings = { script: performance.now(), classifier: null, firstDecision: null };
 
 // ---- errors: recorded (for tests and diagnostics), never thrown into Chrome ----------------
 /** @type {string[]} */
@@ -45,12 +49,15 @@ let classifierPromise = null;
 let generation = 0;
 /** url -> decision summary, oldest first (a Map keeps insertion order). */
 const cache = new Map();
+/** Blocked hosts enforced by declarativeNetRequest (see hot.js). */
+const hot = new HotRules(chrome.declarativeNetRequest);
 
 function getClassifier() {
   if (!classifierPromise) {
     const gen = generation;
     const p = policy;
     classifierPromise = buildClassifier(p).then((c) => {
+      timings.classifier ??= performance.now();
       if (gen === generation) updateHeaderRules(c).catch((e) => recordError('header rules', e));
       return c;
     });
@@ -93,6 +100,7 @@ function applyPolicy(raw, source) {
   generation += 1;
   classifierPromise = null;
   cache.clear();
+  hot.clear().catch((e) => recordError('hot rules', e));
   getClassifier().catch((e) => recordError('classifier', e));
 }
 
@@ -169,6 +177,7 @@ async function decide(url) {
   };
   cache.set(url, summary);
   if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value);
+  timings.firstDecision ??= performance.now();
   return summary;
 }
 
@@ -183,34 +192,86 @@ function hostOf(url) {
 /** tabId -> the one URL the pupil chose to continue to after a warning. */
 const allowOnce = new Map();
 
-function blockPageUrl(s, ids) {
+/** The block page's query: what it shows, never the full address or the search words. */
+function blockQuery(s, ids = {}) {
   const q = new URLSearchParams({
     a: s.action,
     c: s.concern,
     h: s.host,
     b: s.ageBand,
     r: s.help.join(','),
-    i: ids.incident,
   });
+  if (ids.incident) q.set('i', ids.incident);
   if (s.fromSearch) q.set('s', '1');
   if (ids.warn) q.set('w', ids.warn);
-  return `${BLOCK_PAGE}?${q}`;
+  return q;
+}
+
+function blockPageUrl(s, ids) {
+  return `${BLOCK_PAGE}?${blockQuery(s, ids)}`;
 }
 
 /** tabId -> the URL a "continue" let through (so its commit is not stopped again). */
 const passed = new Map();
-/** tabId -> { host, time } of the last redirect to the block page (one log record per visit). */
+/** tabId -> { host, time, incident } of the last block in that tab (one log record per visit). */
 const lastBlock = new Map();
+/** Visits to one host in one tab within this time are one incident. */
+const SAME_VISIT_MS = 10000;
+
+/** The incident id of this tab's visit to a host if it was logged moments ago, else null. */
+function recentVisit(tabId, host) {
+  const last = lastBlock.get(tabId);
+  return last && last.host === host && Date.now() - last.time < SAME_VISIT_MS ? last.incident : null;
+}
+
+/** Logs a block or warning once per visit and returns its incident id. */
+function logVisit(tabId, s, extra = {}) {
+  const known = recentVisit(tabId, s.host);
+  const incident = known ?? crypto.randomUUID();
+  lastBlock.set(tabId, { host: s.host, time: Date.now(), incident });
+  if (!known) logIncident({ id: incident, kind: s.action, ...incidentFields(s), ...extra });
+  return incident;
+}
+
+/** Whether a school allow entry with a path sits on this host (a host-wide rule would overrule it). */
+function allowsPathOn(host) {
+  return policy.allow.some((a) => {
+    const slash = a.indexOf('/');
+    if (slash < 0) return false;
+    const h = a.slice(0, slash).toLowerCase();
+    return host === h || host.endsWith(`.${h}`) || h.endsWith(`.${host}`);
+  });
+}
 
 /**
- * Decides a top-level navigation. Called before it starts and again when it commits: the
- * second look catches what the first could not stop (an HSTS upgrade or a server redirect
- * that raced the extension's redirect, a page restored from the back/forward cache).
+ * Hands a blocked host to declarativeNetRequest (hot.js) when the whole host is blocked:
+ * not for a search (the words decided, not the host), not when the school allows a path on
+ * it, and only if the host's front page gets the same block. Resolves to whether a rule
+ * covers the host afterwards.
+ */
+async function learnHost(s, gen) {
+  if (s.action !== 'block' || s.fromSearch || hot.has(s.host)) return hot.has(s.host);
+  if (allowsPathOn(s.host)) return false;
+  const root = await decide(`https://${s.host}/`);
+  if (gen !== generation || !root || root.action !== 'block' || root.concern !== s.concern || root.fromSearch) return false;
+  await hot.add(s.host, `/blocked.html?${blockQuery(root)}`);
+  return hot.has(s.host);
+}
+
+/**
+ * Decides a top-level navigation. Called before it starts and again when it commits (and
+ * when a page changes its address itself, as single-page sites do): the second look catches
+ * what the first could not stop (an HSTS upgrade or a server redirect that raced the
+ * extension's redirect, a page restored from the back/forward cache). A host already in a
+ * hot rule needs nothing before it starts: Chromium redirects the request itself, and the
+ * block page logs the visit.
  */
 async function onNavigate({ tabId, frameId, url }, phase) {
-  // Top frames only for now: a frame cannot be redirected from here without also replacing
-  // the page around it (frames are issue 5's declarativeNetRequest work).
-  if (frameId !== 0 || tabId < 0 || !/^https?:/i.test(url)) return;
+  if (tabId < 0 || !/^https?:/i.test(url)) return;
+  if (frameId !== 0) {
+    await onFrame(tabId, frameId, url, phase);
+    return;
+  }
   if (phase === 'before') {
     passed.delete(tabId);
     if (allowOnce.get(tabId) === url) {
@@ -221,23 +282,65 @@ async function onNavigate({ tabId, frameId, url }, phase) {
   } else if (passed.get(tabId) === url) {
     return;
   }
+  const gen = generation;
+  const ruled = phase === 'before' && hot.has(hostOf(url));
   const s = await decide(url);
   if (!s) return;
   if (s.action === 'block' || s.action === 'warn') {
-    const last = lastBlock.get(tabId);
-    const repeat = phase === 'commit' && last && last.host === s.host && Date.now() - last.time < 10000;
-    const ids = { incident: repeat ? last.incident : crypto.randomUUID() };
+    const learning = learnHost(s, gen).catch((e) => recordError('hot rules', e));
+    if (ruled && s.action === 'block') return;
+    const ids = {};
     if (s.action === 'warn') {
       ids.warn = crypto.randomUUID();
       // The destination stays in the worker's session storage, not in the page's address.
       await chrome.storage.session.set({ [`warn:${ids.warn}`]: { url: s.safeSearchUrl ?? url, tabId, time: Date.now() } });
     }
-    lastBlock.set(tabId, { host: s.host, time: Date.now(), incident: ids.incident });
-    if (!repeat) logIncident({ id: ids.incident, kind: s.action, ...incidentFields(s) });
+    ids.incident = logVisit(tabId, s);
+    // The rule first (a few ms), so the https half of an HSTS upgrade meets it too.
+    if (phase === 'before') await learning;
     await redirectTab(tabId, blockPageUrl(s, ids));
   } else if (s.safeSearchUrl) {
     await redirectTab(tabId, s.safeSearchUrl);
   }
+}
+
+/**
+ * Frames: a blocked host gets a hot rule as soon as a frame starts loading it, so the frame's
+ * request usually meets the block page already. If the frame still commits (the rule came too
+ * late), its document is replaced by the block page. Warnings are not shown in frames (a
+ * frame has no room for a "continue"): the page around it was already allowed.
+ */
+async function onFrame(tabId, frameId, url, phase) {
+  const gen = generation;
+  const s = await decide(url);
+  if (!s || s.action !== 'block') return;
+  await learnHost(s, gen);
+  if (phase !== 'commit') return;
+  const incident = logVisit(tabId, s, { frame: true });
+  await chrome.scripting
+    .executeScript({
+      target: { tabId, frameIds: [frameId] },
+      func: (to) => location.replace(to),
+      args: [blockPageUrl(s, { incident })],
+    })
+    .catch(() => {}); // the frame went away meanwhile
+}
+
+/**
+ * Blocks the open tabs whose page is blocked (warnings are left: a pupil may have chosen to
+ * continue before a worker restart).
+ */
+async function sweepTabs() {
+  const tabs = await chrome.tabs.query({});
+  await Promise.all(
+    tabs.map(async (tab) => {
+      const url = tab.pendingUrl || tab.url || '';
+      if (tab.id == null || !/^https?:/i.test(url)) return;
+      const s = await decide(url);
+      if (s?.action !== 'block') return;
+      await redirectTab(tab.id, blockPageUrl(s, { incident: logVisit(tab.id, s) }));
+    }),
+  );
 }
 
 /**
@@ -310,6 +413,15 @@ async function onMessage(msg, sender) {
       await redirectTab(tabId, pending.url);
       return { ok: true };
     }
+    case 'rule-visit': {
+      // A hot rule sent this tab (or frame) here without the worker seeing the request: the
+      // page asks for the visit to be logged. Checked against the worker's own decision, so
+      // a page cannot log a host that is not blocked.
+      const host = String(msg.host ?? '').slice(0, 253).toLowerCase();
+      const s = typeof tabId === 'number' && host ? await decide(`https://${host}/`) : null;
+      if (!s || s.action !== 'block' || s.host !== host) return { ok: false, error: 'not a blocked host' };
+      return { ok: true, incident: logVisit(tabId, s, { via: 'rule' }) };
+    }
     case 'unblock-request':
       await logIncident({ id: crypto.randomUUID(), kind: 'unblock_request', ref: String(msg.incident ?? ''), ...pageFields(msg) });
       return { ok: true };
@@ -331,12 +443,24 @@ chrome.webNavigation.onBeforeNavigate.addListener((details) => {
 chrome.webNavigation.onCommitted.addListener((details) => {
   onNavigate(details, 'commit').catch((e) => recordError('navigate (commit)', e));
 });
+// Single-page sites (YouTube's search, for one) change the address without a navigation.
+chrome.webNavigation.onHistoryStateUpdated.addListener((details) => {
+  if (details.frameId === 0) onNavigate(details, 'commit').catch((e) => recordError('navigate (history)', e));
+});
 chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   onMessage(msg, sender).then(sendResponse, (e) => {
     recordError('message', e);
     sendResponse({ ok: false, error: String(e) });
   });
   return true;
+});
+// Pages already open when the extension is installed, updated or the browser starts were
+// loaded before any listener ran: look at them once.
+chrome.runtime.onInstalled.addListener(() => {
+  sweepTabs().catch((e) => recordError('sweep', e));
+});
+chrome.runtime.onStartup.addListener(() => {
+  sweepTabs().catch((e) => recordError('sweep', e));
 });
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area === 'managed') loadManagedPolicy();
@@ -357,7 +481,16 @@ chrome.storage.session.get('managedPolicy').then(
   (e) => recordError('session', e),
 );
 loadManagedPolicy();
+hot.load().catch((e) => recordError('hot rules', e));
 getClassifier().catch((e) => recordError('classifier', e));
 
 /** For tests and the admin's diagnostics page (later): what the worker is doing. */
-globalThis.esafetyState = () => ({ policy, policySource, cacheSize: cache.size, generation, errors: [...errors] });
+globalThis.esafetyState = () => ({
+  policy,
+  policySource,
+  cacheSize: cache.size,
+  generation,
+  hotHosts: [...hot.hosts.keys()],
+  timings: { ...timings },
+  errors: [...errors],
+});

@@ -37,11 +37,14 @@ function selfSigned(dir) {
 
 /**
  * A page for any host and path, over http and https on the same port (the first byte of a
- * connection tells them apart); every request is recorded.
+ * connection tells them apart); every request is recorded. `pages` maps `host/path` (no
+ * scheme, no query) to the HTML to serve there instead of the plain test page.
  */
 export async function startServer() {
   /** @type {{host: string, url: string, headers: Record<string, string | string[] | undefined>}[]} */
   const requests = [];
+  /** @type {Map<string, string>} */
+  const pages = new Map();
   const handler = (req, res) => {
     requests.push({ host: String(req.headers.host ?? '').replace(/:\d+$/, ''), url: req.url ?? '/', headers: req.headers });
     if (req.url === '/favicon.ico') {
@@ -49,8 +52,9 @@ export async function startServer() {
       return;
     }
     const host = String(req.headers.host ?? '').replace(/:\d+$/, '').replace(/[^a-z0-9.-]/gi, '');
+    const own = pages.get(host + String(req.url ?? '/').split('?')[0]);
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-    res.end(`<!doctype html><title>Test page ${host}</title><h1 id="test-page">Test page for ${host}</h1>`);
+    res.end(own ?? `<!doctype html><title>Test page ${host}</title><h1 id="test-page">Test page for ${host}</h1>`);
   };
   const certDir = mkdtempSync(join(tmpdir(), 'esafety-cert-'));
   const plain = createServer(handler);
@@ -72,6 +76,7 @@ export async function startServer() {
   return {
     port,
     requests,
+    pages,
     close: () => new Promise((resolve) => {
       for (const s of sockets) s.destroy();
       server.close(resolve);
@@ -98,6 +103,7 @@ export async function launch(port) {
   });
   const sw = ctx.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'))
     ?? (await ctx.waitForEvent('serviceworker', { timeout: 15000 }));
+  await waitUntilDeciding(ctx, sw);
   return {
     ctx,
     sw,
@@ -109,11 +115,47 @@ export async function launch(port) {
 }
 
 /**
+ * Waits until the worker has decided a navigation. A fresh profile installs the extension as
+ * the browser starts, and Chromium drops navigation events sent before the worker's first run
+ * has registered its listeners (it only queues events for listeners it already knows), so a
+ * test that navigates the moment the worker appears can go unseen.
+ */
+async function waitUntilDeciding(ctx, sw) {
+  const page = ctx.pages()[0] ?? (await ctx.newPage());
+  const end = Date.now() + 15000;
+  for (let n = 0; ; n++) {
+    await page.goto(`http://warm-up-${n}.esafety.test/`, { waitUntil: 'load', timeout: 5000 }).catch(() => {});
+    const decided = await sw.evaluate(() => globalThis.esafetyState?.().timings.firstDecision ?? null).catch(() => null);
+    if (decided !== null) break;
+    if (Date.now() > end) throw new Error('the extension never decided a navigation');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await page.goto('about:blank').catch(() => {});
+}
+
+/** The worker's state for a failure message (errors, timings, hot rules; not the policy). */
+async function workerState(page) {
+  const sw = page.context().serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
+  if (!sw) return 'no extension worker';
+  return sw
+    .evaluate(() => {
+      const { policy, ...rest } = globalThis.esafetyState();
+      return JSON.stringify({ ...rest, role: policy.role, ageBand: policy.ageBand });
+    })
+    .catch((e) => `worker state unavailable: ${e}`);
+}
+
+/**
  * Starts a navigation and waits until the tab's address satisfies `until` (extension
  * redirects make `goto` throw ERR_ABORTED, so the address is polled instead).
  */
 export async function navigate(page, url, until, timeout = 10000) {
   page.goto(url, { waitUntil: 'commit', timeout }).catch(() => {});
+  return waitForAddress(page, until, `navigation to ${url}`, timeout);
+}
+
+/** Waits (without navigating) until the tab's address satisfies `until`. */
+export async function waitForAddress(page, until, what = 'the page', timeout = 10000) {
   const end = Date.now() + timeout;
   for (;;) {
     const now = page.url();
@@ -122,7 +164,7 @@ export async function navigate(page, url, until, timeout = 10000) {
       // A redirect may still replace the page that matched: check once more.
       if (until(page.url())) return page.url();
     }
-    if (Date.now() > end) throw new Error(`navigation to ${url} ended at ${now}`);
+    if (Date.now() > end) throw new Error(`${what} ended at ${now}; worker: ${await workerState(page)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -134,4 +176,39 @@ export function incidents(sw) {
 
 export function workerErrors(sw) {
   return sw.evaluate(() => globalThis.esafetyErrors ?? ['esafetyErrors missing']);
+}
+
+/** The extension's service worker playwright knows now (a restart brings a new one). */
+export function currentWorker(ctx) {
+  const all = ctx.serviceWorkers().filter((w) => w.url().startsWith('chrome-extension://'));
+  return all[all.length - 1];
+}
+
+/**
+ * Stops the extension's service worker, as Chromium does when it is idle, and resolves once
+ * it is gone (its next event starts a new one). The stop is asked through the DevTools
+ * protocol from a page in the extension's own origin (that page's storage partition holds
+ * the worker).
+ */
+export async function stopWorker(ctx) {
+  const before = currentWorker(ctx);
+  const origin = await before.evaluate(() => performance.timeOrigin);
+  const page = await ctx.newPage();
+  try {
+    await page.goto(`chrome-extension://${extensionId()}/manifest.json`);
+    const cdp = await ctx.newCDPSession(page);
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    await cdp.detach();
+  } finally {
+    await page.close();
+  }
+  // Gone when evaluating in it fails or answers from a new worker.
+  const end = Date.now() + 10000;
+  while (Date.now() < end) {
+    const now = await before.evaluate(() => performance.timeOrigin).catch(() => null);
+    if (now !== origin) return origin;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('the worker did not stop');
 }

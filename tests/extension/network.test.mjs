@@ -1,0 +1,135 @@
+// End to end, no policy: what happens after the first decision. A blocked host gets a
+// declarativeNetRequest rule, so later visits (another tab, a frame, the https half of an
+// HSTS upgrade) are redirected inside Chromium and the request never reaches the server;
+// frames of an allowed page are blocked on their own; a single-page site that changes its
+// address to a blocked search is caught; and a worker stopped as Chromium stops idle workers
+// comes back deciding, with its log and rules intact.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { currentWorker, extensionId, incidents, launch, navigate, startServer, stopWorker, waitForAddress, workerErrors } from './helpers.mjs';
+
+let server;
+let browser;
+let blockPage;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch(server.port);
+  blockPage = `chrome-extension://${extensionId()}/blocked.html`;
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const requestsTo = (host) => server.requests.filter((r) => r.host === host && r.url !== '/favicon.ico').length;
+const state = () => currentWorker(browser.ctx).evaluate(() => globalThis.esafetyState());
+
+async function blocked(url) {
+  const page = await browser.ctx.newPage();
+  await navigate(page, url, (u) => u.startsWith(blockPage));
+  await page.waitForSelector('html[data-ready="true"]', { timeout: 10000 });
+  return page;
+}
+
+test('a host once blocked is redirected inside the browser: its server sees no more requests', async () => {
+  const first = await blocked('http://www.pokerstars.com/');
+  await first.close();
+  assert.ok((await state()).hotHosts.includes('www.pokerstars.com'));
+  const seen = requestsTo('www.pokerstars.com');
+  const before = (await incidents(browser.sw)).filter((r) => r.host === 'www.pokerstars.com').length;
+
+  const again = await blocked('https://www.pokerstars.com/poker/tables?x=1');
+  const q = new URL(again.url()).searchParams;
+  assert.equal(q.get('c'), 'gambling');
+  assert.equal(q.get('i'), null, 'the rule, not the worker, sent this page');
+  assert.match(await again.textContent('#reason'), /gambling/);
+  assert.equal(requestsTo('www.pokerstars.com'), seen, 'no request left the browser');
+
+  // The block page asked the worker to log the visit, and its buttons use that record.
+  const log = (await incidents(browser.sw)).filter((r) => r.host === 'www.pokerstars.com');
+  assert.equal(log.length, before + 1, JSON.stringify(log));
+  const visit = log[log.length - 1];
+  assert.equal(visit.via, 'rule');
+  assert.equal(visit.category, 'gambling');
+  await again.click('#mistake');
+  await again.waitForFunction(() => document.getElementById('status').textContent.length > 0);
+  const req = (await incidents(browser.sw)).find((r) => r.kind === 'unblock_request' && r.host === 'www.pokerstars.com');
+  assert.equal(req?.ref, visit.id);
+  await again.close();
+});
+
+test('a page cannot make the worker log a visit to a host that is not blocked', async () => {
+  const page = await browser.ctx.newPage();
+  await page.goto(`${blockPage}?a=block&c=adult&h=www.bbc.co.uk`);
+  await page.waitForSelector('html[data-ready]');
+  assert.ok(!(await incidents(browser.sw)).some((r) => r.host === 'www.bbc.co.uk'));
+  await page.close();
+});
+
+test('a blocked site in a frame of an allowed page is replaced by the block page, the page stays', async () => {
+  server.pages.set('news.esafety.test/', '<!doctype html><title>News</title><h1 id="news">School news</h1>'
+    + '<iframe id="f1" src="http://www.xvideos.com/" width="600" height="400"></iframe>');
+  const page = await browser.ctx.newPage();
+  await navigate(page, 'http://news.esafety.test/', (u) => u === 'http://news.esafety.test/');
+  const end = Date.now() + 10000;
+  let frameUrl = '';
+  while (Date.now() < end) {
+    frameUrl = page.frames().find((f) => f !== page.mainFrame())?.url() ?? '';
+    if (frameUrl.startsWith(blockPage)) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.ok(frameUrl.startsWith(blockPage), frameUrl);
+  assert.equal(new URL(frameUrl).searchParams.get('c'), 'adult');
+  assert.equal(page.url(), 'http://news.esafety.test/');
+  assert.equal(await page.textContent('#news'), 'School news');
+  const frame = page.frames().find((f) => f.url().startsWith(blockPage));
+  await frame.waitForSelector('html[data-ready="true"][data-framed="true"]');
+  assert.ok((await state()).hotHosts.includes('www.xvideos.com'));
+
+  // The second time the frame never reaches the server.
+  const seen = requestsTo('www.xvideos.com');
+  await page.reload();
+  await page.waitForSelector('#news');
+  const end2 = Date.now() + 10000;
+  while (Date.now() < end2 && !page.frames().some((f) => f.url().startsWith(blockPage))) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(page.frames().some((f) => f.url().startsWith(blockPage)));
+  assert.equal(requestsTo('www.xvideos.com'), seen);
+  assert.ok((await incidents(browser.sw)).some((r) => r.host === 'www.xvideos.com' && r.category === 'adult'));
+  await page.close();
+});
+
+test('a single-page site that changes its address to a blocked search is caught', async () => {
+  const page = await browser.ctx.newPage();
+  await navigate(page, 'https://www.google.com/', (u) => u === 'https://www.google.com/');
+  await page.evaluate(() => history.pushState(null, '', '/search?q=porn'));
+  await waitForAddress(page, (u) => u.startsWith(blockPage), 'pushState to a blocked search');
+  assert.equal(new URL(page.url()).searchParams.get('c'), 'sexual');
+  await page.close();
+});
+
+test('a worker stopped while idle wakes on the next navigation, decides, and keeps its log and rules', async () => {
+  const logBefore = await incidents(browser.sw);
+  const hotBefore = (await state()).hotHosts;
+  const oldOrigin = await stopWorker(browser.ctx);
+
+  const page = await blocked('http://www.888casino.com/');
+  const sw = currentWorker(browser.ctx);
+  assert.notEqual(await sw.evaluate(() => performance.timeOrigin), oldOrigin, 'a new worker decided');
+  const after = await incidents(sw);
+  for (const r of logBefore) assert.ok(after.some((x) => x.id === r.id), `kept ${r.id}`);
+  assert.ok(after.some((r) => r.host === 'www.888casino.com' && r.kind === 'block'));
+  // The rules outlived the worker, and the new one knows them.
+  const hotAfter = (await state()).hotHosts;
+  for (const h of hotBefore) assert.ok(hotAfter.includes(h), `${h} in ${hotAfter}`);
+  await page.close();
+  const seen = requestsTo('www.pokerstars.com');
+  (await blocked('http://www.pokerstars.com/')).close();
+  assert.equal(requestsTo('www.pokerstars.com'), seen);
+});
+
+test('the service worker reported no errors', async () => {
+  assert.deepEqual(await workerErrors(currentWorker(browser.ctx)), []);
+});
