@@ -25,6 +25,14 @@ const ALL_TYPES = ['main_frame', 'sub_frame', 'stylesheet', 'script', 'image', '
 
 /** Milliseconds since the worker started (performance.timeOrigin) at key moments, for tests and the benchmark. */
 const timings = { script: performance.now(), classifier: null, firstDecision: null };
+/** The last few decision times in ms (classifying one new URL; navigation event to action), for the benchmark. */
+const SAMPLES = 1024;
+const samples = { decide: [], navigation: [] };
+function sample(kind, ms) {
+  const list = samples[kind];
+  list.push(ms);
+  if (list.length > SAMPLES) list.shift();
+}
 
 // ---- errors: recorded (for tests and diagnostics), never thrown into Chrome ----------------
 /** @type {string[]} */
@@ -155,6 +163,7 @@ async function decide(url) {
           severity: 'none', safeSearchUrl: null, ageBand: policy.ageBand, fromSearch: false }
       : null;
   }
+  const started = performance.now();
   let d;
   try {
     d = c.classifyUrl(url);
@@ -177,7 +186,9 @@ async function decide(url) {
   };
   cache.set(url, summary);
   if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value);
-  timings.firstDecision ??= performance.now();
+  const done = performance.now();
+  timings.firstDecision ??= done;
+  sample('decide', done - started);
   return summary;
 }
 
@@ -284,7 +295,9 @@ async function onNavigate({ tabId, frameId, url }, phase) {
   }
   const gen = generation;
   const ruled = phase === 'before' && hot.has(hostOf(url));
+  const started = performance.now();
   const s = await decide(url);
+  if (phase === 'before') sample('navigation', performance.now() - started);
   if (!s) return;
   if (s.action === 'block' || s.action === 'warn') {
     const learning = learnHost(s, gen).catch((e) => recordError('hot rules', e));
@@ -492,5 +505,6 @@ globalThis.esafetyState = () => ({
   generation,
   hotHosts: [...hot.hosts.keys()],
   timings: { ...timings },
+  samples: { decide: [...samples.decide], navigation: [...samples.navigation] },
   errors: [...errors],
 });

@@ -3,13 +3,14 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { normalisePolicy } from '../../extension/src/policy.js';
 import { concernOf, pruneIncidents, searchExcerpt, severityOf } from '../../extension/src/incidents.js';
 import { PAGE, REASON } from '../../extension/src/words.js';
 import { createClassifier } from '../../npm/src/node.js';
+import { extensionId } from './helpers.mjs';
 
 test('no policy protects as a KS2 pupil', () => {
   const p = normalisePolicy(undefined);
@@ -72,4 +73,19 @@ test('the build wrote a valid zip of dist/', { skip: !existsSync(fileURLToPath(n
   for (const f of ['manifest.json', 'sw.js', 'blocked.html', 'managed_schema.json', 'lib/esafety/dist/web/esafety_wasm_bg.wasm']) {
     assert.ok(names.includes(f), f);
   }
+});
+
+test('the admin checklist and its example policy file name the same Chrome policies', () => {
+  const doc = readFileSync(new URL('../../docs/admin-checklist.md', import.meta.url), 'utf8');
+  const example = JSON.parse(readFileSync(new URL('../../docs/chrome-policies.example.json', import.meta.url), 'utf8'));
+  // Policy names in the table: back-quoted CamelCase words followed by a colon.
+  const table = doc.split('\n').filter((l) => /^\| \d+ \|/.test(l)).join('\n');
+  const named = new Set([...table.matchAll(/`([A-Z][A-Za-z]+)`:/g)].map((m) => m[1]));
+  const chromeOsOnly = new Set(['DeviceAllowNewUsers', 'DeviceUserAllowlist']);
+  for (const name of named) if (!chromeOsOnly.has(name)) assert.ok(name in example, `${name} is in the checklist but not the example`);
+  for (const name of Object.keys(example)) if (name !== '3rdparty') assert.ok(named.has(name), `${name} is in the example but not the checklist`);
+  assert.ok(named.size >= 12, [...named].join(' '));
+  // The extension's own policy in the example is one the extension accepts without problems.
+  const own = example['3rdparty'].extensions[extensionId()];
+  assert.deepEqual(normalisePolicy(own).problems, []);
 });
