@@ -24,7 +24,7 @@ const ALL_TYPES = ['main_frame', 'sub_frame', 'stylesheet', 'script', 'image', '
   'ping', 'media', 'websocket', 'other'];
 
 /** Milliseconds since the worker started (performance.timeOrigin) at key moments, for tests and the benchmark. */
-const timings = { script: performance.now(), classifier: null, firstDecision: null };
+const timings = { script: performance.now(), classifierStart: null, classifier: null, firstEvent: null, firstDecision: null };
 /** The last few decision times in ms (classifying one new URL; navigation event to action), for the benchmark. */
 const SAMPLES = 1024;
 const samples = { decide: [], navigation: [] };
@@ -88,6 +88,7 @@ async function buildClassifier(p) {
       console.warn('esafety: list pack not loaded, using the built-in lists', String(e));
     }
   }
+  timings.classifierStart ??= performance.now();
   try {
     return await createClassifier(options);
   } catch (e) {
@@ -278,6 +279,7 @@ async function learnHost(s, gen) {
  * block page logs the visit.
  */
 async function onNavigate({ tabId, frameId, url }, phase) {
+  timings.firstEvent ??= performance.now();
   if (tabId < 0 || !/^https?:/i.test(url)) return;
   if (frameId !== 0) {
     await onFrame(tabId, frameId, url, phase);
