@@ -190,7 +190,7 @@ function clean(r) {
   const out = {
     id: str(r.id),
     time: new Date(Date.parse(r.time)).toISOString(),
-    kind: str(r.kind) || 'block',
+    kind: str(r.kind) || 'unknown',
     host: str(r.host),
     category: str(r.category) || 'other',
     categories: Array.isArray(r.categories) ? r.categories.map(str) : [],

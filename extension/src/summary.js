@@ -7,7 +7,7 @@
 
 import { normalisePolicy } from './policy.js';
 import {
-  categoryColours, categoryLabel, daysOf, exportFileName, isoWeekOf, isoWeekPeriod, kindLabel, KINDS, localTime, periodFor,
+  categoryColours, categoryLabel, daysOf, exportFileName, isoWeekOf, isoWeekPeriod, kindLabel, localTime, periodFor,
   SEVERITY_LABELS, summarise, toCsv, toJson,
 } from './summary-data.js';
 
@@ -92,11 +92,13 @@ function render(s, period) {
   renderSearches(s.searches);
 }
 
+/** The kinds the extension writes today: shown even at 0. Others (messages…) only when present. */
+const ALWAYS_COUNTED = ['block', 'warn', 'continue', 'unblock_request'];
+
 function renderTotals(s) {
   const items = [['Incidents', s.totals.incidents, 'incidents'], ['Urgent', s.totals.urgent, 'urgent']];
   for (const [kind, n] of Object.entries(s.totals.byKind)) {
-    // The four kinds the extension writes today always show; others only when present.
-    if (n > 0 || KINDS.slice(0, 4).includes(kind)) items.push([kindLabel(kind), n, kind]);
+    if (n > 0 || ALWAYS_COUNTED.includes(kind)) items.push([kindLabel(kind), n, kind]);
   }
   $('totals').replaceChildren(
     ...items.map(([label, n, key]) =>
