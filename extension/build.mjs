@@ -68,6 +68,7 @@ for (const f of ['LICENSE', 'LICENSE-MIT', 'LICENSE-APACHE']) {
 const named = [
   manifest.background?.service_worker,
   manifest.storage?.managed_schema,
+  manifest.options_ui?.page,
   ...(manifest.web_accessible_resources ?? []).flatMap((w) => w.resources.filter((r) => !r.includes('*'))),
 ].filter(Boolean);
 for (const f of named) if (!existsSync(join(DIST, f))) fail(`manifest names ${f}, which is not in dist/`);
