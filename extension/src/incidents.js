@@ -14,6 +14,8 @@ export const SEARCH_EXCERPT = 80;
 /** The category a page shows and the log records: the one that decided. */
 export function concernOf(d) {
   const deciding = d.reasons.find((r) => r.action === d.action && r.category);
+  // A search engine with no safe mode to lock on: the engine is the concern, not the words.
+  if (deciding?.kind === 'safe_search') return 'search_engine';
   if (deciding) return deciding.category;
   const v = d.searchQuery?.verdict;
   if (v && v.categories.length) return v.categories[0];

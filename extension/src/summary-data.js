@@ -45,6 +45,7 @@ export const CATEGORY_LABELS = {
   piracy: 'Piracy',
   proxy: 'Getting round the filter (proxy or VPN)',
   search: 'Search',
+  search_engine: 'Search engine with no safe mode',
   video: 'Video',
   illegal: 'Illegal content',
   bullying: 'Bullying',

@@ -153,6 +153,11 @@ export const REASON = {
     junior: 'Some of the words you searched for can lead to pages that aren\u2019t safe for you.',
     teen: 'Your search could lead to content that isn\u2019t allowed on your school device.',
   },
+  search_engine: {
+    young: 'This search website is not set up for children. Ask a grown-up to help you search.',
+    junior: 'This search website can\u2019t be made safe for children, so your school uses other ones. Try another search.',
+    teen: 'This search engine has no safe-search setting your school can switch on. Try another search engine.',
+  },
   unavailable: {
     young: 'This page can\u2019t be checked right now.',
     junior: 'We can\u2019t check this page right now, so it\u2019s blocked for now.',

@@ -133,3 +133,22 @@ test('a worker stopped while idle wakes on the next navigation, decides, and kee
 test('the service worker reported no errors', async () => {
   assert.deepEqual(await workerErrors(currentWorker(browser.ctx)), []);
 });
+
+test('SafeSearch on Bing and DuckDuckGo, engines without a safe mode blocked, help searches open', async () => {
+  const page = await browser.ctx.newPage();
+  let url = await navigate(page, 'http://www.bing.com/search?q=volcanoes', (u) => u.includes('adlt=strict'));
+  assert.equal(new URL(url).searchParams.get('q'), 'volcanoes');
+  url = await navigate(page, 'http://duckduckgo.com/?q=volcanoes', (u) => u.includes('kp=1'));
+  assert.equal(new URL(url).searchParams.get('q'), 'volcanoes');
+  // A help search is never blocked; SafeSearch still applies.
+  url = await navigate(page, 'http://www.google.com/search?q=childline+number', (u) => u.includes('safe=active'));
+  await page.waitForSelector('#test-page');
+  assert.equal(new URL(url).searchParams.get('q'), 'childline number');
+  await page.close();
+  // Ask.com has no safe mode a school can lock on: blocked whatever the words.
+  const ask = await blocked('http://www.ask.com/web?q=volcanoes');
+  assert.equal(new URL(ask.url()).searchParams.get('c'), 'search_engine');
+  assert.match(await ask.textContent('#reason'), /safe-search setting|can\u2019t be made safe|not set up for children/);
+  assert.ok(!ask.url().includes('volcanoes'));
+  await ask.close();
+});

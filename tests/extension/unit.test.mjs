@@ -54,6 +54,8 @@ test('incident helpers: deciding category, severity, search excerpt, retention',
   const long = c.classifyUrl(`http://www.google.com/search?q=${'a'.repeat(200)}`);
   assert.equal([...searchExcerpt(long)].length, 81);
   assert.equal(concernOf(c.classifyUrl('http://www.facebook.com/')), 'social_media');
+  assert.equal(concernOf(c.classifyUrl('https://www.ask.com/web?q=volcanoes')), 'search_engine');
+  assert.equal(concernOf(c.classifyUrl('https://www.bing.com/search?q=volcanoes')), 'search');
   const now = Date.parse('2025-03-01T00:00:00Z');
   const list = [{ time: '2025-01-01T00:00:00Z' }, { time: '2025-02-20T00:00:00Z' }];
   assert.deepEqual(pruneIncidents(list, 30, now), [list[1]]);
@@ -61,7 +63,7 @@ test('incident helpers: deciding category, severity, search excerpt, retention',
 
 test('every URL category has block-page words for every band group', () => {
   const cats = ['adult', 'gambling', 'dating', 'social_media', 'gaming', 'chat', 'drugs', 'violence', 'extremism',
-    'discrimination', 'self_harm', 'malware', 'piracy', 'proxy', 'search', 'illegal', 'other'];
+    'discrimination', 'self_harm', 'malware', 'piracy', 'proxy', 'search', 'search_engine', 'illegal', 'other'];
   for (const cat of cats) for (const g of ['young', 'junior', 'teen']) assert.ok(REASON[cat]?.[g], `${cat}/${g}`);
   for (const g of ['young', 'junior', 'teen']) assert.equal(Object.keys(PAGE[g]).length, Object.keys(PAGE.junior).length);
 });
