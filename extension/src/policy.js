@@ -31,11 +31,16 @@ const httpsUrl = (v) => {
 };
 
 /**
+ * One origin whose messages are checked (see scanOrigins below).
+ * @typedef {{ origin: string, messages?: string, item?: string, input?: string, enterSends?: boolean }} ScanOrigin
+ */
+
+/**
  * @param {Record<string, unknown> | null | undefined} raw the managed storage object
  * @returns {{
  *   role: string, ageBand: string, age?: number, schoolName?: string, dslContact?: string,
  *   reportEndpoint?: string, allow: string[], deny: string[], listPackUrl?: string,
- *   scanOrigins: string[], alertThreshold: string, retentionDays: number, failMode: string,
+ *   scanOrigins: ScanOrigin[], alertThreshold: string, retentionDays: number, failMode: string,
  *   classifierOptions: Record<string, unknown>, problems: string[]
  * }}
  */
@@ -83,7 +88,7 @@ export function normalisePolicy(raw) {
     allow,
     deny,
     listPackUrl,
-    scanOrigins: strList(p.scanOrigins),
+    scanOrigins: scanOrigins(p.scanOrigins, problems),
     alertThreshold: SEVERITIES.includes(p.alertThreshold) && p.alertThreshold !== 'none' ? p.alertThreshold : DEFAULTS.alertThreshold,
     retentionDays,
     failMode: p.failMode === 'open' ? 'open' : DEFAULTS.failMode,
@@ -101,4 +106,103 @@ export function bandForAge(age) {
   if (age < 16) return 'ks4';
   if (age < 18) return 'ks5';
   return 'staff';
+}
+
+/** Longest CSS selector accepted from a policy. */
+export const MAX_SELECTOR = 500;
+
+/**
+ * An origin as a school writes it, checked and made canonical: `https://vle.example.sch.uk`,
+ * `http://` too (a school's own server), a port, or a leading `*.` for every subdomain.
+ * No path, query, fragment or user name. Returns undefined when it is not such an origin.
+ * @param {unknown} v
+ */
+export function canonicalOrigin(v) {
+  const s = str(v);
+  if (!s) return undefined;
+  const m = /^(https?):\/\/(\*\.)?([^/?#@*\s]+)\/?$/i.exec(s);
+  if (!m) return undefined;
+  let u;
+  try {
+    u = new URL(`${m[1]}://${m[3]}/`);
+  } catch {
+    return undefined;
+  }
+  if (!u.hostname || u.hostname.endsWith('.') || (m[2] && !u.hostname.includes('.'))) return undefined;
+  return `${u.protocol}//${m[2] ? '*.' : ''}${u.host}`;
+}
+
+/**
+ * A CSS selector from a policy, checked as far as can be without a DOM: a short string with
+ * balanced brackets and no rule syntax (`{`, `}`, `;`, `@`). The content script still calls
+ * it inside try/catch, where a selector the browser refuses is recorded and skipped.
+ * @param {unknown} v
+ */
+export function plausibleSelector(v) {
+  const s = str(v);
+  if (!s || s.length > MAX_SELECTOR || /[{};@\u0000-\u001f]/.test(s)) return undefined;
+  const open = { '(': ')', '[': ']' };
+  const stack = [];
+  let quote = null;
+  for (const ch of s) {
+    if (quote) {
+      if (ch === quote) quote = null;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+    } else if (open[ch]) {
+      stack.push(open[ch]);
+    } else if (ch === ')' || ch === ']') {
+      if (stack.pop() !== ch) return undefined;
+    }
+  }
+  return quote || stack.length ? undefined : s;
+}
+
+/**
+ * `scanOrigins`: each entry an origin string (default selectors) or
+ * `{ origin, messages?, item?, input?, enterSends? }` where `messages` selects the message
+ * lists a teacher sees highlighted, `item` the messages inside a list (default: the list's
+ * children), `input` the message boxes a pupil types in, `enterSends` whether Enter sends
+ * (default true). Bad entries and bad selectors are dropped with a note; one entry per origin
+ * (the first wins).
+ * @param {unknown} v
+ * @param {string[]} problems
+ * @returns {ScanOrigin[]}
+ */
+function scanOrigins(v, problems) {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) {
+    problems.push('scanOrigins is not a list');
+    return [];
+  }
+  /** @type {ScanOrigin[]} */
+  const out = [];
+  const seen = new Set();
+  v.forEach((entry, i) => {
+    const obj = entry && typeof entry === 'object' && !Array.isArray(entry) ? entry : { origin: entry };
+    const origin = canonicalOrigin(obj.origin);
+    if (!origin) {
+      problems.push(`scanOrigins[${i}]: ${JSON.stringify(obj.origin ?? null)} is not an origin such as https://vle.example.sch.uk`);
+      return;
+    }
+    if (seen.has(origin)) {
+      problems.push(`scanOrigins[${i}]: ${origin} is listed twice`);
+      return;
+    }
+    seen.add(origin);
+    /** @type {ScanOrigin} */
+    const e = { origin };
+    for (const key of ['messages', 'item', 'input']) {
+      if (obj[key] === undefined) continue;
+      const sel = plausibleSelector(obj[key]);
+      if (sel) e[key] = sel;
+      else problems.push(`scanOrigins[${i}].${key} is not a CSS selector`);
+    }
+    if (obj.enterSends !== undefined) {
+      if (typeof obj.enterSends === 'boolean') e.enterSends = obj.enterSends;
+      else problems.push(`scanOrigins[${i}].enterSends is not true or false`);
+    }
+    out.push(e);
+  });
+  return out;
 }

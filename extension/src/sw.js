@@ -15,6 +15,7 @@ import { createClassifier } from './lib/esafety/src/web.js';
 import { normalisePolicy } from './policy.js';
 import { atLeast, concernOf, pruneIncidents, searchExcerpt, severityOf } from './incidents.js';
 import { HotRules } from './hot.js';
+import { fromContentScript, matchPatterns, onScanMessage, scanStats, syncRegistration } from './scan.js';
 
 const BLOCK_PAGE = chrome.runtime.getURL('blocked.html');
 const CACHE_SIZE = 500;
@@ -103,6 +104,8 @@ function applyPolicy(raw, source) {
   const next = normalisePolicy(raw);
   const key = JSON.stringify(next);
   policySource = source;
+  // Messages (scan.js): the content script on exactly the policy's scanOrigins.
+  syncRegistration(matchPatterns(next.scanOrigins), recordError);
   if (key === policyKey) return;
   policy = next;
   policyKey = key;
@@ -463,7 +466,11 @@ chrome.webNavigation.onHistoryStateUpdated.addListener((details) => {
   if (details.frameId === 0) onNavigate(details, 'commit').catch((e) => recordError('navigate (history)', e));
 });
 chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
-  onMessage(msg, sender).then(sendResponse, (e) => {
+  // Content scripts on scanOrigins (scan.js checks the origin) and the block page: two paths.
+  const answer = fromContentScript(sender)
+    ? onScanMessage(msg, sender, { policy, logIncident, recordError, getClassifier })
+    : onMessage(msg, sender);
+  answer.then(sendResponse, (e) => {
     recordError('message', e);
     sendResponse({ ok: false, error: String(e) });
   });
@@ -503,10 +510,26 @@ getClassifier().catch((e) => recordError('classifier', e));
 globalThis.esafetyState = () => ({
   policy,
   policySource,
+  managedSeen,
   cacheSize: cache.size,
   generation,
   hotHosts: [...hot.hosts.keys()],
   timings: { ...timings },
   samples: { decide: [...samples.decide], navigation: [...samples.navigation] },
   errors: [...errors],
+  scanStats: [...scanStats],
 });
+
+/**
+ * Test and diagnostic hook: applies a policy as if managed storage had given it (and waits for
+ * the content script registration), so tests need not write a machine-wide Chromium policy
+ * file. Only code running in this worker can call it (tests through the DevTools protocol);
+ * web pages and content scripts cannot reach the worker's global. A school's managed policy
+ * always wins: the hook refuses while one is in force, and a later managed policy replaces it.
+ */
+globalThis.esafetyTestPolicy = async (raw) => {
+  if (policySource === 'managed') return { ok: false, error: 'a managed policy is in force' };
+  applyPolicy(raw, 'test');
+  await syncRegistration(matchPatterns(policy.scanOrigins), recordError);
+  return { ok: true, policy };
+};
