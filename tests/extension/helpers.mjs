@@ -37,14 +37,16 @@ function selfSigned(dir) {
 
 /**
  * A page for any host and path, over http and https on the same port (the first byte of a
- * connection tells them apart); every request is recorded. `pages` maps `host/path` (no
- * scheme, no query) to the HTML to serve there instead of the plain test page.
+ * connection tells them apart); every request is recorded. `pages` (also returned, a Map that
+ * tests may change later) maps `host/path` (no scheme, no query), or `/path` for every host,
+ * to what to serve there instead of the plain test page: HTML, or `{ body, type?, headers? }`.
+ * @param {Record<string, string | {body: string, type?: string, headers?: Record<string, string>}>} [initial]
  */
-export async function startServer() {
+export async function startServer(initial = {}) {
   /** @type {{host: string, url: string, headers: Record<string, string | string[] | undefined>}[]} */
   const requests = [];
-  /** @type {Map<string, string>} */
-  const pages = new Map();
+  /** @type {Map<string, string | {body: string, type?: string, headers?: Record<string, string>}>} */
+  const pages = new Map(Object.entries(initial));
   const handler = (req, res) => {
     requests.push({ host: String(req.headers.host ?? '').replace(/:\d+$/, ''), url: req.url ?? '/', headers: req.headers });
     if (req.url === '/favicon.ico') {
@@ -52,7 +54,13 @@ export async function startServer() {
       return;
     }
     const host = String(req.headers.host ?? '').replace(/:\d+$/, '').replace(/[^a-z0-9.-]/gi, '');
-    const own = pages.get(host + String(req.url ?? '/').split('?')[0]);
+    const path = String(req.url ?? '/').split('?')[0];
+    const own = pages.get(host + path) ?? pages.get(path);
+    if (own !== undefined && typeof own !== 'string') {
+      res.writeHead(200, { 'content-type': own.type ?? 'text/html; charset=utf-8', 'cache-control': 'no-store', ...own.headers });
+      res.end(own.body);
+      return;
+    }
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
     res.end(own ?? `<!doctype html><title>Test page ${host}</title><h1 id="test-page">Test page for ${host}</h1>`);
   };
