@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { normalisePolicy } from '../../extension/src/policy.js';
 import { concernOf, pruneIncidents, searchExcerpt, severityOf } from '../../extension/src/incidents.js';
+import { entryForOrigin, matchPatterns, messageIncident, scanConfig } from '../../extension/src/scan.js';
 import { PAGE, REASON } from '../../extension/src/words.js';
 import { createClassifier } from '../../npm/src/node.js';
 import { extensionId } from './helpers.mjs';
@@ -34,6 +35,102 @@ test('policy: staff role, age, lists and bad values', () => {
   assert.equal(bad.listPackUrl, undefined);
   assert.equal(bad.failMode, 'open');
   assert.equal(bad.problems.length, 4);
+});
+
+test('policy: scanOrigins as origins or { origin, selectors }, bad entries dropped with a note', () => {
+  const p = normalisePolicy({
+    scanOrigins: [
+      'https://VLE.Oakfield.sch.uk/',
+      { origin: 'https://chat.google.com', messages: '[role="main"] [role="list"]', item: '[role="listitem"]',
+        input: 'div[contenteditable="true"][aria-label*="message" i]', enterSends: true },
+      { origin: 'http://localhost:8080', input: 'textarea', enterSends: false },
+      'https://*.teams.example.net',
+      'https://vle.oakfield.sch.uk', // listed twice
+      'https://vle.oakfield.sch.uk/forum', // a path, not an origin
+      'javascript:alert(1)',
+      { origin: 'https://bad.example', messages: 'div { color: red }', input: 'a[href', item: '' },
+      { messages: '#log' },
+      42,
+    ],
+  });
+  assert.deepEqual(p.scanOrigins, [
+    { origin: 'https://vle.oakfield.sch.uk' },
+    { origin: 'https://chat.google.com', messages: '[role="main"] [role="list"]', item: '[role="listitem"]',
+      input: 'div[contenteditable="true"][aria-label*="message" i]', enterSends: true },
+    { origin: 'http://localhost:8080', input: 'textarea', enterSends: false },
+    { origin: 'https://*.teams.example.net' },
+    { origin: 'https://bad.example' },
+  ]);
+  assert.equal(p.problems.length, 8, p.problems.join('\n'));
+  assert.ok(p.problems.some((m) => /scanOrigins\[7\]\.messages is not a CSS selector/.test(m)));
+  assert.deepEqual(normalisePolicy({ scanOrigins: 'https://vle.example' }).scanOrigins, []);
+  assert.deepEqual(normalisePolicy({ scanOrigins: 'https://vle.example' }).problems, ['scanOrigins is not a list']);
+  assert.ok(normalisePolicy({ scanOrigins: [{ origin: 'https://x.example', input: 'x'.repeat(501) }] }).problems.length === 1);
+});
+
+test('scan: match patterns, the entry for a page origin, what the content script is told', () => {
+  const { scanOrigins } = normalisePolicy({
+    scanOrigins: ['https://vle.oakfield.sch.uk', 'http://localhost:8080', 'https://*.teams.example.net', 'https://vle.oakfield.sch.uk:8443'],
+  });
+  assert.deepEqual(matchPatterns(scanOrigins),
+    ['http://localhost/*', 'https://*.teams.example.net/*', 'https://vle.oakfield.sch.uk/*']);
+  assert.deepEqual(matchPatterns([]), []);
+  const at = (o) => entryForOrigin(scanOrigins, o)?.origin;
+  assert.equal(at('https://vle.oakfield.sch.uk'), 'https://vle.oakfield.sch.uk');
+  assert.equal(at('https://vle.oakfield.sch.uk:443'), 'https://vle.oakfield.sch.uk');
+  assert.equal(at('https://vle.oakfield.sch.uk:8443'), 'https://vle.oakfield.sch.uk:8443');
+  assert.equal(at('http://vle.oakfield.sch.uk'), undefined); // another scheme
+  assert.equal(at('https://evilvle.oakfield.sch.uk'), undefined);
+  assert.equal(at('https://vle.oakfield.sch.uk.evil.example'), undefined);
+  assert.equal(at('http://localhost:8080'), 'http://localhost:8080');
+  assert.equal(at('http://localhost:9999'), undefined); // the pattern matches, the origin check does not
+  assert.equal(at('https://teams.example.net'), 'https://*.teams.example.net');
+  assert.equal(at('https://eu.teams.example.net'), 'https://*.teams.example.net');
+  assert.equal(at('https://eu-teams.example.net'), undefined);
+  assert.equal(at('null'), undefined);
+
+  const pupil = normalisePolicy({ role: 'pupil', age: 12, schoolName: 'Oakfield', scanOrigins: [{ origin: 'https://a.example', input: '#m' }] });
+  assert.deepEqual(scanConfig(pupil, pupil.scanOrigins[0]), {
+    mode: 'guard', role: 'pupil', ageBand: 'ks3', schoolName: 'Oakfield', dslContact: null,
+    messages: null, item: null, input: '#m', enterSends: true,
+  });
+  const teacher = normalisePolicy({ role: 'teacher', scanOrigins: ['https://a.example'] });
+  assert.equal(scanConfig(teacher, teacher.scanOrigins[0]).mode, 'highlight');
+  assert.equal(scanConfig(normalisePolicy({ role: 'staff' }), { origin: 'https://a.example' }).mode, 'highlight');
+});
+
+test('scan: a message record holds no words, checked fields only, alert by threshold', () => {
+  const policy = normalisePolicy({ ageBand: 'ks2' });
+  const r = messageIncident({ action: 'block', category: 'grooming', categories: ['grooming', 'made_up'], severity: 'critical',
+    text: 'secret words', excerpt: 'secret' }, 'vle.oakfield.sch.uk', policy);
+  assert.deepEqual(r, { kind: 'message', host: 'vle.oakfield.sch.uk', category: 'grooming', categories: ['grooming'],
+    severity: 'critical', action: 'block', alert: 'urgent', ageBand: 'ks2' });
+  assert.equal(messageIncident({ action: 'warn', category: 'bullying', severity: 'medium' }, 'h', policy).alert, 'weekly');
+  assert.equal(messageIncident({ action: 'delete-everything' }, 'h', policy), null);
+  const odd = messageIncident({ action: 'support', category: '<b>', severity: 'huge', ref: 'not-an-id' }, 'h', policy);
+  assert.equal(odd.category, 'other');
+  assert.equal(odd.severity, 'none');
+  assert.equal(odd.alert, 'weekly');
+  assert.equal('ref' in odd, false);
+  const id = '0b8f9c1e-5a5b-4a7e-9d0e-2f1d3c4b5a69';
+  assert.equal(messageIncident({ action: 'send_anyway', ref: id }, 'h', policy).ref, id);
+});
+
+test('the managed schema: one type per node (Chrome's rule), scanOrigins items as policy.js reads them', () => {
+  const read = (f) => JSON.parse(readFileSync(fileURLToPath(new URL(f, import.meta.url)), 'utf8'));
+  const schema = read('../../extension/src/managed_schema.json');
+  const walk = (node, path) => {
+    assert.equal(typeof node.type, 'string', `${path}: exactly one type`);
+    for (const [k, v] of Object.entries(node.properties ?? {})) walk(v, `${path}.${k}`);
+    if (node.items) walk(node.items, `${path}[]`);
+  };
+  walk(schema, 'schema');
+  assert.deepEqual(Object.keys(schema.properties.scanOrigins.items.properties), ['origin', 'messages', 'item', 'input', 'enterSends']);
+  const example = read('../../extension/policy.example.json');
+  for (const k of Object.keys(example)) assert.ok(schema.properties[k], k);
+  const p = normalisePolicy(example);
+  assert.deepEqual(p.problems, []);
+  assert.equal(p.scanOrigins.length, example.scanOrigins.length);
 });
 
 test('the classifier accepts the options a policy makes', async () => {
