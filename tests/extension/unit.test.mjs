@@ -116,7 +116,7 @@ test('scan: a message record holds no words, checked fields only, alert by thres
   assert.equal(messageIncident({ action: 'send_anyway', ref: id }, 'h', policy).ref, id);
 });
 
-test('the managed schema: one type per node (Chrome's rule), scanOrigins items as policy.js reads them', () => {
+test('the managed schema: one type per node (as Chrome requires), scanOrigins items as policy.js reads them', () => {
   const read = (f) => JSON.parse(readFileSync(fileURLToPath(new URL(f, import.meta.url)), 'utf8'));
   const schema = read('../../extension/src/managed_schema.json');
   const walk = (node, path) => {
