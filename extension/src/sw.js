@@ -468,7 +468,8 @@ chrome.webNavigation.onHistoryStateUpdated.addListener((details) => {
 chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   // Content scripts on scanOrigins (scan.js checks the origin) and the block page: two paths.
   const answer = fromContentScript(sender)
-    ? onScanMessage(msg, sender, { policy, logIncident, recordError, getClassifier })
+    // A content script's message may be what woke the worker: answer with the restored policy.
+    ? sessionRestored.then(() => onScanMessage(msg, sender, { policy, logIncident, recordError, getClassifier }))
     : onMessage(msg, sender);
   answer.then(sendResponse, (e) => {
     recordError('message', e);
@@ -496,7 +497,7 @@ chrome.tabs.onRemoved.addListener((tabId) => {
 // ---- start -------------------------------------------------------------------------------
 // A restarted worker uses the policy it saw last (session storage answers quickly) until
 // managed storage answers; then the school's current policy.
-chrome.storage.session.get('managedPolicy').then(
+const sessionRestored = chrome.storage.session.get('managedPolicy').then(
   ({ managedPolicy }) => {
     if (managedPolicy && !managedSeen) applyPolicy(managedPolicy, 'session');
   },
