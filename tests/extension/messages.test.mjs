@@ -7,7 +7,7 @@
 // reports an error.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { incidents, launch, startServer, workerErrors } from './helpers.mjs';
@@ -196,8 +196,13 @@ test('teacher: messages that arrive later get a severity badge and <mark>; safe 
   assert.match(await grooming.innerText(), /what's your address\? don't tell your mum/);
   // Teachers' views make no incident records.
   assert.equal((await incidents(browser.sw)).length, before);
-  mkdirSync(DOCS, { recursive: true });
-  await page.screenshot({ path: `${DOCS}extension-teacher-view.png` });
+  // The README's screenshot, rewritten only when asked (UPDATE_SCREENSHOTS=1), so test runs leave the tree clean.
+  const png = await page.screenshot();
+  assert.ok(png.length > 10000);
+  if (process.env.UPDATE_SCREENSHOTS === '1') {
+    mkdirSync(DOCS, { recursive: true });
+    writeFileSync(`${DOCS}extension-teacher-view.png`, png);
+  }
   await page.close();
 });
 
