@@ -5,6 +5,8 @@
 // minimal records. The worker must report no errors.
 
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { extensionId, incidents, launch, navigate, startServer, workerErrors } from './helpers.mjs';
 
@@ -71,6 +73,11 @@ test('an adult site ends on the block page with kind words and the CEOP and Chil
   assert.ok(req, JSON.stringify(log));
   assert.equal(req.ref, q.get('i'));
   assert.deepEqual(pageErrors, []);
+  // The README's screenshot, rewritten only when asked (UPDATE_SCREENSHOTS=1).
+  if (process.env.UPDATE_SCREENSHOTS === '1') {
+    await page.setViewportSize({ width: 1000, height: 1100 });
+    writeFileSync(fileURLToPath(new URL('../../docs/extension-block-page.png', import.meta.url)), await page.screenshot());
+  }
   await page.close();
 });
 
