@@ -16,6 +16,7 @@ import { normalisePolicy } from './policy.js';
 import { atLeast, concernOf, pruneIncidents, searchExcerpt, severityOf } from './incidents.js';
 import { HotRules } from './hot.js';
 import { fromContentScript, matchPatterns, onScanMessage, scanStats, syncRegistration } from './scan.js';
+import { createOutbox } from './outbox.js';
 
 const BLOCK_PAGE = chrome.runtime.getURL('blocked.html');
 const CACHE_SIZE = 500;
@@ -106,6 +107,7 @@ function applyPolicy(raw, source) {
   policySource = source;
   // Messages (scan.js): the content script on exactly the policy's scanOrigins.
   syncRegistration(matchPatterns(next.scanOrigins), recordError);
+  outbox.configure({ endpoint: next.reportEndpoint, school: next.schoolName }); // upload: see outbox.js
   if (key === policyKey) return;
   policy = next;
   policyKey = key;
@@ -402,8 +404,50 @@ function logIncident(fields) {
       await chrome.storage.local.set({ incidents: pruneIncidents(incidents, policy.retentionDays) });
     })
     .catch((e) => recordError('incident log', e));
+  if (record.alert === 'urgent') requestUpload({ now: true }); // upload: see outbox.js
   return writing;
 }
+
+// ---- upload to the school's reportEndpoint (outbox.js) ---------------------------------------
+// The queue is the log's unsent records; outbox.js marks them sent through withLog, on the same
+// chain as logIncident, so a record logged during a POST is never overwritten. One alarm wakes
+// the worker for the background sweep (15 min) and when a backoff ends; with no endpoint it
+// is cleared. A worker that starts sends what the last one left (once the policy is known).
+const OUTBOX_ALARM = 'esafety-outbox';
+
+/** Runs `update(incidents)` after every pending log write; an array it returns becomes the log. */
+function withLog(update) {
+  const run = writing.then(async () => {
+    const { incidents = [] } = await chrome.storage.local.get('incidents');
+    const next = await update(incidents);
+    if (Array.isArray(next)) await chrome.storage.local.set({ incidents: next });
+    return next ?? incidents;
+  });
+  writing = run.then(() => {}, () => {}); // the outbox reports its own failures
+  return run;
+}
+
+const outbox = createOutbox({
+  storage: chrome.storage.local,
+  withLog,
+  fetch: (url, init) => fetch(url, init),
+  schedule: (when) => (when === null ? chrome.alarms.clear(OUTBOX_ALARM) : chrome.alarms.create(OUTBOX_ALARM, { when })),
+  online: () => navigator.onLine !== false,
+  onError: recordError,
+});
+
+function requestUpload(options) {
+  outbox.flush(options).catch((e) => recordError('outbox', e));
+}
+
+chrome.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === OUTBOX_ALARM) requestUpload();
+});
+self.addEventListener('online', () => requestUpload({ now: true }));
+requestUpload();
+
+/** For tests and diagnostics: the outbox's state and how many records wait. */
+globalThis.esafetyOutbox = () => outbox.status();
 
 // ---- messages from the block page -----------------------------------------------------------
 async function onMessage(msg, sender) {
