@@ -33,6 +33,8 @@
 // configuration error: the records stay, the error is kept in the state for the admin, and
 // the next try is in 1 h (never a tight loop). An ordinary backoff gives way to an urgent
 // record or the browser coming back online; a configuration error or a Retry-After does not.
+// Offline (`online()` false) is no failure: nothing is posted, and the next look is in a
+// minute if an urgent record waits, else at the next sweep.
 //
 // Minimum data (UK GDPR). Each record is sent with the log's own fields only, picked by name
 // (`RECORD_FIELDS`: host names, never addresses; a search excerpt at most), with the school's
@@ -44,7 +46,7 @@
 export const SCHEMA = 'esafety.incidents/1';
 /** The record fields sent, all already in the log: nothing else leaves the device. */
 export const RECORD_FIELDS = ['id', 'time', 'kind', 'host', 'search', 'category', 'categories', 'severity', 'action',
-  'alert', 'ageBand', 'ref'];
+  'alert', 'ageBand', 'ref', 'frame', 'via'];
 /** Storage key of the outbox's own state. */
 export const STATE_KEY = 'outbox';
 
