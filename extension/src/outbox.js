@@ -46,7 +46,7 @@
 export const SCHEMA = 'esafety.incidents/1';
 /** The record fields sent, all already in the log: nothing else leaves the device. */
 export const RECORD_FIELDS = ['id', 'time', 'kind', 'host', 'search', 'category', 'categories', 'severity', 'action',
-  'alert', 'ageBand', 'ref', 'frame', 'via'];
+  'alert', 'ageBand', 'ref', 'frame', 'via', 'user', 'device'];
 /** Storage key of the outbox's own state. */
 export const STATE_KEY = 'outbox';
 

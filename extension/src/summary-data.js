@@ -327,7 +327,7 @@ export function categoryColours(byCategory) {
 
 export const CSV_COLUMNS = [
   'time_utc', 'local_date', 'local_time', 'urgent', 'kind', 'category', 'categories', 'severity', 'action', 'alert',
-  'host', 'search', 'age_band', 'id', 'ref',
+  'host', 'search', 'age_band', 'id', 'ref', 'user', 'device',
 ];
 
 /**
@@ -351,7 +351,7 @@ export function toCsv(records) {
     const t = Date.parse(r.time);
     lines.push([
       r.time, localDate(t), localTime(t), r.alert === 'urgent' ? 'yes' : 'no', r.kind, r.category,
-      (r.categories ?? []).join(' '), r.severity, r.action, r.alert, r.host, r.search, r.ageBand, r.id, r.ref,
+      (r.categories ?? []).join(' '), r.severity, r.action, r.alert, r.host, r.search, r.ageBand, r.id, r.ref, r.user, r.device,
     ].map(csvCell).join(','));
   }
   return `\uFEFF${lines.join('\r\n')}\r\n`;

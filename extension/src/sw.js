@@ -15,6 +15,7 @@ import { createClassifier } from './lib/esafety/src/web.js';
 import { normalisePolicy } from './policy.js';
 import { atLeast, concernOf, pruneIncidents, searchExcerpt, severityOf } from './incidents.js';
 import { HotRules } from './hot.js';
+import { lookUpIdentity } from './identity.js';
 import { fromContentScript, matchPatterns, onScanMessage, scanStats, syncRegistration } from './scan.js';
 import { createOutbox } from './outbox.js';
 
@@ -118,11 +119,25 @@ function applyPolicy(raw, source) {
   getClassifier().catch((e) => recordError('classifier', e));
 }
 
+/**
+ * A policy set through the test hook (esafetyTestPolicy), kept in session storage so that it
+ * outlives a worker restart as a managed policy does. Used only while no managed policy is in
+ * force; a managed policy always wins.
+ */
+let testPolicy = null;
+
+/** Applies what managed storage said, or the test policy when it said nothing. */
+function applyManaged(raw) {
+  const empty = !raw || Object.keys(raw).length === 0;
+  if (empty && testPolicy) applyPolicy(testPolicy, 'test');
+  else applyPolicy(raw, empty ? 'default' : 'managed');
+}
+
 function loadManagedPolicy() {
   chrome.storage.managed.get(null).then(
     (raw) => {
       managedSeen = true;
-      applyPolicy(raw, Object.keys(raw ?? {}).length ? 'managed' : 'default');
+      applyManaged(raw);
       // Kept for the next worker start, which can then use it before managed storage answers.
       chrome.storage.session.set({ managedPolicy: raw ?? {} }).catch((e) => recordError('session', e));
     },
@@ -395,10 +410,17 @@ function incidentFields(s) {
 
 // ---- incident log (one writer) --------------------------------------------------------------
 let writing = Promise.resolve();
+/** The profile's account and the device, where the platform gives them (identity.js). */
+const identity = lookUpIdentity(chrome).catch((e) => {
+  recordError('identity', e);
+  return {};
+});
+
 function logIncident(fields) {
   const record = { time: new Date().toISOString(), ...fields, sent: false };
   writing = writing
     .then(async () => {
+      Object.assign(record, await identity);
       const { incidents = [] } = await chrome.storage.local.get('incidents');
       incidents.push(record);
       await chrome.storage.local.set({ incidents: pruneIncidents(incidents, policy.retentionDays) });
@@ -444,7 +466,9 @@ chrome.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === OUTBOX_ALARM) requestUpload();
 });
 self.addEventListener('online', () => requestUpload({ now: true }));
-requestUpload();
+// A new worker tries at once when urgent records wait (an ordinary backoff gives way to them;
+// workers start seldom enough that this never becomes a tight loop), else on the schedule.
+requestUpload({ now: true });
 
 /** For tests and diagnostics: the outbox's state and how many records wait. */
 globalThis.esafetyOutbox = () => outbox.status();
@@ -541,9 +565,11 @@ chrome.tabs.onRemoved.addListener((tabId) => {
 // ---- start -------------------------------------------------------------------------------
 // A restarted worker uses the policy it saw last (session storage answers quickly) until
 // managed storage answers; then the school's current policy.
-const sessionRestored = chrome.storage.session.get('managedPolicy').then(
-  ({ managedPolicy }) => {
-    if (managedPolicy && !managedSeen) applyPolicy(managedPolicy, 'session');
+const sessionRestored = chrome.storage.session.get(['managedPolicy', 'testPolicy']).then(
+  (saved) => {
+    testPolicy = saved.testPolicy ?? null;
+    if (!managedSeen && saved.managedPolicy) applyManaged(saved.managedPolicy);
+    else if (testPolicy && policySource === 'default') applyPolicy(testPolicy, 'test');
   },
   (e) => recordError('session', e),
 );
@@ -571,9 +597,13 @@ globalThis.esafetyState = () => ({
  * file. Only code running in this worker can call it (tests through the DevTools protocol);
  * web pages and content scripts cannot reach the worker's global. A school's managed policy
  * always wins: the hook refuses while one is in force, and a later managed policy replaces it.
+ * Kept in session storage: it outlives a worker restart (as a managed policy does), not the
+ * browser.
  */
 globalThis.esafetyTestPolicy = async (raw) => {
   if (policySource === 'managed') return { ok: false, error: 'a managed policy is in force' };
+  testPolicy = raw;
+  await chrome.storage.session.set({ testPolicy: raw });
   applyPolicy(raw, 'test');
   await syncRegistration(matchPatterns(policy.scanOrigins), recordError);
   return { ok: true, policy };

@@ -6,10 +6,12 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
-import { extensionId, launch, workerErrors } from './helpers.mjs';
+import { currentWorker, extensionId, incidents, launch, navigate, stopWorker, workerErrors } from './helpers.mjs';
 
 /** Every request the endpoint saw, with its body. */
 const seen = [];
+/** While true the endpoint answers 503 (the school's server is down). */
+let endpointDown = false;
 let server;
 let browser;
 let page;
@@ -20,7 +22,7 @@ before(async () => {
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       seen.push({ method: req.method, url: req.url, headers: req.headers, body });
-      if (req.method === 'POST' && req.url === '/incidents') res.writeHead(204).end();
+      if (req.method === 'POST' && req.url === '/incidents') res.writeHead(endpointDown ? 503 : 204).end();
       else if (req.method === 'POST' && req.url === '/moved') res.writeHead(302, { location: '/incidents' }).end();
       else res.writeHead(200, { 'content-type': 'text/html', 'set-cookie': 'pupil=amy; Path=/' }).end('<title>school</title>');
     });
@@ -103,4 +105,55 @@ test('the worker: no policy, so no endpoint, no alarm and no errors', async () =
   assert.equal(status.hasEndpoint, false);
   assert.equal(await browser.sw.evaluate(() => chrome.alarms.get('esafety-outbox')), undefined);
   assert.deepEqual(await workerErrors(browser.sw), []);
+});
+
+/** The records the endpoint received so far, in order. */
+const received = () => seen.filter((r) => r.method === 'POST' && r.url === '/incidents').flatMap((r) => JSON.parse(r.body).records);
+
+async function until(what, check, timeout = 10000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('the worker with an endpoint: an urgent search is sent at once; with the server down it waits, survives a worker restart and is sent', async () => {
+  const port = server.address().port;
+  const set = await browser.sw.evaluate((endpoint) => globalThis.esafetyTestPolicy({ reportEndpoint: endpoint, schoolName: 'Oakfield Primary' }),
+    `http://127.0.0.1:${port}/incidents`);
+  assert.equal(set.ok, true, JSON.stringify(set));
+  const blockPage = `chrome-extension://${extensionId()}/blocked.html`;
+  const tab = await browser.ctx.newPage();
+
+  // A self-harm search: a warning for the pupil, an urgent alert for the DSL, sent now.
+  await navigate(tab, 'https://www.google.com/search?q=how+to+kill+myself', (u) => u.startsWith(blockPage));
+  const urgent = await until('the urgent record', () => received().find((r) => r.alert === 'urgent' && r.category === 'self_harm'));
+  assert.equal(urgent.host, 'www.google.com');
+  assert.equal(urgent.search, 'how to kill myself');
+  assert.ok(!JSON.stringify(urgent).includes('http'), 'no addresses');
+  await until('the record marked sent', async () => (await incidents(browser.sw)).find((r) => r.id === urgent.id)?.sent === true);
+
+  // The school's server is down: the next urgent record waits in the log.
+  endpointDown = true;
+  await navigate(tab, 'https://www.bing.com/search?q=how+to+kill+myself', (u) => u.startsWith(blockPage));
+  const waiting = await until('the second urgent record', async () =>
+    (await incidents(browser.sw)).find((r) => r.host === 'www.bing.com' && r.alert === 'urgent'));
+  await until('a refused POST', () => seen.some((r) => r.method === 'POST' && r.url === '/incidents' && endpointDown));
+  assert.equal((await incidents(browser.sw)).find((r) => r.id === waiting.id).sent, false);
+
+  // The worker stops (as Chromium stops idle workers); the server comes back; the next event
+  // wakes a new worker, which finds the unsent record in the log and sends it.
+  await stopWorker(browser.ctx);
+  endpointDown = false;
+  const before = seen.length;
+  await navigate(tab, 'http://news.esafety.test/', (u) => u === 'http://news.esafety.test/');
+  await until('the waiting record after the restart', () => seen.slice(before).some((r) => r.method === 'POST' && r.url === '/incidents'
+    && JSON.parse(r.body).records.some((x) => x.id === waiting.id)), 15000);
+  const sw = currentWorker(browser.ctx);
+  await until('marked sent by the new worker', async () => (await incidents(sw)).find((r) => r.id === waiting.id)?.sent === true);
+  assert.deepEqual(await workerErrors(sw), []);
+  await tab.close();
 });

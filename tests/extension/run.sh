@@ -19,6 +19,6 @@ fi
 node "$repo/extension/build.mjs"
 # One file at a time: each starts its own browser, and the machine may have 2 cores.
 exec node --test --test-concurrency=1 "$@" \
-  "$here/unit.test.mjs" "$here/hot.test.mjs" "$here/summary.test.mjs" "$here/outbox.test.mjs" \
+  "$here/unit.test.mjs" "$here/hot.test.mjs" "$here/identity.test.mjs" "$here/summary.test.mjs" "$here/outbox.test.mjs" \
   "$here/extension.test.mjs" "$here/network.test.mjs" "$here/summary.e2e.test.mjs" \
   "$here/messages.test.mjs" "$here/outbox.browser.test.mjs" "$here/policy.test.mjs"

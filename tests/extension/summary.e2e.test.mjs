@@ -138,7 +138,7 @@ test('"Download CSV" (by keyboard) and "Download JSON" give the module\'s export
   const lines = csv.slice(1).split('\r\n');
   assert.equal(lines[0], CSV_COLUMNS.join(','));
   assert.equal(lines.length, 1 + 8 + 1); // header, 8 records, the final CRLF
-  assert.match(lines[1], /^2026-11-05T10:00:00\.000Z,2026-11-05,\d\d:00,yes,block,illegal,illegal,critical,block,urgent,iwf-listed\.example,,ks2,c1,$/);
+  assert.match(lines[1], /^2026-11-05T10:00:00\.000Z,2026-11-05,\d\d:00,yes,block,illegal,illegal,critical,block,urgent,iwf-listed\.example,,ks2,c1,,,$/);
   const guarded = `"'${seeded.find((r) => r.id === 's1').search.replace(/"/g, '""')}"`;
   assert.ok(lines.some((l) => l.includes(`,${guarded},`)), `formula guarded and quoted: ${guarded}`);
   assert.match(await page.textContent('#status'), /Downloaded esafety-summary-2026-11-02_to_2026-11-08\.csv/);
