@@ -27,7 +27,14 @@ const ALL_TYPES = ['main_frame', 'sub_frame', 'stylesheet', 'script', 'image', '
   'ping', 'media', 'websocket', 'other'];
 
 /** Milliseconds since the worker started (performance.timeOrigin) at key moments, for tests and the benchmark. */
-const timings = { script: performance.now(), classifierStart: null, classifier: null, firstEvent: null, firstDecision: null };
+const timings = {
+  script: performance.now(),
+  classifierStart: null,
+  classifier: null,
+  firstEvent: null,
+  firstEventSinceNavigation: null,
+  firstDecision: null,
+};
 /** The last few decision times in ms (classifying one new URL; navigation event to action), for the benchmark. */
 const SAMPLES = 1024;
 const samples = { decide: [], navigation: [] };
@@ -102,10 +109,31 @@ async function buildClassifier(p) {
   }
 }
 
+// ---- a warm worker on managed devices ------------------------------------------------------
+// A stopped worker must start, load its modules and the WebAssembly again before it can decide
+// (about 100 ms on a slow machine: extension/bench), while the page it should stop is already
+// loading. Chrome's extension documentation allows, for enterprise and education extensions on
+// managed devices only, keeping the worker alive by calling an extension API every ~20 s (each
+// call resets the idle timer). So: on while a managed policy is in force, off otherwise.
+const KEEP_ALIVE_MS = 20000;
+let keepAliveTimer = null;
+function updateKeepAlive() {
+  const managed = policySource === 'managed';
+  if (managed && keepAliveTimer === null) {
+    keepAliveTimer = setInterval(() => {
+      chrome.runtime.getPlatformInfo().catch(() => {});
+    }, KEEP_ALIVE_MS);
+  } else if (!managed && keepAliveTimer !== null) {
+    clearInterval(keepAliveTimer);
+    keepAliveTimer = null;
+  }
+}
+
 function applyPolicy(raw, source) {
   const next = normalisePolicy(raw);
   const key = JSON.stringify(next);
   policySource = source;
+  updateKeepAlive();
   // Messages (scan.js): the content script on exactly the policy's scanOrigins.
   syncRegistration(matchPatterns(next.scanOrigins), recordError);
   outbox.configure({ endpoint: next.reportEndpoint, school: next.schoolName }); // upload: see outbox.js
@@ -298,9 +326,14 @@ async function learnHost(s, gen) {
  * hot rule needs nothing before it starts: Chromium redirects the request itself, and the
  * block page logs the visit.
  */
-async function onNavigate({ tabId, frameId, url }, phase) {
-  timings.firstEvent ??= performance.now();
+async function onNavigate({ tabId, frameId, url, timeStamp }, phase) {
   if (tabId < 0 || !/^https?:/i.test(url)) return;
+  const arrived = performance.now();
+  if (timings.firstEvent === null) {
+    timings.firstEvent = arrived;
+    // How long the browser's event took to reach this worker (timeStamp is the browser's clock, ms since 1970).
+    if (typeof timeStamp === 'number') timings.firstEventSinceNavigation = performance.timeOrigin + arrived - timeStamp;
+  }
   if (frameId !== 0) {
     await onFrame(tabId, frameId, url, phase);
     return;
@@ -585,6 +618,7 @@ globalThis.esafetyState = () => ({
   cacheSize: cache.size,
   generation,
   hotHosts: [...hot.hosts.keys()],
+  keepAlive: keepAliveTimer !== null,
   timings: { ...timings },
   samples: { decide: [...samples.decide], navigation: [...samples.navigation] },
   errors: [...errors],

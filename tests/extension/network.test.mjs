@@ -113,6 +113,7 @@ test('a single-page site that changes its address to a blocked search is caught'
 test('a worker stopped while idle wakes on the next navigation, decides, and keeps its log and rules', async () => {
   const logBefore = await incidents(browser.sw);
   const hotBefore = (await state()).hotHosts;
+  assert.equal((await state()).keepAlive, false, 'no managed policy: Chrome may stop the worker when idle');
   const oldOrigin = await stopWorker(browser.ctx);
 
   const page = await blocked('http://www.888casino.com/');

@@ -60,6 +60,8 @@ test('a staff policy lets social media through', { skip: !canWrite && 'cannot wr
   const state = await browser.sw.evaluate(() => globalThis.esafetyState());
   assert.equal(state.policy.role, 'staff');
   assert.equal(state.policy.ageBand, 'staff');
+  // A managed device: the worker is kept warm (Chrome allows it for managed education installs).
+  assert.equal(state.keepAlive, true);
   const page = await browser.ctx.newPage();
   // facebook.com is HSTS-preloaded: Chromium goes to https whatever we ask.
   await navigate(page, 'https://www.facebook.com/', (u) => u === 'https://www.facebook.com/');
