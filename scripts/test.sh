@@ -44,11 +44,14 @@ else
   step "headless Chromium: the demo VLE page, the nudge, the teacher view, the report button"
   bash tests/browser/run.sh
 
-  step "headless Chromium: the MV3 extension (block page, warn, SafeSearch, help sites, policy, incident log)"
+  step "headless Chromium: the MV3 extension (block page, hot rules, frames, SafeSearch, messages, policy, incident log, summary, upload)"
   bash tests/extension/run.sh
 
   step "package size and speed (npm run bench -- --quick; figures, not pass/fail)"
   (cd npm && node bench/bench.mjs --quick)
+
+  step "extension speed (node extension/bench/bench.mjs --quick; figures, not pass/fail)"
+  node extension/bench/bench.mjs --quick
 fi
 
 step "fuzz (${FUZZ_SECONDS:-20} s per target)"

@@ -87,6 +87,12 @@ async function main() {
     const navCached = (await state()).samples.navigation.slice(-again.length);
     await page.close();
 
+    // 1b. The same decisions with no navigation going on: the worker's own cost, without the
+    // browser's processes competing for the cores. New URLs (not yet cached), then again.
+    const quiet = urlMix(NAVIGATIONS).map((u) => `${u}${u.includes('?') ? '&' : '?'}quiet=1`);
+    const quietFresh = await browser.sw.evaluate((u) => globalThis.esafetyTimeDecisions(u), quiet);
+    const quietCached = await browser.sw.evaluate((u) => globalThis.esafetyTimeDecisions(u), quiet.slice(-400));
+
     // 2. Cold starts: a page is open and idle, the worker is stopped, and the page's next
     // navigation is the event that wakes it.
     const cold = [];
@@ -125,6 +131,7 @@ async function main() {
       chromium: browser.ctx.browser()?.version() ?? null,
       quick,
       navigation: { fresh: stats(navFresh), cached: stats(navCached), classify: stats(decide) },
+      worker: { fresh: stats(quietFresh), cached: stats(quietCached) },
       coldStart: {
         runs: cold.length,
         script: stats(cold.map((t) => t.script)),
@@ -143,6 +150,8 @@ async function main() {
       ['navigation, new URL (event → decision)', results.navigation.fresh, '≤ 2 ms p99', results.navigation.fresh.p99 <= 2],
       ['navigation, decided before (cache)', results.navigation.cached, '≤ 2 ms p99', results.navigation.cached.p99 <= 2],
       ['classifyUrl + summary alone', results.navigation.classify, '', null],
+      ['decision in the worker, new URL, no navigation', results.worker.fresh, '≤ 2 ms p99', results.worker.fresh.p99 <= 2],
+      ['decision in the worker, cached, no navigation', results.worker.cached, '≤ 2 ms p99', results.worker.cached.p99 <= 2],
       ['cold start: script evaluated', results.coldStart.script, '', null],
       ['cold start: classifier asked for', results.coldStart.classifierStart, '', null],
       ['cold start: classifier ready', results.coldStart.classifier, '', null],
