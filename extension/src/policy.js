@@ -32,7 +32,7 @@ const httpsUrl = (v) => {
 
 /**
  * One origin whose messages are checked (see scanOrigins below).
- * @typedef {{ origin: string, messages?: string, item?: string, input?: string, enterSends?: boolean }} ScanOrigin
+ * @typedef {{ origin: string, messages?: string, item?: string, input?: string, send?: string, enterSends?: boolean }} ScanOrigin
  */
 
 /**
@@ -160,9 +160,10 @@ export function plausibleSelector(v) {
 
 /**
  * `scanOrigins`: each entry an origin string (default selectors) or
- * `{ origin, messages?, item?, input?, enterSends? }` where `messages` selects the message
+ * `{ origin, messages?, item?, input?, send?, enterSends? }` where `messages` selects the message
  * lists a teacher sees highlighted, `item` the messages inside a list (default: the list's
- * children), `input` the message boxes a pupil types in, `enterSends` whether Enter sends
+ * children), `input` the message boxes a pupil types in, `send` the site's send button (for
+ * sites whose button is not in a form, matched at click time), `enterSends` whether Enter sends
  * (default true). Bad entries and bad selectors are dropped with a note; one entry per origin
  * (the first wins).
  * @param {unknown} v
@@ -192,7 +193,7 @@ function scanOrigins(v, problems) {
     seen.add(origin);
     /** @type {ScanOrigin} */
     const e = { origin };
-    for (const key of ['messages', 'item', 'input']) {
+    for (const key of ['messages', 'item', 'input', 'send']) {
       if (obj[key] === undefined) continue;
       const sel = plausibleSelector(obj[key]);
       if (sel) e[key] = sel;

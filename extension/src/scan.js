@@ -82,6 +82,7 @@ export function scanConfig(policy, entry) {
     messages: entry.messages ?? null,
     item: entry.item ?? null,
     input: entry.input ?? null,
+    send: entry.send ?? null,
     enterSends: entry.enterSends ?? true,
   };
 }

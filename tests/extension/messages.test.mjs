@@ -31,6 +31,8 @@ before(async () => {
     '/chat': { body: file('chat.html'), headers: CSP },
     '/chat.js': { body: file('chat.js'), type: 'text/javascript; charset=utf-8' },
     '/chat.css': { body: file('chat.css'), type: 'text/css; charset=utf-8' },
+    '/web-chat': { body: file('web-chat.html'), headers: CSP },
+    '/web-chat.js': { body: file('web-chat.js'), type: 'text/javascript; charset=utf-8' },
   });
   browser = await launch(server.port);
   // The managed read (empty here) must be done, or it would replace the test policy.
@@ -203,6 +205,42 @@ test('teacher: messages that arrive later get a severity badge and <mark>; safe 
     mkdirSync(DOCS, { recursive: true });
     writeFileSync(`${DOCS}extension-teacher-view.png`, png);
   }
+  await page.close();
+});
+
+test('pupil, web chat: a send button outside any form, drawn again after each message, is guarded by its selector', async () => {
+  await setPolicy({ role: 'pupil', ...SCHOOL, scanOrigins: [{ origin: VLE, input: '#box', send: '#go', enterSends: false }] });
+  const page = await browser.ctx.newPage();
+  page.on('pageerror', (e) => pageErrors.push(`web chat: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && pageErrors.push(`web chat: ${m.text()}`));
+  await page.goto(`${VLE}/web-chat`);
+  await page.waitForSelector('#box + .esafety-nudge-region', { state: 'attached', timeout: 10000 });
+
+  // Checked while typing, then the click on the send button nudges and nothing is sent.
+  await page.fill('#box', RISKY);
+  await page.waitForTimeout(300);
+  await page.click('#go');
+  await page.locator('.esafety-nudge').waitFor({ timeout: 5000 });
+  assert.equal(await page.locator('.esafety-nudge').getAttribute('data-kind'), 'block');
+  assert.deepEqual(await sent(page), []);
+
+  // A safe message goes; the page then draws a new button.
+  await page.fill('#box', 'Volcanoes erupt when magma rises.');
+  await page.waitForTimeout(300);
+  const first = await page.$('#go');
+  await page.click('#go');
+  await page.waitForFunction(() => window.sent.length === 1);
+  assert.equal(await first.evaluate((b) => b.isConnected), false, 'the page re-rendered its button');
+
+  // The new button is guarded too, even clicked at once (no verdict yet: the click waits for one).
+  await page.fill('#box', RISKY);
+  await page.click('#go');
+  await page.locator('.esafety-nudge').waitFor({ timeout: 5000 });
+  assert.deepEqual(await sent(page), ['Volcanoes erupt when magma rises.']);
+  await page.fill('#box', 'See you at the museum trip');
+  await page.click('#go');
+  await page.waitForFunction(() => window.sent.length === 2, null, { timeout: 5000 });
+  assert.deepEqual(await sent(page), ['Volcanoes erupt when magma rises.', 'See you at the museum trip']);
   await page.close();
 });
 

@@ -43,7 +43,7 @@ test('policy: scanOrigins as origins or { origin, selectors }, bad entries dropp
       'https://VLE.Oakfield.sch.uk/',
       { origin: 'https://chat.google.com', messages: '[role="main"] [role="list"]', item: '[role="listitem"]',
         input: 'div[contenteditable="true"][aria-label*="message" i]', enterSends: true },
-      { origin: 'http://localhost:8080', input: 'textarea', enterSends: false },
+      { origin: 'http://localhost:8080', input: 'textarea', send: 'button[aria-label="Send"]', enterSends: false },
       'https://*.teams.example.net',
       'https://vle.oakfield.sch.uk', // listed twice
       'https://vle.oakfield.sch.uk/forum', // a path, not an origin
@@ -57,7 +57,7 @@ test('policy: scanOrigins as origins or { origin, selectors }, bad entries dropp
     { origin: 'https://vle.oakfield.sch.uk' },
     { origin: 'https://chat.google.com', messages: '[role="main"] [role="list"]', item: '[role="listitem"]',
       input: 'div[contenteditable="true"][aria-label*="message" i]', enterSends: true },
-    { origin: 'http://localhost:8080', input: 'textarea', enterSends: false },
+    { origin: 'http://localhost:8080', input: 'textarea', send: 'button[aria-label="Send"]', enterSends: false },
     { origin: 'https://*.teams.example.net' },
     { origin: 'https://bad.example' },
   ]);
@@ -92,8 +92,10 @@ test('scan: match patterns, the entry for a page origin, what the content script
   const pupil = normalisePolicy({ role: 'pupil', age: 12, schoolName: 'Oakfield', scanOrigins: [{ origin: 'https://a.example', input: '#m' }] });
   assert.deepEqual(scanConfig(pupil, pupil.scanOrigins[0]), {
     mode: 'guard', role: 'pupil', ageBand: 'ks3', schoolName: 'Oakfield', dslContact: null,
-    messages: null, item: null, input: '#m', enterSends: true,
+    messages: null, item: null, input: '#m', send: null, enterSends: true,
   });
+  const withSend = normalisePolicy({ scanOrigins: [{ origin: 'https://a.example', send: '#go' }] });
+  assert.equal(scanConfig(withSend, withSend.scanOrigins[0]).send, '#go');
   const teacher = normalisePolicy({ role: 'teacher', scanOrigins: ['https://a.example'] });
   assert.equal(scanConfig(teacher, teacher.scanOrigins[0]).mode, 'highlight');
   assert.equal(scanConfig(normalisePolicy({ role: 'staff' }), { origin: 'https://a.example' }).mode, 'highlight');
@@ -125,7 +127,7 @@ test('the managed schema: one type per node (as Chrome requires), scanOrigins it
     if (node.items) walk(node.items, `${path}[]`);
   };
   walk(schema, 'schema');
-  assert.deepEqual(Object.keys(schema.properties.scanOrigins.items.properties), ['origin', 'messages', 'item', 'input', 'enterSends']);
+  assert.deepEqual(Object.keys(schema.properties.scanOrigins.items.properties), ['origin', 'messages', 'item', 'input', 'send', 'enterSends']);
   const example = read('../../extension/policy.example.json');
   for (const k of Object.keys(example)) assert.ok(schema.properties[k], k);
   const p = normalisePolicy(example);

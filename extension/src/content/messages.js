@@ -156,6 +156,7 @@ class Scanner {
     if (this.mode === 'guard') {
       window.addEventListener('keydown', (e) => this.safely('hold', () => this.onKeydown(e)), true);
       window.addEventListener('submit', (e) => this.safely('hold', () => this.onSubmit(e)), true);
+      if (this.config.send) window.addEventListener('click', (e) => this.safely('hold', () => this.onClick(e)), true);
     }
     this.scan(document.documentElement);
     this.observer = new MutationObserver((records) => this.safely('mutations', () => this.onMutations(records)));
@@ -223,6 +224,7 @@ class Scanner {
     let logged = null;
     let lastId = null;
     return guardInput(el, c, {
+      ...(this.config.send ? { sendButton: this.config.send } : {}),
       enterSends: this.config.enterSends,
       schoolName: this.config.schoolName ?? undefined,
       dslContact: this.config.dslContact ?? undefined,
@@ -286,6 +288,18 @@ class Scanner {
     if (text === null) return;
     this.hold(e, text, () =>
       el.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', code: 'Enter', bubbles: true, cancelable: true, composed: true })));
+  }
+
+  /** A click on the policy's send button while a guarded box's text has no verdict yet. */
+  onClick(e) {
+    const button = e.composedPath().find((n) => n instanceof Element && n.matches(this.config.send));
+    if (!button) return;
+    for (const el of this.handles.keys()) {
+      const text = this.unchecked(el);
+      if (text === null) continue;
+      this.hold(e, text, () => (button.isConnected ? button : document.querySelector(this.config.send))?.click());
+      return;
+    }
   }
 
   onSubmit(e) {

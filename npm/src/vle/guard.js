@@ -58,6 +58,15 @@ function readText(element) {
   return element.innerText ?? element.textContent ?? '';
 }
 
+/** `el.matches(selector)`, false for a selector the browser does not accept. */
+function matchesSafely(el, selector) {
+  try {
+    return el.matches(selector);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Guards a message box: see the module comment. Returns a handle whose `destroy()`
  * removes every listener and the nudge.
@@ -69,7 +78,25 @@ function readText(element) {
 export function guardInput(element, classifier, options = {}) {
   const { doc, win } = attach('guardInput', 'element', element, classifier);
 
-  const sendButtons = [options.sendButton ?? []].flat().filter(Boolean);
+  // Send buttons: elements, or a CSS selector matched at click time (sites that re-render
+  // their button on every message, such as web chat apps).
+  const sendSelector = typeof options.sendButton === 'string' ? options.sendButton : null;
+  const sendButtons = sendSelector === null ? [options.sendButton ?? []].flat().filter(Boolean) : [];
+  /** The send button a click went through, if any. */
+  const buttonOf = (e) =>
+    sendButtons.find((b) => e.composedPath().includes(b)) ??
+    (sendSelector === null
+      ? undefined
+      : e.composedPath().find((n) => n instanceof win.Element && matchesSafely(n, sendSelector)));
+  /** A send button to replay a send with when the pupil's own way is not known. */
+  const anyButton = () => {
+    if (sendButtons[0] || sendSelector === null) return sendButtons[0] ?? null;
+    try {
+      return doc.querySelector(sendSelector);
+    } catch {
+      return null;
+    }
+  };
   const enterSends = options.enterSends ?? true;
   const debounceMs = options.debounceMs ?? 700;
   const maxRoutes = options.maxRoutes ?? 4;
@@ -260,9 +287,12 @@ export function guardInput(element, classifier, options = {}) {
   function replay(trigger) {
     const form = formOf();
     /** @type {Trigger} */
-    const t = trigger ?? (sendButtons[0] ? { type: 'click', button: sendButtons[0] } : form ? { type: 'submit', submitter: null } : { type: 'enter' });
+    const fallback = anyButton();
+    const t = trigger ?? (fallback ? { type: 'click', button: fallback } : form ? { type: 'submit', submitter: null } : { type: 'enter' });
     if (t.type === 'click') {
-      t.button.click();
+      // The button clicked may have been replaced meanwhile (a re-rendered page): use its successor.
+      const button = t.button.isConnected ? t.button : anyButton();
+      button?.click();
     } else if (t.type === 'submit' && form) {
       const s = t.submitter;
       form.requestSubmit(s && /** @type {any} */ (s).form === form ? /** @type {HTMLButtonElement} */ (s) : undefined);
@@ -346,7 +376,7 @@ export function guardInput(element, classifier, options = {}) {
     if (form && e.target === form) onSendAttempt(e, { type: 'submit', submitter: e.submitter ?? null });
   }
   function onClick(e) {
-    const button = sendButtons.find((b) => e.composedPath().includes(b));
+    const button = buttonOf(e);
     if (button) onSendAttempt(e, { type: 'click', button });
   }
   function onInput(e) {

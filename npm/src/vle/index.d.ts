@@ -15,8 +15,11 @@ export interface NudgeInfo {
 }
 
 export interface GuardOptions {
-  /** Send button(s): a click is checked before the VLE's own click handlers run. */
-  sendButton?: HTMLElement | HTMLElement[];
+  /**
+   * Send button(s): a click is checked before the VLE's own click handlers run. A CSS selector
+   * is matched at click time, for pages that re-render their button (web chat apps).
+   */
+  sendButton?: HTMLElement | HTMLElement[] | string;
   /** The form whose submit sends (default: the element's form). */
   form?: HTMLFormElement;
   /** Enter (without Shift/Alt) sends the message (default true). Set false when Enter makes a new line. */
