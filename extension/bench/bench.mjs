@@ -19,7 +19,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { currentWorker, extensionId, launch, startServer } from '../../tests/extension/helpers.mjs';
+import { currentWorker, launch, startServer, workerStopper } from '../../tests/extension/helpers.mjs';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const REPO = join(HERE, '..', '..');
@@ -97,16 +97,12 @@ async function main() {
     // navigation is the event that wakes it.
     const cold = [];
     const p = await browser.ctx.newPage();
-    // The DevTools session that stops the worker lives in an extension page kept open for the
-    // whole run (closing a tab would itself wake the worker: it listens to tabs.onRemoved).
-    const ext = await browser.ctx.newPage();
-    await ext.goto(`chrome-extension://${extensionId()}/manifest.json`);
-    const cdp = await browser.ctx.newCDPSession(ext);
-    await cdp.send('ServiceWorker.enable');
+    // The stopper stays open for the whole run (closing its tab would wake the worker).
+    const stopper = await workerStopper(browser.ctx);
     for (let i = 0; i < COLD_STARTS; i++) {
       await p.goto('about:blank');
       const origin = await within(currentWorker(browser.ctx).evaluate(() => performance.timeOrigin), 2000);
-      await cdp.send('ServiceWorker.stopAllWorkers');
+      await stopper.stop();
       await new Promise((r) => setTimeout(r, 300));
       await p.goto(`http://cold-start-${i}.example.org/`, { waitUntil: 'commit', timeout: 10000 }).catch(() => {});
       const end = Date.now() + 10000;
@@ -122,8 +118,7 @@ async function main() {
       }
       if (t) cold.push(t);
     }
-    await cdp.detach();
-    await ext.close();
+    await stopper.close();
     await p.close();
 
     const results = {

@@ -7,40 +7,27 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { after, before, test } from 'node:test';
-import { extensionId, incidents, launch, navigate, startServer, workerErrors } from './helpers.mjs';
+import { test } from 'node:test';
+import { browserSession, extensionId, incidents, navigate, workerErrors } from './helpers.mjs';
 
 /** The ID documented in extension/README.md. */
 const DOCUMENTED_ID = 'cdejmknipgfkdkmnocmnkigghibckcgp';
 
-let server;
-let browser;
-let blockPage;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch(server.port);
-  blockPage = `chrome-extension://${extensionId()}/blocked.html`;
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = browserSession();
 
 async function openBlockPage(url) {
-  const page = await browser.ctx.newPage();
+  const page = await session.browser.ctx.newPage();
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
-  await navigate(page, url, (u) => u.startsWith(blockPage));
+  await navigate(page, url, (u) => u.startsWith(session.blockPage));
   await page.waitForSelector('html[data-ready="true"]', { timeout: 10000 });
   return { page, pageErrors };
 }
 
 test('the worker runs with the fixed extension ID from the manifest key', async () => {
   assert.equal(extensionId(), DOCUMENTED_ID);
-  assert.ok(browser.sw.url().startsWith(`chrome-extension://${DOCUMENTED_ID}/`), browser.sw.url());
+  assert.ok(session.browser.sw.url().startsWith(`chrome-extension://${DOCUMENTED_ID}/`), session.browser.sw.url());
 });
 
 test('an adult site ends on the block page with kind words and the CEOP and Childline routes', async () => {
@@ -68,7 +55,7 @@ test('an adult site ends on the block page with kind words and the CEOP and Chil
   await page.click('#mistake');
   await page.waitForFunction(() => document.getElementById('status').textContent.length > 0);
   assert.match(await page.textContent('#status'), /asked your school to check/);
-  const log = await incidents(browser.sw);
+  const log = await incidents(session.browser.sw);
   const req = log.find((r) => r.kind === 'unblock_request' && r.host === 'pornhub.com');
   assert.ok(req, JSON.stringify(log));
   assert.equal(req.ref, q.get('i'));
@@ -99,7 +86,7 @@ test('gambling and proxy sites are blocked with their own reason and routes', as
 });
 
 test('a help site loads untouched', async () => {
-  const page = await browser.ctx.newPage();
+  const page = await session.browser.ctx.newPage();
   await navigate(page, 'http://www.childline.org.uk/', (u) => u === 'http://www.childline.org.uk/');
   assert.match(await page.textContent('#test-page'), /www\.childline\.org\.uk/);
   await new Promise((r) => setTimeout(r, 300));
@@ -108,11 +95,11 @@ test('a help site loads untouched', async () => {
 });
 
 test('a Google search is redirected to SafeSearch', async () => {
-  const page = await browser.ctx.newPage();
+  const page = await session.browser.ctx.newPage();
   const url = await navigate(page, 'http://www.google.com/search?q=cats', (u) => u.includes('safe=active'));
   assert.equal(url, 'http://www.google.com/search?q=cats&safe=active');
   assert.match(await page.textContent('#test-page'), /www\.google\.com/);
-  assert.ok(server.requests.some((r) => r.host === 'www.google.com' && r.url === '/search?q=cats&safe=active'));
+  assert.ok(session.server.requests.some((r) => r.host === 'www.google.com' && r.url === '/search?q=cats&safe=active'));
   await page.close();
 });
 
@@ -138,24 +125,24 @@ test('a warning shows the interstitial and "continue" goes on to the page once',
   assert.equal(page.url(), 'http://example.com/casino');
   await page.waitForSelector('#test-page');
   // Only once: the next visit warns again.
-  await navigate(page, 'http://example.com/casino', (u) => u.startsWith(blockPage));
+  await navigate(page, 'http://example.com/casino', (u) => u.startsWith(session.blockPage));
   assert.deepEqual(pageErrors, []);
   await page.close();
 });
 
 test('YouTube requests carry the restricted-mode header', async () => {
-  const page = await browser.ctx.newPage();
+  const page = await session.browser.ctx.newPage();
   // youtube.com is HSTS-preloaded: Chromium goes to https whatever we ask.
   await navigate(page, 'https://www.youtube.com/', (u) => u === 'https://www.youtube.com/');
   await page.waitForSelector('#test-page');
-  const r = server.requests.find((x) => x.host === 'www.youtube.com' && x.url === '/');
+  const r = session.server.requests.find((x) => x.host === 'www.youtube.com' && x.url === '/');
   assert.ok(r);
   assert.equal(r.headers['youtube-restrict'], 'Strict');
   await page.close();
 });
 
 test('the incident log has minimal records of blocks, warnings and continues', async () => {
-  const log = await incidents(browser.sw);
+  const log = await incidents(session.browser.sw);
   const block = log.find((r) => r.kind === 'block' && r.host === 'pornhub.com');
   assert.ok(block, JSON.stringify(log));
   assert.equal(block.category, 'adult');
@@ -174,5 +161,5 @@ test('the incident log has minimal records of blocks, warnings and continues', a
 });
 
 test('the service worker reported no errors', async () => {
-  assert.deepEqual(await workerErrors(browser.sw), []);
+  assert.deepEqual(await workerErrors(session.browser.sw), []);
 });

@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const NPM = fileURLToPath(new URL('../../npm/', import.meta.url));
@@ -201,15 +202,11 @@ export function currentWorker(ctx) {
 export async function stopWorker(ctx) {
   const before = currentWorker(ctx);
   const origin = await before.evaluate(() => performance.timeOrigin);
-  const page = await ctx.newPage();
+  const stopper = await workerStopper(ctx);
   try {
-    await page.goto(`chrome-extension://${extensionId()}/manifest.json`);
-    const cdp = await ctx.newCDPSession(page);
-    await cdp.send('ServiceWorker.enable');
-    await cdp.send('ServiceWorker.stopAllWorkers');
-    await cdp.detach();
+    await stopper.stop();
   } finally {
-    await page.close();
+    await stopper.close();
   }
   // Gone when evaluating in it fails or answers from a new worker.
   const end = Date.now() + 10000;
@@ -219,4 +216,43 @@ export async function stopWorker(ctx) {
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error('the worker did not stop');
+}
+
+/**
+ * A DevTools session in a page of the extension's own origin (whose storage partition holds
+ * the worker) that can stop the worker again and again. Closing it closes that tab, and a
+ * closed tab is itself an event that wakes the worker (it listens to tabs.onRemoved): a
+ * measurement of real cold starts keeps the stopper open.
+ */
+export async function workerStopper(ctx) {
+  const page = await ctx.newPage();
+  await page.goto(`chrome-extension://${extensionId()}/manifest.json`);
+  const cdp = await ctx.newCDPSession(page);
+  await cdp.send('ServiceWorker.enable');
+  return {
+    stop: () => cdp.send('ServiceWorker.stopAllWorkers'),
+    async close() {
+      await cdp.detach().catch(() => {});
+      await page.close();
+    },
+  };
+}
+
+/**
+ * For a test file: node:test hooks that start the local server (with `pages`, as
+ * startServer takes them) and Chromium with the extension before its tests, and close both
+ * after. The returned object's `server`, `browser` and `blockPage` are set once `before` ran.
+ */
+export function browserSession(pages) {
+  const session = { server: null, browser: null, blockPage: '' };
+  before(async () => {
+    session.server = await startServer(pages);
+    session.browser = await launch(session.server.port);
+    session.blockPage = `chrome-extension://${extensionId()}/blocked.html`;
+  });
+  after(async () => {
+    await session.browser?.close();
+    await session.server?.close();
+  });
+  return session;
 }

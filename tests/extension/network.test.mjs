@@ -6,30 +6,17 @@
 // comes back deciding, with its log and rules intact.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { currentWorker, extensionId, incidents, launch, navigate, startServer, stopWorker, waitForAddress, workerErrors } from './helpers.mjs';
+import { test } from 'node:test';
+import { browserSession, currentWorker, incidents, navigate, stopWorker, waitForAddress, workerErrors } from './helpers.mjs';
 
-let server;
-let browser;
-let blockPage;
+const session = browserSession();
 
-before(async () => {
-  server = await startServer();
-  browser = await launch(server.port);
-  blockPage = `chrome-extension://${extensionId()}/blocked.html`;
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const requestsTo = (host) => server.requests.filter((r) => r.host === host && r.url !== '/favicon.ico').length;
-const state = () => currentWorker(browser.ctx).evaluate(() => globalThis.esafetyState());
+const requestsTo = (host) => session.server.requests.filter((r) => r.host === host && r.url !== '/favicon.ico').length;
+const state = () => currentWorker(session.browser.ctx).evaluate(() => globalThis.esafetyState());
 
 async function blocked(url) {
-  const page = await browser.ctx.newPage();
-  await navigate(page, url, (u) => u.startsWith(blockPage));
+  const page = await session.browser.ctx.newPage();
+  await navigate(page, url, (u) => u.startsWith(session.blockPage));
   await page.waitForSelector('html[data-ready="true"]', { timeout: 10000 });
   return page;
 }
@@ -39,7 +26,7 @@ test('a host once blocked is redirected inside the browser: its server sees no m
   await first.close();
   assert.ok((await state()).hotHosts.includes('www.pokerstars.com'));
   const seen = requestsTo('www.pokerstars.com');
-  const before = (await incidents(browser.sw)).filter((r) => r.host === 'www.pokerstars.com').length;
+  const before = (await incidents(session.browser.sw)).filter((r) => r.host === 'www.pokerstars.com').length;
 
   const again = await blocked('https://www.pokerstars.com/poker/tables?x=1');
   const q = new URL(again.url()).searchParams;
@@ -49,75 +36,75 @@ test('a host once blocked is redirected inside the browser: its server sees no m
   assert.equal(requestsTo('www.pokerstars.com'), seen, 'no request left the browser');
 
   // The block page asked the worker to log the visit, and its buttons use that record.
-  const log = (await incidents(browser.sw)).filter((r) => r.host === 'www.pokerstars.com');
+  const log = (await incidents(session.browser.sw)).filter((r) => r.host === 'www.pokerstars.com');
   assert.equal(log.length, before + 1, JSON.stringify(log));
   const visit = log[log.length - 1];
   assert.equal(visit.via, 'rule');
   assert.equal(visit.category, 'gambling');
   await again.click('#mistake');
   await again.waitForFunction(() => document.getElementById('status').textContent.length > 0);
-  const req = (await incidents(browser.sw)).find((r) => r.kind === 'unblock_request' && r.host === 'www.pokerstars.com');
+  const req = (await incidents(session.browser.sw)).find((r) => r.kind === 'unblock_request' && r.host === 'www.pokerstars.com');
   assert.equal(req?.ref, visit.id);
   await again.close();
 });
 
 test('a page cannot make the worker log a visit to a host that is not blocked', async () => {
-  const page = await browser.ctx.newPage();
-  await page.goto(`${blockPage}?a=block&c=adult&h=www.bbc.co.uk`);
+  const page = await session.browser.ctx.newPage();
+  await page.goto(`${session.blockPage}?a=block&c=adult&h=www.bbc.co.uk`);
   await page.waitForSelector('html[data-ready]');
-  assert.ok(!(await incidents(browser.sw)).some((r) => r.host === 'www.bbc.co.uk'));
+  assert.ok(!(await incidents(session.browser.sw)).some((r) => r.host === 'www.bbc.co.uk'));
   await page.close();
 });
 
 test('a blocked site in a frame of an allowed page is replaced by the block page, the page stays', async () => {
-  server.pages.set('news.esafety.test/', '<!doctype html><title>News</title><h1 id="news">School news</h1>'
+  session.server.pages.set('news.esafety.test/', '<!doctype html><title>News</title><h1 id="news">School news</h1>'
     + '<iframe id="f1" src="http://www.xvideos.com/" width="600" height="400"></iframe>');
-  const page = await browser.ctx.newPage();
+  const page = await session.browser.ctx.newPage();
   await navigate(page, 'http://news.esafety.test/', (u) => u === 'http://news.esafety.test/');
   const end = Date.now() + 10000;
   let frameUrl = '';
   while (Date.now() < end) {
     frameUrl = page.frames().find((f) => f !== page.mainFrame())?.url() ?? '';
-    if (frameUrl.startsWith(blockPage)) break;
+    if (frameUrl.startsWith(session.blockPage)) break;
     await new Promise((r) => setTimeout(r, 50));
   }
-  assert.ok(frameUrl.startsWith(blockPage), frameUrl);
+  assert.ok(frameUrl.startsWith(session.blockPage), frameUrl);
   assert.equal(new URL(frameUrl).searchParams.get('c'), 'adult');
   assert.equal(page.url(), 'http://news.esafety.test/');
   assert.equal(await page.textContent('#news'), 'School news');
-  const frame = page.frames().find((f) => f.url().startsWith(blockPage));
+  const frame = page.frames().find((f) => f.url().startsWith(session.blockPage));
   await frame.waitForSelector('html[data-ready="true"][data-framed="true"]');
   assert.ok((await state()).hotHosts.includes('www.xvideos.com'));
 
-  // The second time the frame never reaches the server.
+  // The second time the frame never reaches the session.server.
   const seen = requestsTo('www.xvideos.com');
   await page.reload();
   await page.waitForSelector('#news');
   const end2 = Date.now() + 10000;
-  while (Date.now() < end2 && !page.frames().some((f) => f.url().startsWith(blockPage))) await new Promise((r) => setTimeout(r, 50));
-  assert.ok(page.frames().some((f) => f.url().startsWith(blockPage)));
+  while (Date.now() < end2 && !page.frames().some((f) => f.url().startsWith(session.blockPage))) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(page.frames().some((f) => f.url().startsWith(session.blockPage)));
   assert.equal(requestsTo('www.xvideos.com'), seen);
-  assert.ok((await incidents(browser.sw)).some((r) => r.host === 'www.xvideos.com' && r.category === 'adult'));
+  assert.ok((await incidents(session.browser.sw)).some((r) => r.host === 'www.xvideos.com' && r.category === 'adult'));
   await page.close();
 });
 
 test('a single-page site that changes its address to a blocked search is caught', async () => {
-  const page = await browser.ctx.newPage();
+  const page = await session.browser.ctx.newPage();
   await navigate(page, 'https://www.google.com/', (u) => u === 'https://www.google.com/');
   await page.evaluate(() => history.pushState(null, '', '/search?q=porn'));
-  await waitForAddress(page, (u) => u.startsWith(blockPage), 'pushState to a blocked search');
+  await waitForAddress(page, (u) => u.startsWith(session.blockPage), 'pushState to a blocked search');
   assert.equal(new URL(page.url()).searchParams.get('c'), 'sexual');
   await page.close();
 });
 
 test('a worker stopped while idle wakes on the next navigation, decides, and keeps its log and rules', async () => {
-  const logBefore = await incidents(browser.sw);
+  const logBefore = await incidents(session.browser.sw);
   const hotBefore = (await state()).hotHosts;
   assert.equal((await state()).keepAlive, false, 'no managed policy: Chrome may stop the worker when idle');
-  const oldOrigin = await stopWorker(browser.ctx);
+  const oldOrigin = await stopWorker(session.browser.ctx);
 
   const page = await blocked('http://www.888casino.com/');
-  const sw = currentWorker(browser.ctx);
+  const sw = currentWorker(session.browser.ctx);
   assert.notEqual(await sw.evaluate(() => performance.timeOrigin), oldOrigin, 'a new worker decided');
   const after = await incidents(sw);
   for (const r of logBefore) assert.ok(after.some((x) => x.id === r.id), `kept ${r.id}`);
@@ -132,11 +119,11 @@ test('a worker stopped while idle wakes on the next navigation, decides, and kee
 });
 
 test('the service worker reported no errors', async () => {
-  assert.deepEqual(await workerErrors(currentWorker(browser.ctx)), []);
+  assert.deepEqual(await workerErrors(currentWorker(session.browser.ctx)), []);
 });
 
 test('SafeSearch on Bing and DuckDuckGo, engines without a safe mode blocked, help searches open', async () => {
-  const page = await browser.ctx.newPage();
+  const page = await session.browser.ctx.newPage();
   let url = await navigate(page, 'http://www.bing.com/search?q=volcanoes', (u) => u.includes('adlt=strict'));
   assert.equal(new URL(url).searchParams.get('q'), 'volcanoes');
   url = await navigate(page, 'http://duckduckgo.com/?q=volcanoes', (u) => u.includes('kp=1'));
