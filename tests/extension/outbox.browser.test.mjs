@@ -144,11 +144,12 @@ test('the worker with an endpoint: an urgent search is sent at once; with the se
   await until('a refused POST', () => seen.some((r) => r.method === 'POST' && r.url === '/incidents' && endpointDown));
   assert.equal((await incidents(browser.sw)).find((r) => r.id === waiting.id).sent, false);
 
-  // The worker stops (as Chromium stops idle workers); the server comes back; the next event
-  // wakes a new worker, which finds the unsent record in the log and sends it.
-  await stopWorker(browser.ctx);
+  // The server comes back, and the worker stops (as Chromium stops idle workers) before its
+  // backoff ends; the next event wakes a new worker, which finds the unsent record in the log
+  // and sends it. (The server first: stopping closes a tab, which itself wakes the new worker.)
   endpointDown = false;
   const before = seen.length;
+  await stopWorker(browser.ctx);
   await navigate(tab, 'http://news.esafety.test/', (u) => u === 'http://news.esafety.test/');
   await until('the waiting record after the restart', () => seen.slice(before).some((r) => r.method === 'POST' && r.url === '/incidents'
     && JSON.parse(r.body).records.some((x) => x.id === waiting.id)), 15000);
