@@ -77,7 +77,100 @@ pub struct Normalized {
     pub plain: Stream,
     /// Leetspeak decoded inside words, separator runs folded to one space.
     pub words: Stream,
+    /// `plain` holds a digit or `@`: only then can a personal-information rule match.
+    pub has_digit_or_at: bool,
+    /// `words` may hold a run of three or more of one letter, so [`squeeze`] may find
+    /// something; `false` means it certainly would not.
+    pub may_stretch: bool,
 }
+
+/// What one pass over the folded bytes saw, so that the passes that could change nothing
+/// are skipped (most chat has no digits, no leetspeak and no doubled separators).
+#[derive(Clone, Copy, Debug, Default)]
+struct Seen {
+    digit: bool,
+    at: bool,
+    /// A byte that [`decode_leet`] may rewrite.
+    leet: bool,
+    /// A word separator other than a space.
+    separator: bool,
+    /// Two word separators in a row.
+    separator_run: bool,
+    /// Three of one letter in a row.
+    letter_run: bool,
+}
+
+impl Seen {
+    /// One branch-free pass. `leet` is exact: a leet byte in a word that also holds a
+    /// letter (as [`decode_leet`] reads words), so `call me 0800` is not leetspeak.
+    fn of(bytes: &[u8]) -> Seen {
+        let mut mask = 0u8;
+        let (mut p1, mut p2) = (0u8, 0u8);
+        let (mut separator_run, mut letter_run, mut leet) = (false, false, false);
+        // Kinds seen in the current word (reset by any byte that is not a word byte).
+        let mut word = 0u8;
+        for &b in bytes {
+            let k = KIND[usize::from(b)];
+            mask |= k;
+            separator_run |= (k & KIND[usize::from(p1)] & SEPARATOR) != 0;
+            letter_run |= (b == p1) & (b == p2) & (k & LETTER != 0);
+            word = (word | k) & (0u8.wrapping_sub(u8::from(k & WORD != 0)));
+            leet |= word & (LEET | LETTER) == LEET | LETTER;
+            (p2, p1) = (p1, b);
+        }
+        Seen {
+            digit: mask & DIGIT != 0,
+            at: mask & AT != 0,
+            leet,
+            separator: mask & OTHER_SEPARATOR != 0,
+            separator_run,
+            letter_run,
+        }
+    }
+}
+
+const DIGIT: u8 = 1;
+const AT: u8 = 2;
+const LEET: u8 = 4;
+const SEPARATOR: u8 = 8;
+const OTHER_SEPARATOR: u8 = 16;
+const LETTER: u8 = 32;
+/// A byte that belongs to a word for [`decode_leet`] ([`is_word_byte`]).
+const WORD: u8 = 64;
+
+/// Per byte, which of the [`Seen`] kinds it is.
+const KIND: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        let mut k = 0;
+        if c.is_ascii_digit() {
+            k |= DIGIT | LEET;
+        }
+        if matches!(c, b'@' | b'$' | b'!' | b'|' | b'+' | b'#') {
+            k |= LEET;
+        }
+        if c == b'@' {
+            k |= AT;
+        }
+        if c.is_ascii_lowercase() {
+            k |= LETTER;
+        }
+        if is_word_byte(c) {
+            k |= WORD;
+        }
+        if is_word_separator(c) {
+            k |= SEPARATOR;
+            if c != b' ' {
+                k |= OTHER_SEPARATOR;
+            }
+        }
+        t[b] = k;
+        b += 1;
+    }
+    t
+};
 
 /// Normalises `text` (which the caller has already cut to the maximum length).
 pub fn normalize(text: &str) -> Normalized {
@@ -96,24 +189,32 @@ pub fn normalize_into(text: &str, n: &mut Normalized) {
     plain.starts.reserve(text.len() + 8);
     fold(text, plain);
     join_spaced(plain);
-    letters_as_digits(&mut plain.bytes);
+    let seen = Seen::of(&plain.bytes);
+    if seen.digit {
+        letters_as_digits(&mut plain.bytes);
+    }
     words.bytes.clear();
     words.bytes.extend_from_slice(&plain.bytes);
-    decode_leet(&plain.bytes, &mut words.bytes);
+    if seen.leet {
+        decode_leet(&plain.bytes, &mut words.bytes);
+    }
     words.starts.clear();
     words.starts.extend_from_slice(&plain.starts);
-    if words
-        .bytes
-        .windows(2)
-        .any(|w| is_word_separator(w[0]) && is_word_separator(w[1]))
-    {
+    // Decoding leetspeak never makes or removes a separator, so the flags of `plain`
+    // hold for `words`.
+    if seen.separator_run {
         words.retain(|i, b| !(is_word_separator(b[i]) && i > 0 && is_word_separator(b[i - 1])));
     }
-    for b in &mut words.bytes {
-        if is_word_separator(*b) {
-            *b = b' ';
+    if seen.separator {
+        for b in &mut words.bytes {
+            if is_word_separator(*b) {
+                *b = b' ';
+            }
         }
     }
+    n.has_digit_or_at = seen.digit || seen.at;
+    // Leetspeak can make a run of one letter from different bytes (`4@a`).
+    n.may_stretch = seen.letter_run || seen.leet;
 }
 
 /// In a number written with look-alike letters (`07700 9OO 111`, `o7700`), reads `o` as
@@ -149,7 +250,7 @@ fn letters_as_digits(plain: &mut [u8]) {
 }
 
 /// Separators that a space in a pattern stands for.
-fn is_word_separator(b: u8) -> bool {
+const fn is_word_separator(b: u8) -> bool {
     matches!(b, b' ' | b'-' | b'_' | b',' | b'~')
 }
 
@@ -193,27 +294,51 @@ fn push(n: &mut Stream, b: u8, at: usize) {
 fn fold(text: &str, n: &mut Stream) {
     // Plain ASCII (most chat) is folded byte by byte, without decoding characters.
     if text.is_ascii() {
-        let kept = |&(_, &b): &(usize, &u8)| b != b'\'' && b != b'`';
-        n.bytes.extend(
-            text.as_bytes()
-                .iter()
-                .enumerate()
-                .filter(kept)
-                .map(|(_, &b)| match b {
-                    b'A'..=b'Z' => b.to_ascii_lowercase(),
-                    0..=0x1f | 0x7f => b' ',
-                    _ => b,
-                }),
-        );
-        n.starts.extend(
-            text.as_bytes()
-                .iter()
-                .enumerate()
-                .filter(kept)
-                .map(|(at, _)| at as u32),
-        );
+        fold_ascii_text(text.as_bytes(), n);
         return;
     }
+    fold_chars(text, n);
+}
+
+/// [`fold`] for plain ASCII, one byte at a time without branches: each byte is written
+/// and the write position moves on only when the byte is kept (apostrophes are not).
+fn fold_ascii_text(text: &[u8], n: &mut Stream) {
+    let base = n.bytes.len();
+    n.bytes.resize(base + text.len(), 0);
+    n.starts.resize(base + text.len(), 0);
+    let (bytes, starts) = (&mut n.bytes[base..], &mut n.starts[base..]);
+    let mut w = 0;
+    for (at, &b) in text.iter().enumerate() {
+        let f = ASCII_FOLD[usize::from(b)];
+        if let (Some(slot), Some(start)) = (bytes.get_mut(w), starts.get_mut(w)) {
+            *slot = f;
+            *start = at as u32;
+        }
+        w += usize::from(f != 0);
+    }
+    n.bytes.truncate(base + w);
+    n.starts.truncate(base + w);
+}
+
+/// ASCII byte → folded byte, 0 for a byte that vanishes.
+const ASCII_FOLD: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = match c {
+            b'A'..=b'Z' => c.to_ascii_lowercase(),
+            b'\'' | b'`' => 0,
+            0..=0x1f | 0x7f => b' ',
+            _ => c,
+        };
+        b += 1;
+    }
+    t
+};
+
+/// [`fold`] character by character (any text; ASCII characters as [`fold_ascii`]).
+fn fold_chars(text: &str, n: &mut Stream) {
     for (at, c) in text.char_indices() {
         if c.is_ascii() {
             fold_ascii(n, c as u8, at);
@@ -273,7 +398,7 @@ fn is_invisible(c: char) -> bool {
 }
 
 /// Characters that can form a word, leetspeak included.
-fn is_word_byte(b: u8) -> bool {
+const fn is_word_byte(b: u8) -> bool {
     b.is_ascii_lowercase()
         || b.is_ascii_digit()
         || matches!(b, b'@' | b'$' | b'!' | b'|' | b'+' | b'*' | b'#')
@@ -484,6 +609,47 @@ mod tests {
         assert_eq!(two.bytes, b"fuuck ass good");
         assert_eq!(one.bytes.len(), one.starts.len());
         assert!(squeeze(&normalize("good book").words, 1).is_none());
+    }
+
+    /// The byte-at-a-time fold of ASCII text equals the character fold, and the flags that
+    /// let passes be skipped never skip one that would have changed something.
+    #[test]
+    fn ascii_fast_path_agrees_with_the_general_one() {
+        let alphabet = b"aAbkKsuU iIlLo0134@$!|+#*-_,~.'`\t\n:/=xyz7";
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..20_000 {
+            let len = (state % 24) as usize;
+            let text: String = (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    char::from(alphabet[(state % alphabet.len() as u64) as usize])
+                })
+                .collect();
+            let (mut fast, mut slow) = (Stream::default(), Stream::default());
+            fold_ascii_text(text.as_bytes(), &mut fast);
+            fold_chars(&text, &mut slow);
+            assert_eq!(fast, slow, "{text:?}");
+            let n = normalize(&text);
+            assert_eq!(
+                n.has_digit_or_at,
+                n.plain
+                    .bytes
+                    .iter()
+                    .any(|b| b.is_ascii_digit() || *b == b'@'),
+                "{text:?}"
+            );
+            if !n.may_stretch {
+                assert!(squeeze(&n.words, 1).is_none(), "{text:?}");
+            }
+            let w = &n.words.bytes;
+            assert!(
+                !w.iter().any(|&b| is_word_separator(b) && b != b' '),
+                "{text:?}"
+            );
+            assert!(!w.windows(2).any(|p| p == b"  "), "{text:?}");
+        }
     }
 
     #[test]

@@ -221,12 +221,11 @@ impl Classifier {
         let (text, truncated) = cut(text, self.max_input);
         thread_local! {
             // Buffers reused from one message to the next on this thread.
-            static SCRATCH: RefCell<(Normalized, Vec<Hit>)> = RefCell::default();
+            static SCRATCH: RefCell<Scratch> = RefCell::default();
         }
         SCRATCH.with(|cell| match cell.try_borrow_mut() {
             Ok(mut scratch) => {
-                let (norm, hits) = &mut *scratch;
-                let verdict = self.classify_with(text, truncated, norm, hits);
+                let verdict = self.classify_with(text, truncated, &mut scratch);
                 // Keep chat-sized buffers; give back what one long page needed, so a
                 // WebAssembly module's memory does not stay at its largest input.
                 if text.len() > KEEP_SCRATCH_BYTES {
@@ -235,19 +234,16 @@ impl Classifier {
                 verdict
             }
             // Re-entered on this thread (cannot happen today): use fresh buffers.
-            Err(_) => {
-                self.classify_with(text, truncated, &mut Normalized::default(), &mut Vec::new())
-            }
+            Err(_) => self.classify_with(text, truncated, &mut Scratch::default()),
         })
     }
 
-    fn classify_with(
-        &self,
-        text: &str,
-        truncated: bool,
-        norm: &mut Normalized,
-        hits: &mut Vec<Hit>,
-    ) -> TextVerdict {
+    fn classify_with(&self, text: &str, truncated: bool, scratch: &mut Scratch) -> TextVerdict {
+        let Scratch {
+            norm,
+            hits,
+            verdict,
+        } = scratch;
         normalize_into(text, norm);
         hits.clear();
         // `complete` turns false if a stream reached MAX_HITS: the verdict then says it
@@ -255,36 +251,46 @@ impl Classifier {
         let mut complete = matcher::find(&self.words, &norm.words, text, hits);
         // Stretched letters: also read the text with long runs cut to one and to two.
         // No run to cut to one letter means none to cut to two either.
-        if let Some(one) = squeeze(&norm.words, 1) {
+        if let Some(one) = norm.may_stretch.then(|| squeeze(&norm.words, 1)).flatten() {
             complete &= matcher::find(&self.words, &one, text, hits);
             if let Some(two) = squeeze(&norm.words, 2) {
                 complete &= matcher::find(&self.words, &two, text, hits);
             }
         }
-        if norm
-            .plain
-            .bytes
-            .iter()
-            .any(|b| b.is_ascii_digit() || *b == b'@')
-        {
+        if norm.has_digit_or_at {
             complete &= matcher::find(&self.plain, &norm.plain, text, hits);
         }
         hits.sort_unstable();
         hits.dedup();
-        self.verdict(text, &norm.words, hits, truncated || !complete)
+        self.verdict(text, &norm.words, hits, truncated || !complete, verdict)
     }
 
-    fn verdict(&self, text: &str, words: &Stream, hits: &[Hit], truncated: bool) -> TextVerdict {
+    fn verdict(
+        &self,
+        text: &str,
+        words: &Stream,
+        hits: &[Hit],
+        truncated: bool,
+        scratch: &mut VerdictScratch,
+    ) -> TextVerdict {
         if hits.is_empty() {
             return self.nothing(truncated);
         }
         let band_bit = 1u8 << self.band.index();
-        let mut shields: Vec<(usize, usize, &'static [Category])> = Vec::new();
-        let mut risks: Vec<Hit> = Vec::new();
+        let VerdictScratch {
+            joined,
+            shields,
+            risks,
+            kept,
+        } = scratch;
+        shields.clear();
+        risks.clear();
+        kept.clear();
         let mut help_topics: Vec<Category> = Vec::new();
         let mut concerns: Vec<Category> = Vec::new();
         let mut help_seeking = false;
-        for h in join_parts(hits, words) {
+        join_parts(hits, words, joined);
+        for &h in joined.iter() {
             let rule = &RULES[h.rule as usize];
             if rule.bands & band_bit == 0 {
                 continue;
@@ -315,9 +321,11 @@ impl Classifier {
         });
         // Same rule matching overlapping text (e.g. stretched letters) counts once, and a
         // hit inside a longer hit of the same category and no lower severity adds nothing.
+        if risks.is_empty() && !help_seeking {
+            return self.nothing(truncated);
+        }
         risks.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
-        let mut kept: Vec<Hit> = Vec::with_capacity(risks.len());
-        for h in risks {
+        for &h in risks.iter() {
             let r = &RULES[h.rule as usize];
             let covered = kept.iter().rev().take(16).any(|k| {
                 let kr = &RULES[k.rule as usize];
@@ -333,16 +341,19 @@ impl Classifier {
 
         let mut per_cat = [Severity::None; 11];
         // Distinct rule families (`grooming.secrecy`, `grooming.meet`, …) with a medium or
-        // worse signal, per category: two different kinds of signal escalate.
-        let mut families: [Vec<&str>; 11] = Default::default();
-        for h in &kept {
+        // worse signal, per category: two different kinds of signal escalate. Only whether
+        // there are two matters, so each category keeps its first family and a flag.
+        let mut first_family: [Option<&str>; 11] = [None; 11];
+        let mut two_families = [false; 11];
+        for h in kept.iter() {
             let r = &RULES[h.rule as usize];
             let c = r.categories[0].index();
             per_cat[c] = per_cat[c].max(r.severity);
             if r.severity >= Severity::Medium {
                 let family = family(r.id);
-                if !families[c].contains(&family) {
-                    families[c].push(family);
+                match first_family[c] {
+                    None => first_family[c] = Some(family),
+                    Some(f) => two_families[c] |= f != family,
                 }
             }
         }
@@ -353,7 +364,7 @@ impl Classifier {
             Category::Extremism,
         ] {
             let c = cat.index();
-            if families[c].len() >= 2 {
+            if two_families[c] {
                 per_cat[c] = per_cat[c].escalate();
             }
         }
@@ -439,15 +450,42 @@ impl Classifier {
     }
 }
 
+/// Buffers one thread reuses from one message to the next, so that a message with no
+/// concern allocates nothing and one with a concern allocates only its verdict.
+#[derive(Default)]
+struct Scratch {
+    norm: Normalized,
+    hits: Vec<Hit>,
+    verdict: VerdictScratch,
+}
+
+/// The working lists of [`Classifier::verdict`].
+#[derive(Default)]
+struct VerdictScratch {
+    /// Hits with `A ... B` parts joined.
+    joined: Vec<Hit>,
+    /// Allow and help spans with the categories they cancel.
+    shields: Vec<(usize, usize, &'static [Category])>,
+    /// Risk hits for the band, then those neither shielded nor negated.
+    risks: Vec<Hit>,
+    /// Risk hits not covered by a longer hit of their category.
+    kept: Vec<Hit>,
+}
+
 /// Rules written `A ... B` match when their parts appear in order with at most
 /// [`MAX_GAP_WORDS`] words between consecutive parts; the joined hit spans them all.
 /// Single-part hits pass through. Work is bounded: at most 64 hits per part are joined.
-fn join_parts(hits: &[Hit], words: &Stream) -> Vec<Hit> {
-    let (mut out, mut multi): (Vec<Hit>, Vec<Hit>) =
-        hits.iter().partition(|h| RULES[h.rule as usize].parts <= 1);
-    if multi.is_empty() {
-        return out;
+fn join_parts(hits: &[Hit], words: &Stream, out: &mut Vec<Hit>) {
+    out.clear();
+    out.extend(hits.iter().filter(|h| RULES[h.rule as usize].parts <= 1));
+    if out.len() == hits.len() {
+        return;
     }
+    let mut multi: Vec<Hit> = hits
+        .iter()
+        .filter(|h| RULES[h.rule as usize].parts > 1)
+        .copied()
+        .collect();
     multi.sort_by_key(|h| (h.rule, h.part, h.start, h.end));
     let mut i = 0;
     while i < multi.len() {
@@ -492,7 +530,6 @@ fn join_parts(hits: &[Hit], words: &Stream) -> Vec<Hit> {
         }
         i = j;
     }
-    out
 }
 
 /// Whether `words[a..b]` holds at most [`MAX_GAP_WORDS`] words (runs of letters and
