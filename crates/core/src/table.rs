@@ -13,7 +13,7 @@
 
 /// `b"ESAF"` as a little-endian `u32`; must equal the lexicon crate's.
 const MAGIC: u32 = u32::from_le_bytes(*b"ESAF");
-const VERSION: u32 = 3;
+const VERSION: u32 = 4;
 const HEADER_WORDS: usize = 9;
 const SELECTOR_ROW: usize = 32;
 const COUNT: u8 = 0x0f;
@@ -31,8 +31,11 @@ pub(crate) struct Table {
     records: &'static [u8],
     /// `classes` rows of [`SELECTOR_ROW`] bytes: which selectors include each class.
     selectors: &'static [u8],
-    /// Dense rows: `classes` little-endian `u32` state ids each (`u32::MAX` when dead).
+    /// Dense rows: `classes` little-endian `u32` entries each (`u32::MAX` when dead): the
+    /// target's header byte on top of its dense row index, or of its state id.
     dense: &'static [u8],
+    /// Each dense row's state id (`u32`), to find a dense state's patterns.
+    dense_ids: &'static [u8],
     classes: usize,
     /// Byte to class, unpacked from the header once at load (256 bytes).
     class_of: [u8; 256],
@@ -43,11 +46,12 @@ pub(crate) struct Table {
     start_after: State,
 }
 
-/// A state id with its header byte, so a walk reads each header once.
+/// A state as a walk holds it: its header byte and, for a dense state, its dense row
+/// (so the next byte is one read of the dense rows), else its record's offset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct State {
-    /// The byte offset of the state's record header.
-    pub id: u32,
+    /// The dense row index if `header & DENSE`, else the byte offset of the record header.
+    key: u32,
     header: u8,
 }
 
@@ -63,7 +67,14 @@ impl State {
 #[inline]
 fn state_at(records: &[u8], id: u32) -> Option<State> {
     let header = *records.get(id as usize)?;
-    Some(State { id, header })
+    if header & DENSE == 0 {
+        return Some(State { key: id, header });
+    }
+    let row = records.get(id as usize + 1..id as usize + 3)?;
+    Some(State {
+        key: u32::from(u16::from_le_bytes([row[0], row[1]])),
+        header,
+    })
 }
 
 /// Sign-extends a little-endian 24-bit offset.
@@ -87,22 +98,26 @@ impl Table {
             return None;
         }
         let class_map = HEADER_WORDS * 4;
-        let selectors = class_map + 256;
-        let dense = selectors.checked_add(classes * SELECTOR_ROW)?;
-        let records = dense.checked_add(word(8)?.checked_mul(classes * 4)?)?;
-        if records.checked_add(word(7)?)? != bytes.len() {
+        let selectors_at = class_map + 256;
+        let dense_at = selectors_at.checked_add(classes * SELECTOR_ROW)?;
+        let rows = word(8)?;
+        let ids_at = dense_at.checked_add(rows.checked_mul(classes * 4)?)?;
+        let records_at = ids_at.checked_add(rows.checked_mul(4)?)?;
+        if records_at.checked_add(word(7)?)? != bytes.len() {
             return None;
         }
         let mut class_of = [0u8; 256];
-        class_of.copy_from_slice(bytes.get(class_map..selectors)?);
-        let selectors = bytes.get(selectors..dense)?;
-        let dense = bytes.get(dense..records)?;
-        let records = bytes.get(records..)?;
+        class_of.copy_from_slice(bytes.get(class_map..selectors_at)?);
+        let selectors = bytes.get(selectors_at..dense_at)?;
+        let dense = bytes.get(dense_at..ids_at)?;
+        let dense_ids = bytes.get(ids_at..records_at)?;
+        let records = bytes.get(records_at..)?;
         let state = |i: usize| state_at(records, u32::try_from(word(i)?).ok()?);
         Some(Table {
             records,
             selectors,
             dense,
+            dense_ids,
             classes,
             class_of,
             bitmap_words: classes.div_ceil(64),
@@ -134,18 +149,39 @@ impl Table {
     pub fn step(&self, state: State, byte: u8) -> Option<State> {
         let class = usize::from(self.class_of[usize::from(byte)]);
         if state.header & DENSE != 0 {
-            return self.dense_next(state.id as usize, class);
+            return self.dense_next(state.key as usize, class);
         }
-        self.sparse_next(state.id as usize, state.header, class)
+        self.sparse_next(state.key as usize, state.header, class)
     }
 
-    /// The next state from a dense record at `s`.
+    /// The next state from dense row `row`: one read, no record.
     #[inline]
-    fn dense_next(&self, s: usize, class: usize) -> Option<State> {
-        let row = self.records.get(s + 1..s + 3)?;
-        let at = (usize::from(u16::from_le_bytes([row[0], row[1]])) * self.classes + class) * 4;
-        let t = u32::from_le_bytes(self.dense.get(at..at + 4)?.try_into().ok()?);
-        state_at(self.records, t)
+    fn dense_next(&self, row: usize, class: usize) -> Option<State> {
+        let at = (row * self.classes + class) * 4;
+        let e = u32::from_le_bytes(self.dense.get(at..at + 4)?.try_into().ok()?);
+        if e == u32::MAX {
+            return None;
+        }
+        let (key, header) = (e & 0x00ff_ffff, (e >> 24) as u8);
+        // A key that is neither a row nor a record (a corrupt table) reads as dead.
+        let rows = self.dense_ids.len() / 4;
+        let fits = if header & DENSE != 0 {
+            (key as usize) < rows
+        } else {
+            (key as usize) < self.records.len()
+        };
+        fits.then_some(State { key, header })
+    }
+
+    /// The byte offset of `state`'s record.
+    fn record_of(&self, state: State) -> Option<u32> {
+        if state.header & DENSE == 0 {
+            return Some(state.key);
+        }
+        let at = state.key as usize * 4;
+        Some(u32::from_le_bytes(
+            self.dense_ids.get(at..at + 4)?.try_into().ok()?,
+        ))
     }
 
     /// The next state from a scan or wide record at `s` (and its defaults).
@@ -157,6 +193,7 @@ impl Table {
             .ok()?;
         for _ in 0..=MAX_CHAIN {
             if header & DENSE != 0 {
+                // `s` is a dense row here (a default reached through `state_at`).
                 return self.dense_next(s, class);
             }
             let at = s + 1 + 3 * usize::from(header & DEFAULT != 0);
@@ -193,7 +230,7 @@ impl Table {
                 return None;
             }
             let d = self.target(s + 1, end)?;
-            (s, header) = (d.id as usize, d.header);
+            (s, header) = (d.key as usize, d.header);
         }
         None
     }
@@ -225,12 +262,12 @@ impl Table {
     /// Patterns matching just before the byte that led into `state`.
     #[inline]
     pub fn matches(&self, state: State) -> impl Iterator<Item = u32> + '_ {
-        self.pids(state.id, false)
+        self.pids(self.record_of(state).unwrap_or(u32::MAX), false)
     }
 
     /// Patterns matching at the end of the text when the walk is in `state`.
     pub fn eoi_matches(&self, state: State) -> impl Iterator<Item = u32> + '_ {
-        self.pids(state.id, true)
+        self.pids(self.record_of(state).unwrap_or(u32::MAX), true)
     }
 
     /// Number of states (for tests and the benchmark).
@@ -348,7 +385,7 @@ mod tests {
             if !seen.insert(s) {
                 continue;
             }
-            let header = t.records[s.id as usize];
+            let header = s.header;
             default |= header & DEFAULT != 0;
             wide |= header & COUNT == WIDE && header & DENSE == 0;
             dense |= header & DENSE != 0;
@@ -449,11 +486,13 @@ mod tests {
                 continue;
             };
             for _ in 0..50 {
-                let mut s = if rng.next().is_multiple_of(4) {
-                    state_at(t.records, rng.next() as u32 % t.records.len() as u32).unwrap()
+                let s = if rng.next().is_multiple_of(4) {
+                    // A dense record cut short by the end of the records is no state.
+                    state_at(t.records, rng.next() as u32 % t.records.len() as u32)
                 } else {
-                    t.start(rng.next().is_multiple_of(2))
+                    Some(t.start(rng.next().is_multiple_of(2)))
                 };
+                let Some(mut s) = s else { continue };
                 for _ in 0..12 {
                     let _ = t.matches(s).count() + t.eoi_matches(s).count();
                     match t.step(s, rng.next() as u8) {

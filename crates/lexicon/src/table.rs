@@ -35,8 +35,14 @@
 //! start_after_nonword, records_len, dense_rows`), the byte → class map (256 bytes), the
 //! selector matrix (`classes` rows of 32 bytes: bit `sel` of row `c` is set when selector
 //! `sel` includes class `c`; selectors below `classes` are single classes, the others class
-//! sets), the dense rows (`classes` little-endian `u32` state ids each, [`DEAD`] when
-//! dead), then the records. A **state id is the byte offset of its record's header byte**
+//! sets), the dense rows (`classes` little-endian `u32` entries each, [`DEAD`] when dead),
+//! each dense row's state id (`u32`), then the records.
+//!
+//! A dense entry carries the target's header byte in its top 8 bits and, below, the
+//! target's dense row index if it has one, else its state id. A walk through the dense
+//! states near a start therefore reads one `u32` per byte and never touches a record: the
+//! record's header would be a dependent load (a cache miss, in profiles the walk's main
+//! cost). The row → state id list is read only to list a dense state's patterns. A **state id is the byte offset of its record's header byte**
 //! in the records, so no offset arrays are needed. A record is:
 //!
 //! ```text
@@ -73,7 +79,7 @@ use std::collections::HashMap;
 /// `b"ESAF"` read as a little-endian `u32`.
 pub const MAGIC: u32 = u32::from_le_bytes(*b"ESAF");
 /// Bumped whenever the layout changes.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 /// `u32` words before the class map.
 pub const HEADER_WORDS: usize = 9;
 /// Bytes per row of the selector matrix (256 selectors).
@@ -497,14 +503,29 @@ fn encode(
         }
         out.extend_from_slice(&row);
     }
+    let flag = |on: bool, f: u8| if on { f } else { 0 };
+    let header = |s: usize| -> u8 {
+        let r = &records[s];
+        let kind = match (dense[s], &r.wide) {
+            (Some(_), _) => DENSE,
+            (None, Some(_)) => WIDE | flag(r.default.is_some(), DEFAULT),
+            (None, None) => r.entries.len() as u8 | flag(r.default.is_some(), DEFAULT),
+        };
+        kind | flag(!g.matches[s].is_empty(), MATCH) | flag(!g.eoi[s].is_empty(), EOI)
+    };
     let mut rows: Vec<(u16, usize)> = (0..n).filter_map(|s| Some((dense[s]?, s))).collect();
     rows.sort_unstable();
-    for (_, s) in rows {
+    for &(_, s) in &rows {
         let mut row = [DEAD; 256];
         for &(c, t) in &g.trans[s] {
-            row[c as usize] = id[t as usize] as u32;
+            let t = t as usize;
+            let key = dense[t].map_or(id[t] as u32, u32::from);
+            row[c as usize] = key | u32::from(header(t)) << 24;
         }
         out.extend(row[..nclasses].iter().flat_map(|t| t.to_le_bytes()));
+    }
+    for &(_, s) in &rows {
+        out.extend_from_slice(&(id[s] as u32).to_le_bytes());
     }
     let base = out.len();
     for &s in &order {
@@ -521,26 +542,13 @@ fn encode(
             out.push(u8::try_from(list.len()).map_err(|_| "over 255 patterns end at one state")?);
         }
         debug_assert_eq!(out.len() - base, id[s]);
-        let flag = |on: bool, f: u8| if on { f } else { 0 };
         let end = (id[s] + body(s)) as i64;
+        out.push(header(s));
         if let Some(row) = dense[s] {
-            out.push(
-                DENSE | flag(!g.matches[s].is_empty(), MATCH) | flag(!g.eoi[s].is_empty(), EOI),
-            );
             out.extend_from_slice(&row.to_le_bytes());
             continue;
         }
         let rel = |t: u32| ((id[t as usize] as i64 - end) as i32).to_le_bytes();
-        let count = match r.wide {
-            Some(_) => WIDE,
-            None => r.entries.len() as u8,
-        };
-        out.push(
-            count
-                | flag(!g.matches[s].is_empty(), MATCH)
-                | flag(!g.eoi[s].is_empty(), EOI)
-                | flag(r.default.is_some(), DEFAULT),
-        );
         if let Some(d) = r.default {
             out.extend_from_slice(&rel(d)[..3]);
         }
