@@ -36,17 +36,22 @@ pub struct Stream {
 }
 
 impl Stream {
-    /// The original byte span `[start, end)` covered by stream bytes `[s, e)`.
+    /// The original byte span `[start, end)` covered by stream bytes `[s, e)`. A digit
+    /// read from a number word ([`spelled_numbers`]) covers the whole word.
     pub fn original_span(&self, original: &str, s: usize, e: usize) -> (usize, usize) {
         if s >= e || e > self.starts.len() {
             return (0, 0);
         }
         let start = self.starts[s] as usize;
         let last = self.starts[e - 1] as usize;
-        let len = original
-            .get(last..)
-            .and_then(|r| r.chars().next())
-            .map_or(0, char::len_utf8);
+        let rest = original.get(last..).unwrap_or_default();
+        let len = rest.chars().next().map_or(0, char::len_utf8);
+        if self.bytes.get(e - 1).is_some_and(u8::is_ascii_digit)
+            && rest.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+        {
+            let word = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
+            return (start, last + word);
+        }
         (start, last + len)
     }
 
@@ -82,6 +87,10 @@ pub struct Normalized {
     /// `words` may hold a run of three or more of one letter, so [`squeeze`] may find
     /// something; `false` means it certainly would not.
     pub may_stretch: bool,
+    /// `words` read with the one-letter words at the edges of a spaced-out run kept apart
+    /// (`u r a w a s t e` → `u r a waste`, where `words` has `urawaste`); `None` when no
+    /// run has such letters (almost all text).
+    pub words_apart: Option<Stream>,
 }
 
 /// What one pass over the folded bytes saw, so that the passes that could change nothing
@@ -182,17 +191,43 @@ pub fn normalize(text: &str) -> Normalized {
 /// As [`normalize`], reusing the buffers of `n` (the classifier keeps one per thread, so
 /// classifying a chat message allocates almost nothing).
 pub fn normalize_into(text: &str, n: &mut Normalized) {
-    let (plain, words) = (&mut n.plain, &mut n.words);
+    let plain = &mut n.plain;
     plain.bytes.clear();
     plain.starts.clear();
     plain.bytes.reserve(text.len() + 8);
     plain.starts.reserve(text.len() + 8);
     fold(text, plain);
-    join_spaced(plain);
+    // Spaced letters are rare; when there are some, keep the unjoined text in case a run
+    // can also be read with its one-letter words apart (`u r a w a s t e`).
+    let spaced = has_spaced_letters(&plain.bytes);
+    let unjoined = spaced.then(|| plain.clone());
+    let apart = spaced && join_spaced(plain, false);
     let seen = Seen::of(&plain.bytes);
     if seen.digit {
         letters_as_digits(&mut plain.bytes);
     }
+    words_from(plain, seen, &mut n.words);
+    n.words_apart = match unjoined {
+        Some(mut alt) if apart => {
+            join_spaced(&mut alt, true);
+            let seen = Seen::of(&alt.bytes);
+            if seen.digit {
+                letters_as_digits(&mut alt.bytes);
+            }
+            let mut words = Stream::default();
+            words_from(&alt, seen, &mut words);
+            Some(words)
+        }
+        _ => None,
+    };
+    let spelled = spelled_numbers(&mut n.plain);
+    n.has_digit_or_at = seen.digit || seen.at || spelled;
+    // Leetspeak can make a run of one letter from different bytes (`4@a`).
+    n.may_stretch = seen.letter_run || seen.leet;
+}
+
+/// The words stream of `plain`: leetspeak decoded, separator runs folded to one space.
+fn words_from(plain: &Stream, seen: Seen, words: &mut Stream) {
     words.bytes.clear();
     words.bytes.extend_from_slice(&plain.bytes);
     if seen.leet {
@@ -212,9 +247,6 @@ pub fn normalize_into(text: &str, n: &mut Normalized) {
             }
         }
     }
-    n.has_digit_or_at = seen.digit || seen.at;
-    // Leetspeak can make a run of one letter from different bytes (`4@a`).
-    n.may_stretch = seen.letter_run || seen.leet;
 }
 
 /// In a number written with look-alike letters (`07700 9OO 111`, `o7700`), reads `o` as
@@ -247,6 +279,192 @@ fn letters_as_digits(plain: &mut [u8]) {
             }
         }
     }
+}
+
+/// The digits a number word stands for in a spelled-out number (`double` and `triple`
+/// repeat the next one), or `None`.
+fn number_word(w: &[u8]) -> Option<NumberWord> {
+    Some(NumberWord::Digit(match w {
+        b"zero" | b"oh" | b"o" | b"nought" | b"nil" => b'0',
+        b"one" => b'1',
+        b"two" => b'2',
+        b"three" => b'3',
+        b"four" => b'4',
+        b"five" => b'5',
+        b"six" => b'6',
+        b"seven" => b'7',
+        b"eight" => b'8',
+        b"nine" => b'9',
+        b"double" => return Some(NumberWord::Repeat(2)),
+        b"triple" | b"treble" => return Some(NumberWord::Repeat(3)),
+        _ => return None,
+    }))
+}
+
+/// A word of up to eight bytes packed into an integer, for quick comparison.
+const fn packed(w: &[u8]) -> u64 {
+    let mut v = 0u64;
+    let mut i = 0;
+    while i < w.len() {
+        v = v << 8 | w[i] as u64;
+        i += 1;
+    }
+    v
+}
+
+/// Every word [`number_word`] knows, packed.
+const NUMBER_WORDS: [u64; 17] = [
+    packed(b"zero"),
+    packed(b"oh"),
+    packed(b"o"),
+    packed(b"nought"),
+    packed(b"nil"),
+    packed(b"one"),
+    packed(b"two"),
+    packed(b"three"),
+    packed(b"four"),
+    packed(b"five"),
+    packed(b"six"),
+    packed(b"seven"),
+    packed(b"eight"),
+    packed(b"nine"),
+    packed(b"double"),
+    packed(b"triple"),
+    packed(b"treble"),
+];
+
+/// Whether the text has two number words at all: the cheap test before
+/// [`spelled_numbers`] looks for runs (most text has none).
+fn has_two_number_words(b: &[u8]) -> bool {
+    let mut found = 0;
+    let mut word = 0u64;
+    // Letters in the current word, saturating: longer words are not number words.
+    let mut len = 0u8;
+    let mut end_of_word = |word: u64, len: u8| {
+        found += usize::from(len <= 6 && NUMBER_WORDS.contains(&word));
+        found >= 2
+    };
+    for &c in b {
+        if c.is_ascii_lowercase() {
+            word = word << 8 | u64::from(c);
+            len = len.saturating_add(1);
+        } else if len > 0 {
+            if end_of_word(word, len) {
+                return true;
+            }
+            (word, len) = (0, 0);
+        }
+    }
+    len > 0 && end_of_word(word, len)
+}
+
+#[derive(Clone, Copy)]
+enum NumberWord {
+    Digit(u8),
+    Repeat(usize),
+}
+
+/// Fewest digits a spelled-out run must give to be read as a number (a phone number has
+/// 11; "one two three" is counting, not a number).
+const SPELLED_MIN_DIGITS: usize = 7;
+
+/// Reads phone numbers spelled out in words (`oh seven seven double oh nine …`, also mixed
+/// with digits) in the plain stream: a run of number words and digit groups, apart only by
+/// up to three separators, that gives at least [`SPELLED_MIN_DIGITS`] digits with at least
+/// two words among them becomes its digits, written together (`07700900…`). Each digit
+/// keeps its word's place in the original, and a match ending on one covers the word.
+/// Returns whether anything was rewritten. Linear: one pass to find runs, one to rewrite.
+fn spelled_numbers(plain: &mut Stream) -> bool {
+    if !has_two_number_words(&plain.bytes) {
+        return false;
+    }
+    let b = &plain.bytes;
+    /// A digit and the stream position of the word or digit it came from.
+    type Digits = Vec<(u8, usize)>;
+    // Runs to rewrite: first byte, end byte, digits.
+    let mut runs: Vec<(usize, usize, Digits)> = Vec::new();
+    let mut digits: Digits = Vec::new();
+    let (mut run_start, mut run_end, mut words) = (0, 0, 0);
+    let mut repeat = 1;
+    let mut i = 0;
+    let mut close = |digits: &mut Digits, start: usize, end: usize, words: usize| {
+        if words >= 2 && digits.len() >= SPELLED_MIN_DIGITS {
+            runs.push((start, end, std::mem::take(digits)));
+        }
+        digits.clear();
+    };
+    while i < b.len() {
+        if !b[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        let token = &b[start..i];
+        let gap = &b[run_end.min(start)..start];
+        let joined = !digits.is_empty() || repeat > 1;
+        let near =
+            joined && gap.len() <= 3 && gap.iter().all(|&c| matches!(c, b' ' | b',' | b'-' | b'.'));
+        let kind = if token.iter().all(u8::is_ascii_digit) {
+            None
+        } else {
+            match number_word(token) {
+                Some(k) => Some(k),
+                None => {
+                    close(&mut digits, run_start, run_end, words);
+                    repeat = 1;
+                    continue;
+                }
+            }
+        };
+        if !near {
+            close(&mut digits, run_start, run_end, words);
+            (run_start, words, repeat) = (start, 0, 1);
+        }
+        run_end = i;
+        match kind {
+            None => {
+                // `double 7` is 77; in a longer group only its first digit repeats.
+                for (k, &d) in token.iter().enumerate() {
+                    let times = if k == 0 { repeat } else { 1 };
+                    digits.extend(std::iter::repeat_n((d, start + k), times));
+                }
+                repeat = 1;
+            }
+            Some(NumberWord::Digit(d)) => {
+                words += 1;
+                digits.extend(std::iter::repeat_n((d, start), repeat));
+                repeat = 1;
+            }
+            Some(NumberWord::Repeat(n)) => {
+                words += 1;
+                repeat = n;
+            }
+        }
+    }
+    close(&mut digits, run_start, run_end, words);
+    if runs.is_empty() {
+        return false;
+    }
+    let mut out = Stream::default();
+    out.bytes.reserve(b.len());
+    out.starts.reserve(b.len());
+    let mut at = 0;
+    for (start, end, digits) in runs {
+        out.bytes.extend_from_slice(&plain.bytes[at..start]);
+        out.starts.extend_from_slice(&plain.starts[at..start]);
+        for (d, pos) in digits {
+            out.bytes.push(d);
+            out.starts.push(plain.starts[pos]);
+        }
+        at = end;
+    }
+    out.bytes.extend_from_slice(&plain.bytes[at..]);
+    out.starts.extend_from_slice(&plain.starts[at..]);
+    *plain = out;
+    true
 }
 
 /// Separators that a space in a pattern stands for.
@@ -411,10 +629,44 @@ fn is_separator(b: u8) -> bool {
     )
 }
 
+/// Whether two one-character words stand one to three separators apart: without that,
+/// [`join_spaced`] has nothing to do (one pass; most text).
+fn has_spaced_letters(p: &[u8]) -> bool {
+    let len = p.len();
+    let near_single =
+        |e: usize, i: usize| i - 1 - e <= 3 && p[e..i - 1].iter().all(|&c| is_separator(c));
+    let mut word_len = 0usize;
+    let mut last_single_end: Option<usize> = None;
+    for (i, &b) in p.iter().enumerate() {
+        if is_word_byte(b) {
+            word_len += 1;
+            continue;
+        }
+        if word_len == 1 {
+            if last_single_end.is_some_and(|e| near_single(e, i)) {
+                return true;
+            }
+            last_single_end = Some(i);
+        }
+        word_len = 0;
+    }
+    word_len == 1 && last_single_end.is_some_and(|e| near_single(e, len))
+}
+
+/// One-letter words of chat (`u r a …`, `i h8 u`, `y`, `n`): at the edge of a spaced-out
+/// run they may be words of their own rather than letters of the spelled word.
+fn stands_alone(b: u8) -> bool {
+    matches!(b, b'a' | b'i' | b'u' | b'r' | b'y' | b'n')
+}
+
 /// Letters spaced out with the same separator (`f u c k`, `k.y.s`, `f - u - c - k`) are
 /// joined: at least three one-character words, separated each time by the same run of
-/// one to three separator characters.
-fn join_spaced(n: &mut Stream) {
+/// one to three separator characters. With `apart`, one-letter words that can stand
+/// alone ([`stands_alone`]) at either edge of a run stay apart as long as three letters
+/// are left to join (`u r a w a s t e` → `u r a waste`). Returns whether some run had
+/// such edge letters, that is whether the `apart` reading differs.
+/// Callers skip it when [`has_spaced_letters`] says there is nothing to join.
+fn join_spaced(n: &mut Stream, apart: bool) -> bool {
     let p = &n.bytes;
     let len = p.len();
     let single = |i: usize| {
@@ -423,33 +675,7 @@ fn join_spaced(n: &mut Stream) {
             && (i == 0 || !is_word_byte(p[i - 1]))
             && (i + 1 >= len || !is_word_byte(p[i + 1]))
     };
-    // Most text has no two one-character words separated by one to three separators:
-    // one pass over the bytes tells, and then there is nothing to do.
-    let near_single =
-        |e: usize, i: usize| i - 1 - e <= 3 && p[e..i - 1].iter().all(|&c| is_separator(c));
-    let mut word_len = 0usize;
-    let mut last_single_end: Option<usize> = None;
-    let mut found = false;
-    for (i, &b) in p.iter().enumerate() {
-        if is_word_byte(b) {
-            word_len += 1;
-            continue;
-        }
-        if word_len == 1 {
-            if last_single_end.is_some_and(|e| near_single(e, i)) {
-                found = true;
-                break;
-            }
-            last_single_end = Some(i);
-        }
-        word_len = 0;
-    }
-    if !found && word_len == 1 {
-        found = last_single_end.is_some_and(|e| near_single(e, len));
-    }
-    if !found {
-        return;
-    }
+    let mut edges = false;
     let mut drop = vec![false; len];
     let mut any = false;
     let mut i = 0;
@@ -481,7 +707,20 @@ fn join_spaced(n: &mut Stream) {
             count += 1;
         }
         if count >= 3 {
-            for k in (i..j).step_by(step) {
+            // Letters `lo..hi` of the run are joined; with `apart`, edge letters that
+            // stand alone are left out while three letters remain.
+            let letter = |m: usize| p[i + m * step];
+            let (mut lo, mut hi) = (0, count);
+            while lo < hi && stands_alone(letter(lo)) && hi - lo > 3 {
+                lo += 1;
+            }
+            while hi > lo && stands_alone(letter(hi - 1)) && hi - lo > 3 {
+                hi -= 1;
+            }
+            edges |= lo > 0 || hi < count;
+            let (lo, hi) = if apart { (lo, hi) } else { (0, count) };
+            for m in lo..hi.saturating_sub(1) {
+                let k = i + m * step;
                 for d in drop.iter_mut().skip(k + 1).take(sep.len()) {
                     *d = true;
                 }
@@ -493,6 +732,7 @@ fn join_spaced(n: &mut Stream) {
     if any {
         n.retain(|i, _| !drop[i]);
     }
+    edges
 }
 
 /// Decodes leetspeak inside words that hold at least one letter.
@@ -598,6 +838,67 @@ mod tests {
     fn letters_in_numbers_read_as_digits() {
         assert_eq!(plain("07700 9OO 111"), "07700 900 111");
         assert_eq!(plain("oil 10 lol"), "oil 10 lol");
+    }
+
+    #[test]
+    fn one_letter_words_at_the_edges_of_a_spaced_run_are_also_read_apart() {
+        let apart = |s: &str| {
+            normalize(s)
+                .words_apart
+                .map(|w| String::from_utf8(w.bytes).unwrap())
+        };
+        assert_eq!(words("u r a w a s t e of space"), "urawaste of space");
+        assert_eq!(
+            apart("u r a w a s t e of space").as_deref(),
+            Some("u r a waste of space")
+        );
+        assert_eq!(apart("i h a t e u").as_deref(), Some("i hate u"));
+        // Three letters must stay joined: `a s s` is only `ass`.
+        assert_eq!(apart("a s s"), None);
+        assert_eq!(words("a s s"), "ass");
+        assert_eq!(apart("f u c k"), None);
+        assert_eq!(apart("hello there"), None);
+    }
+
+    #[test]
+    fn reads_phone_numbers_spelled_in_words() {
+        assert_eq!(
+            plain("ring me on oh seven seven double oh nine double oh four five six"),
+            "ring me on 07700900456"
+        );
+        assert_eq!(
+            plain("zero seven seven double eight, one two three, four five six"),
+            "07788123456"
+        );
+        assert_eq!(
+            plain("its 07700 nine double oh one two three"),
+            "its 07700900123"
+        );
+        assert_eq!(
+            plain("oh seven double 7 double 00 nine one two"),
+            "0777000912"
+        );
+        // Counting, a score or a short code is not a number.
+        assert_eq!(
+            plain("one two three four five six"),
+            "one two three four five six"
+        );
+        assert_eq!(
+            plain("oh no i got one out of two"),
+            "oh no i got one out of two"
+        );
+        assert_eq!(plain("room 101 and 202"), "room 101 and 202");
+        // The digits of a word map back to the whole word.
+        let text = "call oh seven seven double oh nine double oh one two three now";
+        let n = normalize(text);
+        let s = String::from_utf8(n.plain.bytes.clone()).unwrap();
+        let at = s.find("077").unwrap();
+        let (a, b) = n.plain.original_span(text, at, at + 11);
+        assert_eq!(
+            &text[a..b],
+            "oh seven seven double oh nine double oh one two three"
+        );
+        assert!(n.has_digit_or_at);
     }
 
     #[test]

@@ -249,6 +249,9 @@ impl Classifier {
         // `complete` turns false if a stream reached MAX_HITS: the verdict then says it
         // is incomplete (`truncated`) rather than look like a full reading.
         let mut complete = matcher::find(&self.words, &norm.words, text, hits);
+        if let Some(apart) = &norm.words_apart {
+            complete &= matcher::find(&self.words, apart, text, hits);
+        }
         // Stretched letters: also read the text with long runs cut to one and to two.
         // No run to cut to one letter means none to cut to two either.
         if let Some(one) = norm.may_stretch.then(|| squeeze(&norm.words, 1)).flatten() {

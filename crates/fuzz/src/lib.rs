@@ -40,6 +40,9 @@ pub fn check_normalize_str(text: &str) {
     let n = normalize(text);
     check_stream(text, &n.plain, "plain");
     check_stream(text, &n.words, "words");
+    if let Some(apart) = &n.words_apart {
+        check_stream(text, apart, "words apart");
+    }
     for keep in [1, 2] {
         if let Some(s) = squeeze(&n.words, keep) {
             check_stream(text, &s, "squeezed");
