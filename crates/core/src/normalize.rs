@@ -253,16 +253,9 @@ fn words_from(plain: &Stream, seen: Seen, words: &mut Stream) {
 /// 0 and `i`/`l` as 1: a token of digits and only those letters, with at least one digit.
 fn letters_as_digits(plain: &mut [u8]) {
     let mut i = 0;
-    while i < plain.len() {
-        if !plain[i].is_ascii_alphanumeric() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < plain.len() && plain[i].is_ascii_alphanumeric() {
-            i += 1;
-        }
-        let token = &mut plain[start..i];
+    while let Some((start, end)) = next_token(plain, i) {
+        i = end;
+        let token = &mut plain[start..end];
         let digits = token.iter().filter(|b| b.is_ascii_digit()).count();
         if digits > 0
             && digits < token.len()
@@ -279,6 +272,16 @@ fn letters_as_digits(plain: &mut [u8]) {
             }
         }
     }
+}
+
+/// The first run of ASCII letters and digits at or after `i`, as `(start, end)`.
+fn next_token(b: &[u8], i: usize) -> Option<(usize, usize)> {
+    let start = i + b.get(i..)?.iter().position(u8::is_ascii_alphanumeric)?;
+    let len = b[start..]
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .count();
+    Some((start, start + len))
 }
 
 /// The digits a number word stands for in a spelled-out number (`double` and `triple`
@@ -393,16 +396,9 @@ fn spelled_numbers(plain: &mut Stream) -> bool {
         }
         digits.clear();
     };
-    while i < b.len() {
-        if !b[i].is_ascii_alphanumeric() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < b.len() && b[i].is_ascii_alphanumeric() {
-            i += 1;
-        }
-        let token = &b[start..i];
+    while let Some((start, end)) = next_token(b, i) {
+        i = end;
+        let token = &b[start..end];
         let gap = &b[run_end.min(start)..start];
         let joined = !digits.is_empty() || repeat > 1;
         let near =
