@@ -61,7 +61,8 @@ if [ "${ESAFETY_SKIP_WASM:-0}" != 1 ]; then
     $sudo_ apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq chromium chromium-driver >/dev/null
   fi
-  # npm devDependencies (binaryen's wasm-opt, playwright-core, typescript), reinstalled
+  # npm devDependencies (binaryen's wasm-opt, esbuild for the extension's worker,
+  # playwright-core, typescript), reinstalled
   # only when package-lock.json changes.
   stamp=npm/node_modules/.esafety-lock
   if ! [ -f "$stamp" ] || ! cmp -s npm/package-lock.json "$stamp"; then

@@ -19,6 +19,15 @@ import { lookUpIdentity } from './identity.js';
 import { fromContentScript, matchPatterns, onScanMessage, scanStats, syncRegistration } from './scan.js';
 import { createOutbox } from './outbox.js';
 
+// The WebAssembly is fetched and compiled from the first moment: a woken worker spends most
+// of its start-up here (2.4 MB through the extension's resource loader, then compiled), and
+// the policy reads and listener set-up below can run meanwhile. The build bundles this file,
+// so the module is named by its place in the extension, not relative to this script.
+const WASM_URL = chrome.runtime.getURL('lib/esafety/dist/web/esafety_wasm_bg.wasm');
+const wasmModule = WebAssembly.compileStreaming(fetch(WASM_URL));
+// A failure here is retried by the package, which fetches WASM_URL itself.
+wasmModule.catch(() => {});
+
 const BLOCK_PAGE = chrome.runtime.getURL('blocked.html');
 const CACHE_SIZE = 500;
 const HEADER_RULE_ID = 1;
@@ -107,6 +116,7 @@ async function buildClassifier(p) {
     }
   }
   timings.classifierStart ??= performance.now();
+  options.wasm = await wasmModule.catch(() => WASM_URL);
   try {
     return await createClassifier(options);
   } catch (e) {

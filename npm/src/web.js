@@ -6,6 +6,10 @@ import { makeApi, EsafetyError } from './classifier.js';
 let loading;
 const api = makeApi((wasm) => {
   loading ??= init(wasm === undefined ? undefined : { module_or_path: wasm }).then(() => glue);
+  // A failed load (a network error, a bad `wasm` option) is tried again by the next call.
+  loading.catch(() => {
+    loading = undefined;
+  });
   return loading;
 });
 

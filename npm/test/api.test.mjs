@@ -134,8 +134,10 @@ test('many classifiers created and freed do not grow memory without bound', asyn
   assert.ok(after - before < 4 << 20, `memory grew ${before} → ${after}`);
 });
 
-test('the web build also loads in Node when given the .wasm bytes', async () => {
+test('the web build also loads in Node when given the .wasm bytes, after a failed load', async () => {
   const web = await import('../src/web.js');
+  // Bytes that are no WebAssembly: a load error, and the next call may load again.
+  await assert.rejects(web.createClassifier({ wasm: new Uint8Array([1, 2, 3]) }), { code: 'E_LOAD' });
   const bytes = readFileSync(new URL('../dist/web/esafety_wasm_bg.wasm', import.meta.url));
   const c = await web.createClassifier({ ageBand: 'ks4', wasm: bytes });
   assert.equal(c.classifyText('kill yourself').action, 'block');
