@@ -6,6 +6,7 @@ use esafety_pack::Pack;
 use sha2::{Digest, Sha256};
 
 use super::address::{Address, HostKind};
+use super::literals::Prefilter;
 
 /// Most host labels probed (the least specific ones: `a.b.c…evil.com` still probes
 /// `evil.com`); bounds the work on hosts with hundreds of labels.
@@ -53,9 +54,22 @@ pub(crate) struct CompiledExpression {
 pub const MAX_EXPRESSIONS: usize = 4096;
 pub const MAX_EXPRESSION_INPUT: usize = 4096;
 
+/// The packs' expressions, compiled, with the prefilter that skips most of them.
+#[derive(Clone, Debug)]
+pub(crate) struct Expressions {
+    list: Vec<CompiledExpression>,
+    prefilter: Prefilter,
+}
+
 /// Compiles the expressions of every pack (case-insensitive, bounded size); patterns the
 /// engine refuses are skipped (`esafety lists compile` already reported them).
-pub(crate) fn compile_expressions(packs: &[NamedPack]) -> Vec<CompiledExpression> {
+pub(crate) fn compile_expressions(packs: &[NamedPack]) -> Expressions {
+    let list = compile_list(packs);
+    let prefilter = Prefilter::new(list.iter().map(|e| e.regex.as_str()));
+    Expressions { list, prefilter }
+}
+
+fn compile_list(packs: &[NamedPack]) -> Vec<CompiledExpression> {
     let mut out = Vec::new();
     for (i, np) in packs.iter().enumerate() {
         for e in np.pack.expressions() {
@@ -81,13 +95,14 @@ pub(crate) fn compile_expressions(packs: &[NamedPack]) -> Vec<CompiledExpression
 }
 
 /// Every expression that matches `host/path?query` (cut at [`MAX_EXPRESSION_INPUT`]).
+/// Only those the [`Prefilter`] lets through are run.
 pub(crate) fn probe_expressions<'a>(
     packs: &'a [NamedPack],
-    exprs: &'a [CompiledExpression],
+    exprs: &'a Expressions,
     addr: &Address,
     out: &mut Vec<ListHit<'a>>,
 ) {
-    if exprs.is_empty() || addr.host.is_empty() {
+    if exprs.list.is_empty() || addr.host.is_empty() {
         return;
     }
     let mut text = String::with_capacity(addr.host.len() + addr.raw_path().len() + 1);
@@ -101,9 +116,12 @@ pub(crate) fn probe_expressions<'a>(
     while !text.is_char_boundary(end) {
         end -= 1;
     }
+    let text = &text[..end];
+    let mut run = [0u64; MAX_EXPRESSIONS / 64];
+    exprs.prefilter.candidates(text.as_bytes(), &mut run);
     let depth = labels(&addr.host) + 1;
-    for e in exprs {
-        if e.regex.is_match(&text[..end]) {
+    for (i, e) in exprs.list.iter().enumerate() {
+        if run[i / 64] & (1 << (i % 64)) != 0 && e.regex.is_match(text) {
             out.push(ListHit::by_expression(&packs[e.pack], e, depth));
         }
     }

@@ -19,6 +19,7 @@ mod data;
 mod decide;
 mod heuristics;
 pub mod lists;
+mod literals;
 pub mod overrides;
 mod psl;
 pub mod search;
