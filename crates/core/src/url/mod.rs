@@ -17,6 +17,7 @@ pub mod address;
 mod carrier;
 mod data;
 mod decide;
+mod few;
 mod heuristics;
 pub mod lists;
 mod literals;
