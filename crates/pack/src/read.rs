@@ -200,6 +200,20 @@ impl Pack {
         self.lookup(&self.urls, key_hash(key.as_bytes()))
     }
 
+    /// [`Pack::domain`] for a key whose [`crate::key_hash`] the caller already has, so a
+    /// name probed in several packs is hashed once.
+    pub fn domain_by_hash(&self, hash: u64) -> Option<Hit> {
+        self.lookup(&self.domains, hash)
+    }
+
+    /// [`Pack::url`] for a key whose [`crate::key_hash`] the caller already has.
+    pub fn url_by_hash(&self, hash: u64) -> Option<Hit> {
+        if self.urls.count == 0 {
+            return None;
+        }
+        self.lookup(&self.urls, hash)
+    }
+
     /// Fewest labels in any domain key: shorter suffixes need no probe (a pack of
     /// registrable domains is never asked about `com`).
     pub fn min_domain_labels(&self) -> u32 {

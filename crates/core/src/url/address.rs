@@ -11,6 +11,8 @@ use core::fmt;
 
 use url::{Host, Position, Url};
 
+use super::few::Few;
+
 /// Longest URL accepted (Chrome's own limit is 2 MiB, but nothing legitimate that a
 /// pupil types or follows needs more than this; longer input gets a typed error).
 pub const MAX_URL_BYTES: usize = 64 * 1024;
@@ -224,10 +226,11 @@ fn rest_byte_ok(b: u8) -> bool {
 
 /// The common case without the general parser: `http(s)://host/path?query#fragment` in
 /// lower-case ASCII with a plain domain host (no user info, port, percent sign, IDN
-/// label, numeric last label or trailing dot) and nothing after the host that the WHATWG
-/// parser would rewrite (no dot segments, no bytes it encodes). For such input the
-/// WHATWG result is the input itself (with `/` for an empty path), so this gives exactly
-/// what [`slow`] gives, about five times faster; the fuzz target checks that they agree.
+/// label, numeric last label or trailing dot) or a canonical dotted-decimal IPv4 host,
+/// and nothing after the host that the WHATWG parser would rewrite (no dot segments, no
+/// bytes it encodes). For such input the WHATWG result is the input itself (with `/` for
+/// an empty path), so this gives exactly what [`slow`] gives, about five times faster;
+/// the fuzz target checks that they agree.
 pub fn fast(s: &str) -> Option<Address> {
     let (scheme, rest) = if let Some(r) = s.strip_prefix("https://") {
         ("https", r)
@@ -262,11 +265,19 @@ pub fn fast(s: &str) -> Option<Address> {
         return None;
     }
     let (host, after) = rest.split_at(end);
-    // A numeric last label makes the WHATWG parser read an IPv4 address.
+    // A numeric last label makes the WHATWG parser read an IPv4 address: only the
+    // canonical dotted-decimal form (which it keeps as it is) is taken here.
     let last = &rb[label_start..end];
-    if last.iter().all(u8::is_ascii_digit) || last.starts_with(b"0x") {
+    let host_kind = if last.iter().all(u8::is_ascii_digit) {
+        if !canonical_ipv4(host) {
+            return None;
+        }
+        HostKind::Ipv4
+    } else if last.starts_with(b"0x") {
         return None;
-    }
+    } else {
+        HostKind::Domain
+    };
     // One pass over the rest: bytes kept as they are, where the query and fragment start,
     // and no dot segment (`/.`, `%2e`) in the path.
     let ab = after.as_bytes();
@@ -308,7 +319,7 @@ pub fn fast(s: &str) -> Option<Address> {
     let path_start = scheme.len() + 3 + host.len();
     let path_end = path_start + raw_path.len();
     let query_at = query.map(|q| (path_end + 1, path_end + 1 + q.len()));
-    let (registrable_at, suffix_at) = psl_parts(host, HostKind::Domain);
+    let (registrable_at, suffix_at) = psl_parts(host, host_kind);
     let path = if raw_path.contains('%') {
         decode_lower(raw_path)
     } else {
@@ -318,7 +329,7 @@ pub fn fast(s: &str) -> Option<Address> {
         url,
         kind: Kind::Web,
         host: host.to_string(),
-        host_kind: HostKind::Domain,
+        host_kind,
         unicode_host: None,
         path,
         registrable_at,
@@ -326,6 +337,24 @@ pub fn fast(s: &str) -> Option<Address> {
         raw_path_at: (path_start, path_end),
         query_at,
     })
+}
+
+/// `a.b.c.d` with four decimal numbers up to 255 and no leading zeros: the form the
+/// WHATWG parser writes an IPv4 host in, so reading it changes nothing.
+fn canonical_ipv4(host: &str) -> bool {
+    let mut parts = 0;
+    for p in host.split('.') {
+        parts += 1;
+        let ok = !p.is_empty()
+            && p.len() <= 3
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && (p == "0" || !p.starts_with('0'))
+            && p.parse::<u16>().is_ok_and(|n| n <= 255);
+        if !ok || parts > 4 {
+            return false;
+        }
+    }
+    parts == 4
 }
 
 fn lower_if_needed(s: &str) -> String {
@@ -358,6 +387,35 @@ pub(crate) fn host_suffixes(h: &str, kind: HostKind, max: usize) -> Vec<&str> {
     // reverse to most specific first.
     let b = h.as_bytes();
     let mut out: Vec<&str> = Vec::with_capacity(max.min(8));
+    let mut i = b.len();
+    while i > 0 && out.len() < max {
+        i -= 1;
+        if b[i] == b'.' {
+            out.push(&h[i + 1..]);
+        }
+    }
+    if out.len() < max && i == 0 {
+        out.push(h);
+    }
+    out.reverse();
+    out
+}
+
+/// Most suffixes [`suffixes`] gives.
+pub(crate) const MAX_SUFFIXES: usize = 12;
+
+/// [`host_suffixes`] without allocating, at most `max` (and [`MAX_SUFFIXES`]).
+#[inline]
+pub(crate) fn suffixes(h: &str, kind: HostKind, max: usize) -> Few<'_, MAX_SUFFIXES> {
+    let max = max.min(MAX_SUFFIXES);
+    let mut out = Few::new();
+    if kind != HostKind::Domain {
+        if !h.is_empty() {
+            out.push(h);
+        }
+        return out;
+    }
+    let b = h.as_bytes();
     let mut i = b.len();
     while i > 0 && out.len() < max {
         i -= 1;
@@ -467,6 +525,16 @@ mod tests {
             vec!["www.bbc.co.uk", "bbc.co.uk", "co.uk", "uk"]
         );
         assert_eq!(a.host_suffixes(2), vec!["co.uk", "uk"]);
+        for (h, kind) in [
+            ("www.bbc.co.uk", HostKind::Domain),
+            ("a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s", HostKind::Domain),
+            ("1.2.3.4", HostKind::Ipv4),
+            ("", HostKind::Domain),
+        ] {
+            for max in [0, 1, 2, 12] {
+                assert_eq!(&*suffixes(h, kind, max), host_suffixes(h, kind, max), "{h}");
+            }
+        }
     }
 
     #[test]
@@ -494,6 +562,10 @@ mod tests {
             "https://x.example/a?b=/./c#d/../e",
             "https://x.example/#frag?with#hash",
             "https://x.example?q#f",
+            "https://1.2.3.4/",
+            "http://203.94.229.227/page/7",
+            "http://0.0.0.0/",
+            "http://255.255.255.255/x?y",
         ];
         for s in taken {
             let f = fast(s).unwrap_or_else(|| panic!("fast path should take {s}"));
@@ -505,8 +577,12 @@ mod tests {
             "https://example.com:443/",
             "https://u@example.com/",
             "https://example.com./",
-            "https://1.2.3.4/",
             "https://0x7f.1/",
+            "https://01.2.3.4/",
+            "https://1.2.3/",
+            "https://1.2.3.4.5/",
+            "https://256.1.1.1/",
+            "https://a.1.2.3/",
             "https://xn--bcher-kva.example/",
             "https://example.com/a/../b",
             "https://example.com/a/%2e%2e/b",

@@ -15,7 +15,7 @@ pub(crate) struct Carried {
 
 /// The carrier and the URL it carries, if `addr` is a carrier showing a page.
 pub(crate) fn carried(addr: &Address) -> Option<Carried> {
-    static ANCHORS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    static ANCHORS: std::sync::OnceLock<super::data::Anchors> = std::sync::OnceLock::new();
     for c in rows_for(CARRIERS, &ANCHORS, addr) {
         if !addr.raw_path().starts_with(c.path) {
             continue;

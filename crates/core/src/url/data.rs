@@ -120,26 +120,86 @@ impl HostRow for Carrier {
     }
 }
 
-/// The rows of a host table whose host matches `addr`, in table order. The rows'
-/// anchors are worked out once per process into `anchors` (one per table), so most
-/// rows are rejected by comparing one label.
+/// A host table's rows by [`anchor`], worked out once per process: most addresses are
+/// then matched against the one or two rows hung from their registrable domain's first
+/// label instead of every row.
+pub(crate) struct Anchors {
+    /// (anchor, bit set of the rows with it).
+    by_anchor: Vec<(&'static str, u128)>,
+    /// Rows without an anchor (a table host that is a public suffix): always tried.
+    always: u128,
+}
+
+impl Anchors {
+    fn new<T: HostRow>(rows: &'static [T]) -> Anchors {
+        let mut by_anchor: Vec<(&'static str, u128)> = Vec::new();
+        let mut always = 0u128;
+        for (i, r) in rows.iter().enumerate().take(128) {
+            let (host, any) = r.host();
+            let a = anchor(host, any);
+            if a.is_empty() {
+                always |= 1 << i;
+            } else if let Some(e) = by_anchor.iter_mut().find(|(x, _)| *x == a) {
+                e.1 |= 1 << i;
+            } else {
+                by_anchor.push((a, 1 << i));
+            }
+        }
+        Anchors { by_anchor, always }
+    }
+
+    /// The rows an address with this registrable domain may match.
+    fn rows(&self, registrable: Option<&str>) -> u128 {
+        let Some(r) = registrable else {
+            return u128::MAX;
+        };
+        // The anchor must be the whole first label, with a dot after it.
+        let Some((first, _)) = r.split_once('.') else {
+            return self.always;
+        };
+        // Lengths first: most anchors differ in length, and compare without `memcmp`.
+        let hung = self
+            .by_anchor
+            .iter()
+            .find(|(a, _)| a.len() == first.len() && a.as_bytes() == first.as_bytes())
+            .map_or(0, |(_, rows)| *rows);
+        hung | self.always
+    }
+}
+
+/// The rows of a host table whose host matches `addr`, in table order. Rows are first
+/// narrowed by their [`Anchors`] (tables of more than 128 rows are scanned whole).
 pub(crate) fn rows_for<'a, T: HostRow>(
     rows: &'static [T],
-    anchors: &'static OnceLock<Vec<&'static str>>,
+    anchors: &'static OnceLock<Anchors>,
     addr: &'a Address,
 ) -> impl Iterator<Item = &'static T> + 'a {
-    let anchors = anchors.get_or_init(|| {
-        rows.iter()
-            .map(|r| {
-                let (host, any) = r.host();
-                anchor(host, any)
-            })
-            .collect()
-    });
-    let reg = addr.registrable();
-    rows.iter().zip(anchors).filter_map(move |(r, a)| {
+    let (mut mask, rest) = if rows.len() > 128 {
+        (u128::MAX, &rows[128..])
+    } else {
+        let m = anchors
+            .get_or_init(|| Anchors::new(rows))
+            .rows(addr.registrable());
+        (
+            m & u128::MAX
+                .checked_shr((128 - rows.len()) as u32)
+                .unwrap_or(0),
+            &rows[rows.len()..],
+        )
+    };
+    // The candidate rows in order (set bits only), then any rows past the first 128.
+    let candidates = std::iter::from_fn(move || {
+        if mask == 0 {
+            return None;
+        }
+        let i = mask.trailing_zeros() as usize;
+        mask &= mask - 1;
+        rows.get(i)
+    })
+    .chain(rest);
+    candidates.filter(move |r| {
         let (host, any) = r.host();
-        (anchor_fits(reg, a) && host_matches(&addr.host, addr.suffix(), host, any)).then_some(r)
+        host_matches(&addr.host, addr.suffix(), host, any)
     })
 }
 
@@ -155,18 +215,6 @@ fn anchor(pattern: &'static str, any_suffix: bool) -> &'static str {
     match super::psl::domain(pattern) {
         Some(reg) => reg.split('.').next().unwrap_or(reg),
         None => "",
-    }
-}
-
-/// Whether an address whose registrable domain is `registrable` can match a table host
-/// with this [`anchor`].
-fn anchor_fits(registrable: Option<&str>, anchor: &str) -> bool {
-    match registrable {
-        Some(r) if !anchor.is_empty() => {
-            let (r, a) = (r.as_bytes(), anchor.as_bytes());
-            r.len() > a.len() && r[a.len()] == b'.' && r.starts_with(a)
-        }
-        _ => true,
     }
 }
 

@@ -219,7 +219,7 @@ pub struct UrlClassifier {
     audience: Audience,
     packs: Vec<NamedPack>,
     /// The packs' regular expressions, compiled once.
-    expressions: Vec<lists::CompiledExpression>,
+    expressions: lists::Expressions,
     overrides: Overrides,
     text: Classifier,
 }

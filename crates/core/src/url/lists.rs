@@ -5,7 +5,9 @@
 use esafety_pack::Pack;
 use sha2::{Digest, Sha256};
 
-use super::address::{Address, HostKind};
+use super::address::{Address, HostKind, MAX_SUFFIXES};
+use super::few::Few;
+use super::literals::Prefilter;
 
 /// Most host labels probed (the least specific ones: `a.b.c…evil.com` still probes
 /// `evil.com`); bounds the work on hosts with hundreds of labels.
@@ -53,9 +55,22 @@ pub(crate) struct CompiledExpression {
 pub const MAX_EXPRESSIONS: usize = 4096;
 pub const MAX_EXPRESSION_INPUT: usize = 4096;
 
+/// The packs' expressions, compiled, with the prefilter that skips most of them.
+#[derive(Clone, Debug)]
+pub(crate) struct Expressions {
+    list: Vec<CompiledExpression>,
+    prefilter: Prefilter,
+}
+
 /// Compiles the expressions of every pack (case-insensitive, bounded size); patterns the
 /// engine refuses are skipped (`esafety lists compile` already reported them).
-pub(crate) fn compile_expressions(packs: &[NamedPack]) -> Vec<CompiledExpression> {
+pub(crate) fn compile_expressions(packs: &[NamedPack]) -> Expressions {
+    let list = compile_list(packs);
+    let prefilter = Prefilter::new(list.iter().map(|e| e.regex.as_str()));
+    Expressions { list, prefilter }
+}
+
+fn compile_list(packs: &[NamedPack]) -> Vec<CompiledExpression> {
     let mut out = Vec::new();
     for (i, np) in packs.iter().enumerate() {
         for e in np.pack.expressions() {
@@ -81,13 +96,14 @@ pub(crate) fn compile_expressions(packs: &[NamedPack]) -> Vec<CompiledExpression
 }
 
 /// Every expression that matches `host/path?query` (cut at [`MAX_EXPRESSION_INPUT`]).
+/// Only those the [`Prefilter`] lets through are run.
 pub(crate) fn probe_expressions<'a>(
     packs: &'a [NamedPack],
-    exprs: &'a [CompiledExpression],
+    exprs: &'a Expressions,
     addr: &Address,
     out: &mut Vec<ListHit<'a>>,
 ) {
-    if exprs.is_empty() || addr.host.is_empty() {
+    if exprs.list.is_empty() || addr.host.is_empty() {
         return;
     }
     let mut text = String::with_capacity(addr.host.len() + addr.raw_path().len() + 1);
@@ -101,9 +117,12 @@ pub(crate) fn probe_expressions<'a>(
     while !text.is_char_boundary(end) {
         end -= 1;
     }
+    let text = &text[..end];
+    let mut run = [0u64; MAX_EXPRESSIONS / 64];
+    exprs.prefilter.candidates(text.as_bytes(), &mut run);
     let depth = labels(&addr.host) + 1;
-    for e in exprs {
-        if e.regex.is_match(&text[..end]) {
+    for (i, e) in exprs.list.iter().enumerate() {
+        if run[i / 64] & (1 << (i % 64)) != 0 && e.regex.is_match(text) {
             out.push(ListHit::by_expression(&packs[e.pack], e, depth));
         }
     }
@@ -188,6 +207,11 @@ pub(crate) fn push_number(s: &mut String, mut n: u32) {
 }
 
 /// Every list entry that matches `addr`, from every pack.
+///
+/// Each host suffix and `host/path` key is hashed once, for the first pack that may
+/// hold it, and the hash is reused for the others; suffixes and prefixes live in fixed
+/// arrays and the path keys are slices of one buffer, so a decision allocates nothing
+/// here unless a path entry matches.
 pub(crate) fn probe<'a>(
     packs: &'a [NamedPack],
     addr: &'a Address,
@@ -197,11 +221,17 @@ pub(crate) fn probe<'a>(
     if host.is_empty() {
         return;
     }
-    let suffixes = super::address::host_suffixes(host, addr.host_kind, MAX_HOST_PROBES);
+    let suffixes = super::address::suffixes(host, addr.host_kind, MAX_HOST_PROBES);
+    let mut hashes = Hashes::<MAX_SUFFIXES>::new();
+    let mut paths = PathKeys::new(host, &addr.path);
     for np in packs {
         let min = np.pack.min_domain_labels() as usize;
-        for s in suffixes.iter().filter(|s| may_hold(s, min)) {
-            if let Some(hit) = np.pack.domain(s) {
+        for (i, s) in suffixes.iter().enumerate() {
+            if !may_hold(s, min) {
+                continue;
+            }
+            let h = hashes.get(i, s);
+            if let Some(hit) = np.pack.domain_by_hash(h) {
                 out.push(ListHit::listed(
                     np,
                     hit,
@@ -211,7 +241,7 @@ pub(crate) fn probe<'a>(
             }
         }
         if np.pack.has_urls() {
-            probe_paths(np, &suffixes, &addr.path, out);
+            probe_paths(np, &suffixes, &mut paths, out);
         }
         // Hashed lists hold the address's own host and URL, not a look-alike's.
         if np.pack.has_hashes() && host == addr.host {
@@ -237,9 +267,42 @@ fn labels(s: &str) -> usize {
 /// Path prefixes at segment boundaries, without the trailing slash: for `/a/b/c.html`
 /// that is `a`, `a/b`, `a/b/c.html`.
 pub(crate) fn path_prefixes(path: &str) -> Vec<&str> {
+    prefixes(path).to_vec()
+}
+
+/// Key hashes by slot, each computed on first use (one hash per key for all packs).
+struct Hashes<const N: usize> {
+    done: u128,
+    values: [u64; N],
+}
+
+impl<const N: usize> Hashes<N> {
+    fn new() -> Self {
+        Hashes {
+            done: 0,
+            values: [0; N],
+        }
+    }
+
+    fn get(&mut self, slot: usize, key: &str) -> u64 {
+        if slot >= N.min(128) {
+            return esafety_pack::key_hash(key.as_bytes());
+        }
+        if self.done & (1 << slot) == 0 {
+            self.values[slot] = esafety_pack::key_hash(key.as_bytes());
+            self.done |= 1 << slot;
+        }
+        self.values[slot]
+    }
+}
+
+/// [`path_prefixes`] in a fixed array.
+#[inline]
+fn prefixes(path: &str) -> Few<'_, MAX_PATH_PROBES> {
     let p = path.trim_start_matches('/');
-    let mut out = Vec::new();
-    for (i, _) in p.match_indices('/') {
+    let mut out = Few::new();
+    let slashes = p.bytes().enumerate().filter(|&(_, b)| b == b'/');
+    for (i, _) in slashes {
         if i > 0 {
             out.push(&p[..i]);
         }
@@ -254,25 +317,61 @@ pub(crate) fn path_prefixes(path: &str) -> Vec<&str> {
     out
 }
 
-fn probe_paths<'a>(np: &'a NamedPack, suffixes: &[&str], path: &str, out: &mut Vec<ListHit<'a>>) {
-    let prefixes = path_prefixes(path);
-    if prefixes.is_empty() {
-        return;
+/// The `host/path` keys of an address: `host/p` (p the path without its leading
+/// slashes) written once, built on first use; the key for a suffix and a prefix is a
+/// slice of it. Hashes are kept for the next pack.
+struct PathKeys<'a> {
+    host: &'a str,
+    prefixes: Few<'a, MAX_PATH_PROBES>,
+    buf: Option<String>,
+    hashes: Hashes<{ MAX_PATH_PROBES * MAX_SUFFIXES }>,
+}
+
+impl<'a> PathKeys<'a> {
+    fn new(host: &'a str, path: &'a str) -> PathKeys<'a> {
+        PathKeys {
+            host,
+            prefixes: prefixes(path),
+            buf: None,
+            hashes: Hashes::new(),
+        }
     }
-    let mut key = String::new();
+}
+
+fn probe_paths<'a>(
+    np: &'a NamedPack,
+    suffixes: &[&str],
+    keys: &mut PathKeys<'_>,
+    out: &mut Vec<ListHit<'a>>,
+) {
+    let Some(longest) = keys.prefixes.last().copied() else {
+        return;
+    };
+    let host = keys.host;
+    let buf = keys.buf.get_or_insert_with(|| {
+        let mut b = String::with_capacity(host.len() + 1 + longest.len());
+        b.push_str(host);
+        b.push('/');
+        b.push_str(longest);
+        b
+    });
     let min = np.pack.min_url_labels() as usize;
-    for s in suffixes.iter().filter(|s| may_hold(s, min)) {
-        for p in &prefixes {
-            key.clear();
-            key.push_str(s);
-            key.push('/');
-            key.push_str(p);
-            if let Some(hit) = np.pack.url(&key) {
+    for (i, s) in suffixes.iter().enumerate() {
+        if !may_hold(s, min) {
+            continue;
+        }
+        let from = host.len() - s.len();
+        for (j, p) in keys.prefixes.iter().enumerate() {
+            let Some(key) = buf.get(from..host.len() + 1 + p.len()) else {
+                continue;
+            };
+            let h = keys.hashes.get(i * MAX_PATH_PROBES + j, key);
+            if let Some(hit) = np.pack.url_by_hash(h) {
                 let depth = labels(s) + 1 + p.matches('/').count();
                 out.push(ListHit::listed(
                     np,
                     hit,
-                    std::borrow::Cow::Owned(key.clone()),
+                    std::borrow::Cow::Owned(key.to_string()),
                     depth,
                 ));
             }
@@ -368,6 +467,24 @@ mod tests {
             push_number(&mut s, n);
             assert_eq!(s, n.to_string());
         }
+    }
+
+    #[test]
+    fn path_keys_are_host_slash_prefix() {
+        let mut b = esafety_pack::PackBuilder::new();
+        let s = b.source("school/urls").unwrap();
+        b.url("example.com/a/b", 1, 0, s, 7);
+        b.url("x.example.com/a", 1, 0, s, 8);
+        let pack = esafety_pack::Pack::from_vec(b.build().unwrap()).unwrap();
+        let packs = [NamedPack {
+            name: "school".into(),
+            pack,
+        }];
+        let addr = crate::url::parse("https://www.x.example.com//a/b/c?q").unwrap();
+        let mut hits = Vec::new();
+        probe(&packs, &addr, &addr.host, &mut hits);
+        let keys: Vec<&str> = hits.iter().map(|h| &*h.key).collect();
+        assert_eq!(keys, ["x.example.com/a", "example.com/a/b"]);
     }
 
     #[test]

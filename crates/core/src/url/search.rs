@@ -11,7 +11,7 @@ pub const MAX_QUERY_BYTES: usize = 2048;
 
 /// The engine whose host (and any of whose search paths) this address is on.
 pub(crate) fn engine(addr: &Address) -> Option<&'static SearchEngine> {
-    static ANCHORS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    static ANCHORS: OnceLock<super::data::Anchors> = OnceLock::new();
     rows_for(SEARCH, &ANCHORS, addr).next()
 }
 
