@@ -54,6 +54,9 @@ pub struct CompiledLexicon {
     pub words: Automata,
     /// Rules flagged `plain`: matched on the stream where digits stay digits.
     pub plain: Automata,
+    /// Per rule (in `lexicon.rules` order), the bytes of automaton its parts need on
+    /// their own: what to look at first when the whole automaton grows.
+    pub rule_sizes: Vec<usize>,
 }
 
 /// The most parts a rule may have (`A ... B ... C ... D`).
@@ -79,6 +82,7 @@ pub fn compile(lexicon: Lexicon, opts: &CompileOptions) -> Result<CompiledLexico
     let mut errors = Vec::new();
     let mut words: Side = Default::default();
     let mut plain: Side = Default::default();
+    let mut rule_sizes = vec![0; lexicon.rules.len()];
     for (i, rule) in lexicon.rules.iter().enumerate() {
         let ps = parts(&rule.pattern);
         if ps.len() > MAX_PARTS || ps.iter().any(|p| p.is_empty()) {
@@ -93,9 +97,12 @@ pub fn compile(lexicon: Lexicon, opts: &CompileOptions) -> Result<CompiledLexico
         for (k, part) in ps.iter().enumerate() {
             match pattern::build(part, rule.flags, &macros) {
                 Ok(hir) => {
-                    if let Err(e) = check_size(&hir, rule, opts) {
-                        errors.push(e);
-                        continue;
+                    match check_size(&hir, rule, opts) {
+                        Ok(n) => rule_sizes[i] += n,
+                        Err(e) => {
+                            errors.push(e);
+                            continue;
+                        }
                     }
                     let side = if rule.flags.plain {
                         &mut plain
@@ -118,6 +125,7 @@ pub fn compile(lexicon: Lexicon, opts: &CompileOptions) -> Result<CompiledLexico
         lexicon,
         words,
         plain,
+        rule_sizes,
     })
 }
 
@@ -131,10 +139,11 @@ fn build_side((hirs, rules): Side, opts: &CompileOptions) -> Result<Automata, Da
 }
 
 /// One rule alone must stay small, so that no single line can bloat the whole automaton.
-fn check_size(hir: &Hir, rule: &Rule, opts: &CompileOptions) -> Result<(), DataError> {
+/// Returns the size it needs.
+fn check_size(hir: &Hir, rule: &Rule, opts: &CompileOptions) -> Result<usize, DataError> {
     let size = table_dfa(std::slice::from_ref(hir), opts).map(|d| d.len());
     match size {
-        Ok(n) if n <= RULE_SIZE_LIMIT => Ok(()),
+        Ok(n) if n <= RULE_SIZE_LIMIT => Ok(n),
         other => Err(located(
             rule,
             ErrorKind::Build(format!(
