@@ -9,10 +9,14 @@
 //!   tones and combining marks vanish; apostrophes vanish too (`don't` → `dont`);
 //! - emoji with a meaning become a word from `emoji.tsv` (`🔪` → ` knife `);
 //! - letters spaced out with one repeated separator (`f u c k`, `f.u.c.k`, `f_u_c_k`)
-//!   are joined when there are at least three of them;
+//!   are joined when there are at least three of them; when the run starts or ends with
+//!   one-letter words of chat (`u r a w a s t e`), a second words stream reads those apart
+//!   (`u r a waste`), since both readings are plausible;
 //! - leetspeak and symbols (`4 3 1 0 5 7 @ $ ! | +`) are decoded inside words that also
 //!   hold a letter, so `sh!t` and `a$$` read as words while `0800 1111` stays a number;
 //! - in the words stream, runs of separators (`kill - yourself`) become one space;
+//! - in the plain stream, a phone number spelled out in words (`oh seven seven double
+//!   oh …`) becomes its digits;
 //! - stretched letters (`fuuuuck`, `asssss`): runs of three or more of one letter are
 //!   squeezed to one and to two in two extra variants of the words stream
 //!   ([`squeeze`]), made only when such a run exists.
@@ -23,6 +27,8 @@
 //! character that produced it, so every match maps back to a span of the caller's text.
 //!
 //! Work is linear in the input: every pass looks at each byte a bounded number of times.
+//! One pass ([`Seen`]) tells which later passes could change anything; the others are
+//! skipped, which is most of them for most chat.
 
 use crate::data::{EMOJI, FOLD};
 

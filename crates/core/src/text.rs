@@ -322,11 +322,12 @@ impl Classifier {
             let cancelled = rule.negatable && negated(&words.bytes, words.position(h.start));
             !(shielded || cancelled)
         });
-        // Same rule matching overlapping text (e.g. stretched letters) counts once, and a
-        // hit inside a longer hit of the same category and no lower severity adds nothing.
+        // Only shielded or cancelled hits: the same verdict as no hit at all.
         if risks.is_empty() && !help_seeking {
             return self.nothing(truncated);
         }
+        // Same rule matching overlapping text (e.g. stretched letters) counts once, and a
+        // hit inside a longer hit of the same category and no lower severity adds nothing.
         risks.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
         for &h in risks.iter() {
             let r = &RULES[h.rule as usize];
