@@ -27,7 +27,7 @@
 //! character that produced it, so every match maps back to a span of the caller's text.
 //!
 //! Work is linear in the input: every pass looks at each byte a bounded number of times.
-//! One pass ([`Seen`]) tells which later passes could change anything; the others are
+//! One pass (`Seen`) tells which later passes could change anything; the others are
 //! skipped, which is most of them for most chat.
 
 use crate::data::{EMOJI, FOLD};
@@ -43,7 +43,7 @@ pub struct Stream {
 
 impl Stream {
     /// The original byte span `[start, end)` covered by stream bytes `[s, e)`. A digit
-    /// read from a number word ([`spelled_numbers`]) covers the whole word.
+    /// read from a number word (a spelled-out phone number) covers the whole word.
     pub fn original_span(&self, original: &str, s: usize, e: usize) -> (usize, usize) {
         if s >= e || e > self.starts.len() {
             return (0, 0);
