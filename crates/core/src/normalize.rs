@@ -93,6 +93,9 @@ pub struct Normalized {
     /// `words` may hold a run of three or more of one letter, so [`squeeze`] may find
     /// something; `false` means it certainly would not.
     pub may_stretch: bool,
+    /// `words` holds a censoring star beside a letter (`f*ck`, `k*ll`): the classifier
+    /// also reads it with each vowel in the stars' places ([`unstarred`]).
+    pub starred: bool,
     /// `words` read with the one-letter words at the edges of a spaced-out run kept apart
     /// (`u r a w a s t e` → `u r a waste`, where `words` has `urawaste`); `None` when no
     /// run has such letters (almost all text).
@@ -113,6 +116,8 @@ struct Seen {
     separator_run: bool,
     /// Three of one letter in a row.
     letter_run: bool,
+    /// A `*` anywhere (whether one stands for a letter is checked only then).
+    star: bool,
 }
 
 impl Seen {
@@ -140,6 +145,7 @@ impl Seen {
             separator: mask & OTHER_SEPARATOR != 0,
             separator_run,
             letter_run,
+            star: mask & STAR != 0,
         }
     }
 }
@@ -150,6 +156,7 @@ const LEET: u8 = 4;
 const SEPARATOR: u8 = 8;
 const OTHER_SEPARATOR: u8 = 16;
 const LETTER: u8 = 32;
+const STAR: u8 = 128;
 /// A byte that belongs to a word for [`decode_leet`] ([`is_word_byte`]).
 const WORD: u8 = 64;
 
@@ -171,6 +178,9 @@ const KIND: [u8; 256] = {
         }
         if c.is_ascii_lowercase() {
             k |= LETTER;
+        }
+        if c == b'*' {
+            k |= STAR;
         }
         if is_word_byte(c) {
             k |= WORD;
@@ -226,6 +236,8 @@ pub fn normalize_into(text: &str, n: &mut Normalized) {
         }
         _ => None,
     };
+    // Leetspeak can make a star (`f#ck`), so look at the words themselves then.
+    n.starred = (seen.star || seen.leet) && stars(&n.words.bytes).next().is_some();
     let spelled = spelled_numbers(&mut n.plain);
     n.has_digit_or_at = seen.digit || seen.at || spelled;
     // Leetspeak can make a run of one letter from different bytes (`4@a`).
@@ -252,6 +264,30 @@ fn words_from(plain: &Stream, seen: Seen, words: &mut Stream) {
                 *b = b' ';
             }
         }
+    }
+}
+
+/// Positions of the censoring stars in `words`: a `*` beside a letter.
+fn stars(words: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    let letter = |i: Option<usize>| {
+        i.and_then(|i| words.get(i))
+            .is_some_and(u8::is_ascii_lowercase)
+    };
+    (0..words.len())
+        .filter(move |&i| words[i] == b'*' && (letter(i.checked_sub(1)) || letter(Some(i + 1))))
+}
+
+/// `words` with every censoring star read as `vowel` (`f*ck` → `fack`, `feck`, … `fuck`):
+/// a star stands for a vowel, and each word is matched on its own, so the five readings
+/// between them give every word of the text its own vowel back. Spans are unchanged (one
+/// byte for one byte). `into` is reused across the five.
+pub fn unstarred(words: &Stream, vowel: u8, into: &mut Stream) {
+    into.bytes.clear();
+    into.bytes.extend_from_slice(&words.bytes);
+    into.starts.clear();
+    into.starts.extend_from_slice(&words.starts);
+    for i in stars(&words.bytes) {
+        into.bytes[i] = vowel;
     }
 }
 
@@ -840,6 +876,27 @@ mod tests {
     fn letters_in_numbers_read_as_digits() {
         assert_eq!(plain("07700 9OO 111"), "07700 900 111");
         assert_eq!(plain("oil 10 lol"), "oil 10 lol");
+    }
+
+    #[test]
+    fn censoring_stars_are_read_as_each_vowel() {
+        let n = normalize("k*ll urs*lf, f*ck");
+        assert!(n.starred);
+        let mut v = Stream::default();
+        unstarred(&n.words, b'i', &mut v);
+        assert_eq!(v.bytes, b"kill ursilf fick");
+        unstarred(&n.words, b'e', &mut v);
+        assert_eq!(v.bytes, b"kell urself feck");
+        assert_eq!(v.starts, n.words.starts);
+        assert!(normalize("f#ck").starred, "leetspeak makes a star");
+        for (text, starred) in [
+            ("*sigh", true),
+            ("2*x", true),
+            ("5 * 6 = 30", false),
+            ("hello", false),
+        ] {
+            assert_eq!(normalize(text).starred, starred, "{text}");
+        }
     }
 
     #[test]

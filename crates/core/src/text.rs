@@ -18,7 +18,7 @@
 use crate::audience::Audience;
 use crate::data::{Automata, Cell, HelpRoute, RuleKind, MAX_GAP_WORDS, POLICY, RULES};
 use crate::matcher::{self, Hit};
-use crate::normalize::{normalize_into, squeeze, Normalized, Stream};
+use crate::normalize::{normalize_into, squeeze, unstarred, Normalized, Stream};
 use esafety_taxonomy::{Action, AgeBand, Alert, Category, Severity, MAX_AGE};
 use serde::Serialize;
 use std::cell::RefCell;
@@ -251,6 +251,13 @@ impl Classifier {
         let mut complete = matcher::find(&self.words, &norm.words, text, hits);
         if let Some(apart) = &norm.words_apart {
             complete &= matcher::find(&self.words, apart, text, hits);
+        }
+        if norm.starred {
+            let mut read = Stream::default();
+            for vowel in *b"aeiou" {
+                unstarred(&norm.words, vowel, &mut read);
+                complete &= matcher::find(&self.words, &read, text, hits);
+            }
         }
         // Stretched letters: also read the text with long runs cut to one and to two.
         // No run to cut to one letter means none to cut to two either.

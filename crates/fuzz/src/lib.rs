@@ -8,7 +8,7 @@
 //! A check panics (and so libFuzzer reports a crash) when the code under test panics or
 //! when one of the properties below does not hold.
 
-use esafety::normalize::{normalize, squeeze, Stream};
+use esafety::normalize::{normalize, squeeze, unstarred, Stream};
 use esafety::{Action, AgeBand, Alert, Classifier, Severity, MAX_HITS, MAX_INPUT_BYTES};
 use esafety_lexicon::{parse_files, parse_rules, DataError};
 
@@ -42,6 +42,16 @@ pub fn check_normalize_str(text: &str) {
     check_stream(text, &n.words, "words");
     if let Some(apart) = &n.words_apart {
         check_stream(text, apart, "words apart");
+    }
+    if n.starred {
+        let mut read = Stream::default();
+        unstarred(&n.words, b'u', &mut read);
+        check_stream(text, &read, "unstarred");
+        assert_eq!(
+            read.bytes.len(),
+            n.words.bytes.len(),
+            "unstarred changed the length"
+        );
     }
     for keep in [1, 2] {
         if let Some(s) = squeeze(&n.words, keep) {
