@@ -175,7 +175,12 @@ fn lexicon_check(dir: &str) -> io::Result<()> {
     let compiled = esafety_lexicon::compile(lex, &esafety_lexicon::CompileOptions::default())
         .map_err(report)?;
     let size = compiled.words.dfa.len() + compiled.plain.dfa.len();
-    println!("{dir}: {rules} rules, automata {} KiB: ok", size / 1024);
+    let mut out = io::stdout().lock();
+    writeln!(
+        out,
+        "{dir}: {rules} rules, automata {} KiB: ok",
+        size / 1024
+    )?;
     // The rules that need most automaton on their own: where to look when it grows.
     let mut sizes: Vec<(usize, &esafety_lexicon::Rule)> = compiled
         .rule_sizes
@@ -184,15 +189,16 @@ fn lexicon_check(dir: &str) -> io::Result<()> {
         .zip(&compiled.lexicon.rules)
         .collect();
     sizes.sort_by_key(|&(n, _)| std::cmp::Reverse(n));
-    println!("largest rules on their own (KiB):");
+    writeln!(out, "largest rules on their own (KiB):")?;
     for (n, rule) in sizes.iter().take(12) {
-        println!(
+        writeln!(
+            out,
             "  {:>5.1}  {}  {}:{}",
             *n as f64 / 1024.0,
             rule.id,
             rule.source.file,
             rule.source.line
-        );
+        )?;
     }
     Ok(())
 }
