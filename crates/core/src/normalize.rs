@@ -277,16 +277,49 @@ fn stars(words: &[u8]) -> impl Iterator<Item = usize> + '_ {
         .filter(move |&i| words[i] == b'*' && (letter(i.checked_sub(1)) || letter(Some(i + 1))))
 }
 
-/// `words` with every censoring star read as `vowel` (`f*ck` → `fack`, `feck`, … `fuck`):
-/// a star stands for a vowel, and each word is matched on its own, so the five readings
-/// between them give every word of the text its own vowel back. Spans are unchanged (one
-/// byte for one byte). `into` is reused across the five.
-pub fn unstarred(words: &Stream, vowel: u8, into: &mut Stream) {
+/// The parts of `words` a match through a censoring star can lie in: from `reach` bytes
+/// before each star to `reach` after it (the longest match), widened to the nearest word
+/// breaks (at most 64 bytes further) so that no walk starts or ends inside a word, and
+/// merged where they overlap. A long page with one `f*ck` is then read again around it
+/// only, not whole.
+pub fn star_windows(words: &[u8], reach: usize) -> Vec<std::ops::Range<usize>> {
+    let word_break = |i: usize| !words.get(i).is_some_and(u8::is_ascii_alphanumeric);
+    let mut out: Vec<std::ops::Range<usize>> = Vec::new();
+    for p in stars(words) {
+        let mut a = p.saturating_sub(reach);
+        for _ in 0..64 {
+            if a == 0 || word_break(a) {
+                break;
+            }
+            a -= 1;
+        }
+        let mut b = (p + reach).min(words.len());
+        for _ in 0..64 {
+            if b >= words.len() || word_break(b) {
+                break;
+            }
+            b += 1;
+        }
+        match out.last_mut() {
+            Some(last) if a <= last.end => last.end = last.end.max(b),
+            _ => out.push(a..b),
+        }
+    }
+    out
+}
+
+/// `words[range]` with every censoring star read as `vowel` (`f*ck` → `fack`, `feck`, …
+/// `fuck`): a star stands for a vowel, and each word is matched on its own, so the five
+/// readings between them give every word its own vowel back. Spans are unchanged (one
+/// byte for one byte, starts copied). `into` is reused across the five.
+pub fn unstarred(words: &Stream, range: std::ops::Range<usize>, vowel: u8, into: &mut Stream) {
+    let range = range.start.min(words.bytes.len())..range.end.min(words.bytes.len());
     into.bytes.clear();
-    into.bytes.extend_from_slice(&words.bytes);
+    into.bytes.extend_from_slice(&words.bytes[range.clone()]);
     into.starts.clear();
-    into.starts.extend_from_slice(&words.starts);
-    for i in stars(&words.bytes) {
+    into.starts.extend_from_slice(&words.starts[range]);
+    let stars: Vec<usize> = stars(&into.bytes).collect();
+    for i in stars {
         into.bytes[i] = vowel;
     }
 }
@@ -883,11 +916,25 @@ mod tests {
         let n = normalize("k*ll urs*lf, f*ck");
         assert!(n.starred);
         let mut v = Stream::default();
-        unstarred(&n.words, b'i', &mut v);
+        let all = 0..n.words.bytes.len();
+        unstarred(&n.words, all.clone(), b'i', &mut v);
         assert_eq!(v.bytes, b"kill ursilf fick");
-        unstarred(&n.words, b'e', &mut v);
+        unstarred(&n.words, all, b'e', &mut v);
         assert_eq!(v.bytes, b"kell urself feck");
         assert_eq!(v.starts, n.words.starts);
+        // Only the parts around stars are read again, cut at word breaks.
+        let long = format!(
+            "{} f*ck {}",
+            "hello there ".repeat(100),
+            "bye now ".repeat(100)
+        );
+        let w = normalize(&long).words.bytes;
+        let windows = star_windows(&w, 40);
+        assert_eq!(windows.len(), 1);
+        let r = windows[0].clone();
+        assert!(r.len() < 120 && r.contains(&w.iter().position(|&b| b == b'*').unwrap()));
+        assert!(!w[r.start].is_ascii_alphanumeric() && !w[r.end].is_ascii_alphanumeric());
+        assert_eq!(star_windows(b"a*b c*d", 40), vec![0..7]);
         assert!(normalize("f#ck").starred, "leetspeak makes a star");
         for (text, starred) in [
             ("*sigh", true),

@@ -18,7 +18,7 @@
 use crate::audience::Audience;
 use crate::data::{Automata, Cell, HelpRoute, RuleKind, MAX_GAP_WORDS, POLICY, RULES};
 use crate::matcher::{self, Hit};
-use crate::normalize::{normalize_into, squeeze, unstarred, Normalized, Stream};
+use crate::normalize::{normalize_into, squeeze, star_windows, unstarred, Normalized, Stream};
 use esafety_taxonomy::{Action, AgeBand, Alert, Category, Severity, MAX_AGE};
 use serde::Serialize;
 use std::cell::RefCell;
@@ -254,9 +254,11 @@ impl Classifier {
         }
         if norm.starred {
             let mut read = Stream::default();
-            for vowel in *b"aeiou" {
-                unstarred(&norm.words, vowel, &mut read);
-                complete &= matcher::find(&self.words, &read, text, hits);
+            for window in star_windows(&norm.words.bytes, matcher::MAX_SPAN) {
+                for vowel in *b"aeiou" {
+                    unstarred(&norm.words, window.clone(), vowel, &mut read);
+                    complete &= matcher::find(&self.words, &read, text, hits);
+                }
             }
         }
         // Stretched letters: also read the text with long runs cut to one and to two.
