@@ -380,23 +380,8 @@ pub(crate) fn percent_decode(s: &str) -> String {
 /// The suffixes of `host` (see [`Address::host_suffixes`]); also used for host names
 /// that are not an address's own (the ASCII look-alike of an IDN host).
 pub(crate) fn host_suffixes(h: &str, kind: HostKind, max: usize) -> Vec<&str> {
-    if kind != HostKind::Domain {
-        return if h.is_empty() { Vec::new() } else { vec![h] };
-    }
-    // Walk the dots from the right: the least specific suffixes come first, then
-    // reverse to most specific first.
-    let b = h.as_bytes();
     let mut out: Vec<&str> = Vec::with_capacity(max.min(8));
-    let mut i = b.len();
-    while i > 0 && out.len() < max {
-        i -= 1;
-        if b[i] == b'.' {
-            out.push(&h[i + 1..]);
-        }
-    }
-    if out.len() < max && i == 0 {
-        out.push(h);
-    }
+    each_suffix(h, kind, max, |s| out.push(s));
     out.reverse();
     out
 }
@@ -407,27 +392,34 @@ pub(crate) const MAX_SUFFIXES: usize = 12;
 /// [`host_suffixes`] without allocating, at most `max` (and [`MAX_SUFFIXES`]).
 #[inline]
 pub(crate) fn suffixes(h: &str, kind: HostKind, max: usize) -> Few<'_, MAX_SUFFIXES> {
-    let max = max.min(MAX_SUFFIXES);
     let mut out = Few::new();
-    if kind != HostKind::Domain {
-        if !h.is_empty() {
-            out.push(h);
-        }
-        return out;
-    }
-    let b = h.as_bytes();
-    let mut i = b.len();
-    while i > 0 && out.len() < max {
-        i -= 1;
-        if b[i] == b'.' {
-            out.push(&h[i + 1..]);
-        }
-    }
-    if out.len() < max && i == 0 {
-        out.push(h);
-    }
+    each_suffix(h, kind, max.min(MAX_SUFFIXES), |s| out.push(s));
     out.reverse();
     out
+}
+
+/// Gives at most `max` suffixes of `h`, least specific first (the caller reverses): the
+/// dots are walked from the right. A host that is not a domain is its own only suffix.
+#[inline]
+fn each_suffix<'a>(h: &'a str, kind: HostKind, max: usize, mut push: impl FnMut(&'a str)) {
+    if kind != HostKind::Domain {
+        if !h.is_empty() {
+            push(h);
+        }
+        return;
+    }
+    let b = h.as_bytes();
+    let (mut i, mut n) = (b.len(), 0);
+    while i > 0 && n < max {
+        i -= 1;
+        if b[i] == b'.' {
+            push(&h[i + 1..]);
+            n += 1;
+        }
+    }
+    if n < max && i == 0 {
+        push(h);
+    }
 }
 
 impl Address {
