@@ -32,6 +32,9 @@ pub const MAX_INPUT_BYTES: usize = 1 << 20;
 /// any sensible length fit, and the bound keeps joining linear in the input.
 const MAX_GAP_BYTES: usize = 1024;
 
+/// Most hits of one part of an `A ... B` rule that are tried when joining its parts.
+const MAX_JOIN: usize = 64;
+
 /// Inputs up to this length leave their scratch buffers in place for the next message.
 const KEEP_SCRATCH_BYTES: usize = 64 << 10;
 
@@ -242,6 +245,7 @@ impl Classifier {
         let Scratch {
             norm,
             hits,
+            parts_seen,
             verdict,
         } = scratch;
         normalize_into(text, norm);
@@ -272,6 +276,7 @@ impl Classifier {
         if norm.has_digit_or_at {
             complete &= matcher::find(&self.plain, &norm.plain, text, hits);
         }
+        drop_unjoinable(hits, parts_seen);
         hits.sort_unstable();
         hits.dedup();
         self.verdict(text, &norm.words, hits, truncated || !complete, verdict)
@@ -294,6 +299,7 @@ impl Classifier {
             shields,
             risks,
             kept,
+            chains,
         } = scratch;
         shields.clear();
         risks.clear();
@@ -301,7 +307,7 @@ impl Classifier {
         let mut help_topics: Vec<Category> = Vec::new();
         let mut concerns: Vec<Category> = Vec::new();
         let mut help_seeking = false;
-        join_parts(hits, words, joined);
+        join_parts(hits, words, joined, chains);
         for &h in joined.iter() {
             let rule = &RULES[h.rule as usize];
             if rule.bands & band_bit == 0 {
@@ -469,6 +475,7 @@ impl Classifier {
 struct Scratch {
     norm: Normalized,
     hits: Vec<Hit>,
+    parts_seen: PartsSeen,
     verdict: VerdictScratch,
 }
 
@@ -483,55 +490,52 @@ struct VerdictScratch {
     risks: Vec<Hit>,
     /// Risk hits not covered by a longer hit of their category.
     kept: Vec<Hit>,
+    /// [`join_parts`]'s chains of one rule.
+    chains: Vec<(usize, usize)>,
 }
 
 /// Rules written `A ... B` match when their parts appear in order with at most
 /// [`MAX_GAP_WORDS`] words between consecutive parts; the joined hit spans them all.
-/// Single-part hits pass through. Work is bounded: at most 64 hits per part are joined.
-fn join_parts(hits: &[Hit], words: &Stream, out: &mut Vec<Hit>) {
+/// Single-part hits pass through. `hits` must be sorted (by rule, part, start, end: the
+/// order [`Hit`] derives), so each rule's parts lie together, part by part. Work is
+/// bounded: at most [`MAX_JOIN`] hits per part are joined.
+fn join_parts(hits: &[Hit], words: &Stream, out: &mut Vec<Hit>, chains: &mut Vec<(usize, usize)>) {
     out.clear();
+    // Single-part hits first, then the joined ones (the order later steps see).
     out.extend(hits.iter().filter(|h| RULES[h.rule as usize].parts <= 1));
-    if out.len() == hits.len() {
-        return;
-    }
-    let mut multi: Vec<Hit> = hits
-        .iter()
-        .filter(|h| RULES[h.rule as usize].parts > 1)
-        .copied()
-        .collect();
-    multi.sort_by_key(|h| (h.rule, h.part, h.start, h.end));
     let mut i = 0;
-    while i < multi.len() {
-        let rule = multi[i].rule;
-        let mut j = i;
-        while j < multi.len() && multi[j].rule == rule {
-            j += 1;
-        }
-        let group = &multi[i..j];
+    while i < hits.len() {
+        let rule = hits[i].rule;
+        let j = i + hits[i..].iter().take_while(|h| h.rule == rule).count();
+        let group = &hits[i..j];
+        i = j;
         let parts = RULES[rule as usize].parts;
-        // Chains so far: (start of part 0, end of the last part joined).
-        let mut chains: Vec<(usize, usize)> = group
-            .iter()
-            .filter(|h| h.part == 0)
-            .take(64)
-            .map(|h| (h.start, h.end))
-            .collect();
-        for p in 1..parts {
-            let next: Vec<&Hit> = group
+        if parts <= 1 {
+            continue;
+        }
+        let of_part = |p: usize| {
+            group
                 .iter()
-                .filter(|h| usize::from(h.part) == p)
-                .take(64)
-                .collect();
-            let mut joined = Vec::new();
-            for &(s, e) in &chains {
-                let near = |h: &&&Hit| {
-                    gap_is_short(&words.bytes, words.position(e), words.position(h.start))
+                .filter(move |h| usize::from(h.part) == p)
+                .take(MAX_JOIN)
+        };
+        // Chains so far: (start of part 0, end of the last part joined).
+        chains.clear();
+        chains.extend(of_part(0).map(|h| (h.start, h.end)));
+        for p in 1..parts {
+            chains.retain_mut(|(_, e)| {
+                let near = |h: &&Hit| {
+                    h.start >= *e
+                        && gap_is_short(&words.bytes, words.position(*e), words.position(h.start))
                 };
-                if let Some(h) = next.iter().find(|h| h.start >= e && near(h)) {
-                    joined.push((s, h.end));
+                match of_part(p).find(near) {
+                    Some(h) => {
+                        *e = h.end;
+                        true
+                    }
+                    None => false,
                 }
-            }
-            chains = joined;
+            });
         }
         if let Some(&(start, end)) = chains.first() {
             out.push(Hit {
@@ -541,8 +545,44 @@ fn join_parts(hits: &[Hit], words: &Stream, out: &mut Vec<Hit>) {
                 end,
             });
         }
-        i = j;
     }
+}
+
+/// Drops the hits of `A ... B` rules that lack a part anywhere in the text: they cannot
+/// join. The first part of such rules is often a common word (`i`, `the`, `what`), so
+/// most texts give several hits that this removes before they are sorted. `seen` holds a
+/// generation and a mask of parts per rule and is reused from one text to the next.
+fn drop_unjoinable(hits: &mut Vec<Hit>, seen: &mut PartsSeen) {
+    if seen.marks.len() != RULES.len() {
+        seen.marks = vec![(0, 0); RULES.len()];
+        seen.generation = 0;
+    }
+    seen.generation = seen.generation.wrapping_add(1);
+    if seen.generation == 0 {
+        seen.marks.fill((0, 0));
+        seen.generation = 1;
+    }
+    let generation = seen.generation;
+    for h in hits.iter() {
+        if RULES[h.rule as usize].parts > 1 {
+            let mark = &mut seen.marks[h.rule as usize];
+            if mark.0 != generation {
+                *mark = (generation, 0);
+            }
+            mark.1 |= 1 << h.part.min(7);
+        }
+    }
+    hits.retain(|h| {
+        let parts = RULES[h.rule as usize].parts;
+        parts <= 1 || seen.marks[h.rule as usize].1 == (1u8 << parts.min(8)).wrapping_sub(1)
+    });
+}
+
+/// Per rule, the generation of the text that last touched it and the parts it gave.
+#[derive(Default)]
+struct PartsSeen {
+    marks: Vec<(u32, u8)>,
+    generation: u32,
 }
 
 /// Whether `words[a..b]` holds at most [`MAX_GAP_WORDS`] words (runs of letters and
