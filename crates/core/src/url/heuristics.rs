@@ -18,8 +18,10 @@ const MAX_PATH_BYTES: usize = 512;
 /// The heuristics table arranged for one pass over a name: part and shield tokens by
 /// their first byte, word tokens sorted for binary search. Built once per process.
 struct Index {
-    /// Indices into `HEURISTICS` of part and shield tokens, by first byte.
-    by_first: Vec<Vec<u16>>,
+    /// Part and shield tokens that may sit in a host name, by first byte: their second
+    /// byte (0 for a one-byte token) and index into `HEURISTICS`. Most candidates at a
+    /// position fail on the second byte, one compare.
+    by_first: Vec<Vec<(u8, u16)>>,
     /// (packed token, index) of word, brand and lure tokens, sorted: a token of at most
     /// 16 bytes packed into an integer compares in one instruction.
     words: Vec<(u128, u16)>,
@@ -44,7 +46,11 @@ fn index() -> &'static Index {
         for (i, h) in HEURISTICS.iter().enumerate() {
             match h.kind {
                 TokenKind::Part | TokenKind::Shield => {
-                    by_first[usize::from(h.token.as_bytes()[0])].push(i as u16)
+                    if matches!(h.place, Place::Host | Place::Any) {
+                        let t = h.token.as_bytes();
+                        by_first[usize::from(t[0])]
+                            .push((t.get(1).copied().unwrap_or(0), i as u16));
+                    }
                 }
                 TokenKind::Word | TokenKind::Brand | TokenKind::Lure => words.push((
                     pack_word(h.token)
@@ -87,7 +93,7 @@ const EMBEDDED_TLDS: [&str; 12] = [
 ];
 
 /// Every heuristic that fires for `addr`: host tokens, the embedded-domain check and
-/// path tokens.
+/// path tokens. One pass over the host's labels and words.
 pub(crate) fn check(addr: &Address) -> Vec<HeuristicHit> {
     let mut out = Vec::new();
     if addr.host_kind == HostKind::Domain {
@@ -95,21 +101,24 @@ pub(crate) fn check(addr: &Address) -> Vec<HeuristicHit> {
             Some(s) if addr.host.len() > s.len() => &addr.host[..addr.host.len() - s.len() - 1],
             _ => addr.host.as_str(),
         };
-        let labels: Vec<&str> = name.split('.').collect();
-        for label in &labels {
-            host_label(label, &mut out);
+        let mut lure = BrandLure::default();
+        // `paypal.com.account-verify.xyz`: a top-level name among the subdomains, that is
+        // in a label after the first and before the last.
+        let (mut embedded, mut last_was_tld) = (false, false);
+        for (i, label) in name.split('.').enumerate() {
+            embedded |= last_was_tld;
+            last_was_tld = i >= 1 && EMBEDDED_TLDS.contains(&label);
+            host_label(label, &mut out, &mut lure);
         }
-        brand_lure(&labels, &mut out);
-        // `paypal.com.account-verify.xyz`: a top-level name among the subdomains.
-        let sub = &labels[..labels.len().saturating_sub(1)];
-        if sub.len() >= 2 && sub[1..].iter().any(|l| EMBEDDED_TLDS.contains(l)) {
+        lure.report(&mut out);
+        if embedded {
             out.push(HeuristicHit {
                 id: "embedded_domain",
                 category: UrlCategory::Malware,
                 strong: true,
                 reason: "a web address hidden inside another one (a common phishing trick)",
                 line: 0,
-                seen: sub.join("."),
+                seen: name[..name.rfind('.').unwrap_or(0)].to_string(),
             });
         }
     }
@@ -120,27 +129,38 @@ pub(crate) fn check(addr: &Address) -> Vec<HeuristicHit> {
 
 /// A brand's name next to a lure word (`roblox-login-verify.com`, `free-vbucks-fortnite`)
 /// on a site no list knows: the shape of phishing and "free currency" scams. The first
-/// brand row gives the category and reason.
-fn brand_lure(labels: &[&str], out: &mut Vec<HeuristicHit>) {
-    let has = |kind: TokenKind| {
-        labels
-            .iter()
-            .flat_map(|l| words(l))
-            .find_map(|w| word_rules(w).find(|h| h.kind == kind))
-    };
-    let Some(brand) = has(TokenKind::Brand) else {
-        return;
-    };
-    if let Some(lure) = has(TokenKind::Lure) {
-        if let Some(category) = brand.category {
-            out.push(HeuristicHit {
-                id: brand.id,
-                category,
-                strong: brand.strong,
-                reason: brand.reason,
-                line: brand.line,
-                seen: format!("{} + {}", brand.token, lure.token),
-            });
+/// word (in host order) with a brand row gives the category and reason.
+#[derive(Default)]
+struct BrandLure {
+    brand: Option<&'static Heuristic>,
+    lure: Option<&'static Heuristic>,
+}
+
+impl BrandLure {
+    fn see(&mut self, h: &'static Heuristic) {
+        match h.kind {
+            TokenKind::Brand => {
+                self.brand.get_or_insert(h);
+            }
+            TokenKind::Lure => {
+                self.lure.get_or_insert(h);
+            }
+            _ => {}
+        }
+    }
+
+    fn report(&self, out: &mut Vec<HeuristicHit>) {
+        if let (Some(brand), Some(lure)) = (self.brand, self.lure) {
+            if let Some(category) = brand.category {
+                out.push(HeuristicHit {
+                    id: brand.id,
+                    category,
+                    strong: brand.strong,
+                    reason: brand.reason,
+                    line: brand.line,
+                    seen: format!("{} + {}", brand.token, lure.token),
+                });
+            }
         }
     }
 }
@@ -191,26 +211,34 @@ fn push(h: &'static Heuristic, seen: &str, out: &mut Vec<HeuristicHit>) {
     }
 }
 
-fn host_label(label: &str, out: &mut Vec<HeuristicHit>) {
+fn host_label(label: &str, out: &mut Vec<HeuristicHit>, lure: &mut BrandLure) {
     // Whole words: split at '-', '_' and letter/digit changes.
     for word in words(label) {
-        for h in word_rules(word)
-            .filter(|h| matches!(h.place, Place::Host | Place::Any) && h.kind == TokenKind::Word)
-        {
-            push(h, label, out);
+        for h in word_rules(word) {
+            if h.kind == TokenKind::Word {
+                if matches!(h.place, Place::Host | Place::Any) {
+                    push(h, label, out);
+                }
+            } else {
+                lure.see(h);
+            }
         }
     }
     // Parts, unless every occurrence is covered by a shield word: one pass over the label,
-    // trying only the tokens that start with each byte.
+    // trying only the tokens that start with each byte (and then only those whose second
+    // byte follows).
     let b = label.as_bytes();
     let idx = index();
     let mut shields: Vec<(usize, usize)> = Vec::new();
     let mut parts: Vec<(usize, usize, u16)> = Vec::new();
     for i in 0..b.len() {
-        for &k in &idx.by_first[usize::from(b[i])] {
+        let second = b.get(i + 1).copied().unwrap_or(0);
+        for &(t1, k) in &idx.by_first[usize::from(b[i])] {
+            if t1 != second && t1 != 0 {
+                continue;
+            }
             let h = &HEURISTICS[usize::from(k)];
-            if matches!(h.place, Place::Host | Place::Any) && b[i..].starts_with(h.token.as_bytes())
-            {
+            if b[i..].starts_with(h.token.as_bytes()) {
                 let span = (i, i + h.token.len());
                 if h.kind == TokenKind::Shield {
                     shields.push(span);
