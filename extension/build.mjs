@@ -8,7 +8,7 @@
 // written by hand with node:zlib's deflateRaw and a CRC-32 table.
 // Idempotent: dist/ is rebuilt from scratch each time, and the zip is byte-for-byte the same
 // for the same inputs (sorted entries, fixed timestamps). Does not build the WebAssembly:
-// run `npm run build` in npm/ first if npm/dist/web is missing.
+// run `node scripts/build.mjs` in npm/ first if npm/dist/web-split is missing.
 //
 //   node extension/build.mjs            build dist/ and dist.zip
 //   node extension/build.mjs --no-zip   build dist/ only
@@ -35,14 +35,16 @@ function fail(message) {
 }
 
 // 1. Inputs present?
+// The worker loads the `web-split` build (the module without the lexicon table, and the
+// table beside it; see src/engine.js and npm/scripts/build.mjs).
 const packageFiles = [
-  'src/web.js',
   'src/classifier.js',
-  'dist/web/esafety_wasm.js',
-  'dist/web/esafety_wasm_bg.wasm',
+  'dist/web-split/esafety_wasm.js',
+  'dist/web-split/esafety_wasm_bg.wasm',
+  'dist/web-split/esafety_lexicon.bin',
 ];
 for (const f of packageFiles) {
-  if (!existsSync(join(NPM, f))) fail(`missing npm/${f} (build the npm package first: npm run build in npm/)`);
+  if (!existsSync(join(NPM, f))) fail(`missing npm/${f} (build the npm package first: node scripts/build.mjs in npm/)`);
 }
 const manifest = JSON.parse(readFileSync(join(SRC, 'manifest.json'), 'utf8'));
 

@@ -17,10 +17,14 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 (cd crates/fuzz && cargo clippy --all-targets --locked -- -D warnings)
 if [ "${ESAFETY_SKIP_WASM:-0}" != 1 ]; then
   cargo clippy -p esafety-wasm --target wasm32-unknown-unknown --locked -- -D warnings
+  cargo clippy -p esafety-wasm --target wasm32-unknown-unknown --features external-lexicon --locked -- -D warnings
 fi
 
 step "tests (unit, corpus, CLI)"
 cargo test --workspace --locked
+
+step "the core with its lexicon table loaded at run time (external-lexicon, the extension's build)"
+cargo test -p esafety-core --features external-lexicon --test external_lexicon --locked
 
 step "robustness on stable: random and 1 MiB adversarial inputs, seeds and saved crashes (crates/fuzz)"
 (cd crates/fuzz && cargo test --locked -q)

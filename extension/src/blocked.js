@@ -8,7 +8,7 @@
 // support panel and the trusted-adult sentences, vle/help-list.js for the help-route cards
 // (tel:/sms: links, real web links), and <esafety-report> for "Report a worry".
 
-import { helpRoutes } from './lib/esafety/src/web.js';
+import { helpRoutes } from './engine.js';
 import { bandGroup, SUPPORT } from './lib/esafety/src/vle/words.js';
 import { routeList } from './lib/esafety/src/vle/help-list.js';
 import { ensureDocumentStyles } from './lib/esafety/src/vle/styles.js';

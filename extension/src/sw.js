@@ -11,7 +11,7 @@
 // the background: decisions never wait for it (its first read can take seconds); until it
 // arrives the extension protects as a KS2 pupil, then the new policy applies at once.
 
-import { createClassifier } from './lib/esafety/src/web.js';
+import { createClassifier, installLexicon } from './engine.js';
 import { normalisePolicy } from './policy.js';
 import { atLeast, concernOf, pruneIncidents, searchExcerpt, severityOf } from './incidents.js';
 import { HotRules } from './hot.js';
@@ -20,13 +20,24 @@ import { fromContentScript, matchPatterns, onScanMessage, scanStats, syncRegistr
 import { createOutbox } from './outbox.js';
 
 // The WebAssembly is fetched and compiled from the first moment: a woken worker spends most
-// of its start-up here (2.4 MB through the extension's resource loader, then compiled), and
-// the policy reads and listener set-up below can run meanwhile. The build bundles this file,
-// so the module is named by its place in the extension, not relative to this script.
-const WASM_URL = chrome.runtime.getURL('lib/esafety/dist/web/esafety_wasm_bg.wasm');
+// of its start-up here, and the policy reads and listener set-up below can run meanwhile.
+// The module comes without the lexicon table (engine.js): URL decisions start as soon as it is
+// compiled, and the table (1.5 MB, for messages and search terms) is fetched after it so the
+// two do not share the extension's resource loader. The build bundles this file, so files
+// are named by their place in the extension, not relative to this script.
+const WASM_URL = chrome.runtime.getURL('lib/esafety/dist/web-split/esafety_wasm_bg.wasm');
+const LEXICON_URL = chrome.runtime.getURL('lib/esafety/dist/web-split/esafety_lexicon.bin');
 const wasmModule = WebAssembly.compileStreaming(fetch(WASM_URL));
 // A failure here is retried by the package, which fetches WASM_URL itself.
 wasmModule.catch(() => {});
+let lexiconFetch = wasmModule.catch(() => {}).then(() => fetchLexicon());
+lexiconFetch.catch(() => {});
+
+async function fetchLexicon() {
+  const res = await fetch(LEXICON_URL);
+  if (!res.ok) throw new Error(`lexicon: HTTP ${res.status}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
 
 const BLOCK_PAGE = chrome.runtime.getURL('blocked.html');
 const CACHE_SIZE = 500;
@@ -40,6 +51,7 @@ const timings = {
   script: performance.now(),
   classifierStart: null,
   classifier: null,
+  lexicon: null,
   firstEvent: null,
   firstEventSinceNavigation: null,
   firstDecision: null,
@@ -102,6 +114,38 @@ function getClassifier() {
     });
   }
   return classifierPromise;
+}
+
+/** Installs the lexicon table once (after the module); a failure is tried again by the next caller. */
+let lexiconPromise = null;
+function lexicon() {
+  lexiconPromise ??= (async () => {
+    const bytes = await lexiconFetch.catch(() => (lexiconFetch = fetchLexicon()));
+    await getClassifier(); // the module is loaded with the first classifier
+    await installLexicon(bytes);
+    timings.lexicon ??= performance.now();
+  })();
+  lexiconPromise.catch(() => {
+    lexiconPromise = null;
+  });
+  return lexiconPromise;
+}
+
+/** The classifier once it can judge text (messages). */
+async function getTextClassifier() {
+  await lexicon();
+  return getClassifier();
+}
+
+/** A URL's decision; one whose search terms need the lexicon waits for it (cold start only). */
+async function classifyUrlWhenReady(c, url) {
+  try {
+    return c.classifyUrl(url);
+  } catch (e) {
+    if (!e || e.code !== 'E_NOT_READY') throw e;
+  }
+  await lexicon();
+  return c.classifyUrl(url);
 }
 
 async function buildClassifier(p) {
@@ -225,18 +269,17 @@ async function decide(url) {
     c = await getClassifier();
   } catch (e) {
     recordError('classifier unavailable', e);
-    return policy.failMode === 'closed'
-      ? { action: 'block', concern: 'unavailable', categories: [], host: hostOf(url), help: [], alert: 'none',
-          severity: 'none', safeSearchUrl: null, ageBand: policy.ageBand, fromSearch: false }
-      : null;
+    return unavailable(url);
   }
   const started = performance.now();
   let d;
   try {
-    d = c.classifyUrl(url);
+    d = await classifyUrlWhenReady(c, url);
   } catch (e) {
-    if (e && e.code !== 'E_BAD_URL') recordError('classifyUrl', e);
-    return null;
+    if (e && e.code === 'E_BAD_URL') return null;
+    recordError('classifyUrl', e);
+    // The lexicon could not be loaded: as when the classifier is unavailable.
+    return e && e.code === 'E_NOT_READY' ? unavailable(url) : null;
   }
   const summary = {
     action: d.action,
@@ -257,6 +300,14 @@ async function decide(url) {
   timings.firstDecision ??= done;
   sample('decide', done - started);
   return summary;
+}
+
+/** The decision when the classifier cannot decide: block if the policy fails closed. */
+function unavailable(url) {
+  return policy.failMode === 'closed'
+    ? { action: 'block', concern: 'unavailable', categories: [], host: hostOf(url), help: [], alert: 'none',
+        severity: 'none', safeSearchUrl: null, ageBand: policy.ageBand, fromSearch: false }
+    : null;
 }
 
 function hostOf(url) {
@@ -588,7 +639,7 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   // Content scripts on scanOrigins (scan.js checks the origin) and the block page: two paths.
   const answer = fromContentScript(sender)
     // A content script's message may be what woke the worker: answer with the restored policy.
-    ? sessionRestored.then(() => onScanMessage(msg, sender, { policy, logIncident, recordError, getClassifier }))
+    ? sessionRestored.then(() => onScanMessage(msg, sender, { policy, logIncident, recordError, getClassifier: getTextClassifier }))
     : onMessage(msg, sender);
   answer.then(sendResponse, (e) => {
     recordError('message', e);
@@ -627,6 +678,7 @@ const sessionRestored = chrome.storage.session.get(['managedPolicy', 'testPolicy
 loadManagedPolicy();
 hot.load().catch((e) => recordError('hot rules', e));
 getClassifier().catch((e) => recordError('classifier', e));
+lexicon().catch((e) => recordError('lexicon', e));
 
 /**
  * For the benchmark: decides each URL as a navigation would (cache included) and returns the

@@ -2,8 +2,14 @@
 // with wasm-pack, then shrinks each .wasm with binaryen's wasm-opt from node_modules
 // (never a system wasm-opt: Debian's corrupts the module, see ../shared/TOOLCHAIN.md).
 //
-//   node scripts/build.mjs            build all three
+//   node scripts/build.mjs            build all three, and web-split for the extension
 //   node scripts/build.mjs web        one target
+//
+// `web-split` is the extension's build (not in the npm tarball): the `web` target built with
+// the `external-lexicon` feature, so the lexicon's 1.5 MB table is not in the .wasm but in
+// `esafety_lexicon.bin` beside it (written by `esafety lexicon compile`, the same compiler
+// as build.rs: the module refuses a table from any other build). The extension's worker
+// decides URLs as soon as the smaller module is in, and installs the table when it arrives.
 //
 // Cargo compiles once (profile `wasm` in the workspace Cargo.toml); the later targets only
 // re-run wasm-bindgen. wasm-opt is skipped when its output is newer than its input.
@@ -15,7 +21,8 @@ import { fileURLToPath } from 'node:url';
 const npmDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const crate = join(npmDir, '..', 'crates', 'wasm');
 const wasmOpt = join(npmDir, 'node_modules', '.bin', 'wasm-opt');
-const targets = { web: 'web', bundler: 'bundler', node: 'nodejs' };
+const targets = { web: 'web', bundler: 'bundler', node: 'nodejs', 'web-split': 'web' };
+const features = { 'web-split': ['--features', 'external-lexicon'] };
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(targets);
 
 function run(cmd, args) {
@@ -32,7 +39,13 @@ for (const dir of wanted) {
   run('wasm-pack', [
     '--quiet', 'build', crate, '--profile', 'wasm', '--target', target,
     '--out-dir', out, '--out-name', 'esafety_wasm', '--no-pack', '--no-gitignore', '--weak-refs',
+    ...(features[dir] ? ['--', ...features[dir]] : []),
   ]);
+  if (features[dir]) {
+    const lexicon = join(out, 'esafety_lexicon.bin');
+    run('cargo', ['run', '--quiet', '--release', '-p', 'esafety-cli', '--', 'lexicon', 'compile',
+      join(npmDir, '..', 'crates', 'core', 'data', 'text'), '-o', lexicon]);
+  }
   // wasm-pack wrote a fresh module: keep it as the input of wasm-opt.
   renameSync(wasm, raw);
   if (!existsSync(wasmOpt)) throw new Error('wasm-opt missing: run npm install in npm/ first');

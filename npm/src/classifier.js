@@ -113,7 +113,13 @@ class Classifier {
       throw new EsafetyError('E_TOO_LONG',
         `text is ${text.length} UTF-16 code units long; the limit is ${this.#maxText} (maxTextLength)`);
     }
-    return withHelp(exactText(JSON.parse(inner.classifyText(text)), text), this.#routes);
+    let json;
+    try {
+      json = inner.classifyText(text);
+    } catch (e) {
+      rethrow(e);
+    }
+    return withHelp(exactText(JSON.parse(json), text), this.#routes);
   }
   classifyUrl(url) {
     const inner = this.#live();
@@ -134,6 +140,22 @@ class Classifier {
   [dispose]() {
     this.free();
   }
+}
+
+/**
+ * `ready(wasm)` for [makeApi] over a wasm-bindgen `web` glue: loads the module once (from
+ * `wasm`: a URL, bytes or a compiled module; or next to the glue); a failed load (a network
+ * error, a bad `wasm` option) is tried again by the next call.
+ */
+export function webLoader(init, glue) {
+  let loading;
+  return (wasm) => {
+    loading ??= init(wasm === undefined ? undefined : { module_or_path: wasm }).then(() => glue);
+    loading.catch(() => {
+      loading = undefined;
+    });
+    return loading;
+  };
 }
 
 /**

@@ -118,6 +118,18 @@ test('a worker stopped while idle wakes on the next navigation, decides, and kee
   assert.equal(requestsTo('www.pokerstars.com'), seen);
 });
 
+test('a worker woken by a risky search waits for the lexicon and judges the search words', async () => {
+  await stopWorker(session.browser.ctx);
+  // Only the lexicon knows these words (no list or URL heuristic does), and the table comes
+  // after the module (extension/src/engine.js): the decision must wait for it, not allow.
+  const page = await blocked('http://www.google.com/search?q=send+nudes');
+  assert.equal(new URL(page.url()).searchParams.get('c'), 'sexual');
+  assert.ok(!page.url().includes('nudes'), 'search words stay out of the block page address');
+  const { timings } = await state();
+  assert.ok(timings.lexicon !== null, `the new worker installed the lexicon: ${JSON.stringify(timings)}`);
+  await page.close();
+});
+
 test('the service worker reported no errors', async () => {
   assert.deepEqual(await workerErrors(currentWorker(session.browser.ctx)), []);
 });

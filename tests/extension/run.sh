@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds extension/dist and runs the extension's end-to-end tests in headless Chromium
 # (Debian's, driven by playwright-core from npm/node_modules). Exits non-zero on failure.
-# Needs: node >= 20, chromium, `npm ci` and the web build in npm/ (npm/dist/web).
+# Needs: node >= 20, chromium, `npm ci` and the web-split build in npm/ (npm/dist/web-split: node scripts/build.mjs web-split).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$here/../.."

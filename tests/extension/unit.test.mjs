@@ -171,7 +171,7 @@ test('the build wrote a valid zip of dist/', { skip: !existsSync(fileURLToPath(n
   const zip = fileURLToPath(new URL('../../extension/dist.zip', import.meta.url));
   const out = execFileSync('python3', ['-c', `import zipfile,sys; z=zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print("\\n".join(z.namelist()))`, zip], { encoding: 'utf8' });
   const names = out.trim().split('\n');
-  for (const f of ['manifest.json', 'sw.js', 'blocked.html', 'managed_schema.json', 'lib/esafety/dist/web/esafety_wasm_bg.wasm']) {
+  for (const f of ['manifest.json', 'sw.js', 'blocked.html', 'managed_schema.json', 'lib/esafety/dist/web-split/esafety_wasm_bg.wasm', 'lib/esafety/dist/web-split/esafety_lexicon.bin']) {
     assert.ok(names.includes(f), f);
   }
 });

@@ -28,6 +28,8 @@ USAGE
       Record a school allow / deny change in an append-only log (who, when, why).
   esafety lexicon check DIR
       Check and compile a lexicon folder (crates/core/data/text).
+  esafety lexicon compile DIR -o FILE
+      Write the folder's main table, for builds that load it at run time (the extension).
   esafety help | --help,  esafety --version
 
 AGE BANDS
@@ -137,6 +139,11 @@ pub enum Command {
         cmd: OverridesCmd,
     },
     LexiconCheck(String),
+    /// Compile a lexicon folder and write its main table (for `external-lexicon` builds).
+    LexiconCompile {
+        dir: String,
+        out: String,
+    },
 }
 
 fn value<'a>(it: &mut impl Iterator<Item = &'a String>, flag: &str) -> Result<&'a str, Usage> {
@@ -420,7 +427,16 @@ pub fn parse(argv: &[String]) -> Result<Command, Usage> {
         }
         "lexicon" => match (it.next().map(String::as_str), it.next(), it.next()) {
             (Some("check"), Some(dir), None) => Ok(Command::LexiconCheck(dir.clone())),
-            _ => Err(Usage("usage: esafety lexicon check DIR".into())),
+            (Some("compile"), Some(dir), Some(flag)) if flag == "-o" => match it.next() {
+                Some(out) if it.next().is_none() => Ok(Command::LexiconCompile {
+                    dir: dir.clone(),
+                    out: out.clone(),
+                }),
+                _ => Err(Usage("usage: esafety lexicon compile DIR -o FILE".into())),
+            },
+            _ => Err(Usage(
+                "usage: esafety lexicon check DIR | esafety lexicon compile DIR -o FILE".into(),
+            )),
         },
         other => Err(Usage(format!("unknown command {other:?}"))),
     }

@@ -57,6 +57,7 @@ fn main() -> ExitCode {
         Command::ListsInfo(p) => urls::lists_info(&p),
         Command::Overrides { file, cmd } => urls::overrides(&file, cmd),
         Command::LexiconCheck(dir) => lexicon_check(&dir),
+        Command::LexiconCompile { dir, out } => lexicon_compile(&dir, &out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -163,7 +164,8 @@ fn memchr(s: &[u8]) -> Option<usize> {
     s.iter().position(|&b| b == b'\n')
 }
 
-fn lexicon_check(dir: &str) -> io::Result<()> {
+/// Loads and compiles a lexicon folder as `build.rs` does (so the tables are the same).
+fn compile_dir(dir: &str) -> io::Result<esafety_lexicon::CompiledLexicon> {
     let report = |errors: Vec<esafety_lexicon::DataError>| {
         for e in &errors {
             eprintln!("{e}");
@@ -171,9 +173,25 @@ fn lexicon_check(dir: &str) -> io::Result<()> {
         io::Error::other(format!("{} error(s) in {dir}", errors.len()))
     };
     let lex = esafety_lexicon::load_dir(std::path::Path::new(dir)).map_err(report)?;
-    let rules = lex.rules.len();
-    let compiled = esafety_lexicon::compile(lex, &esafety_lexicon::CompileOptions::default())
-        .map_err(report)?;
+    esafety_lexicon::compile(lex, &esafety_lexicon::CompileOptions::default()).map_err(report)
+}
+
+/// `esafety lexicon compile DIR -o FILE`: the words table that `install_lexicon` takes. It
+/// is refused at run time unless it is the table the running build was compiled with.
+fn lexicon_compile(dir: &str, out: &str) -> io::Result<()> {
+    let compiled = compile_dir(dir)?;
+    std::fs::write(out, &compiled.words.dfa)?;
+    eprintln!(
+        "{out}: {} KiB, digest {:#018x}",
+        compiled.words.dfa.len() / 1024,
+        esafety::lexicon_digest(&compiled.words.dfa)
+    );
+    Ok(())
+}
+
+fn lexicon_check(dir: &str) -> io::Result<()> {
+    let compiled = compile_dir(dir)?;
+    let rules = compiled.lexicon.rules.len();
     let size = compiled.words.dfa.len() + compiled.plain.dfa.len();
     let mut out = io::stdout().lock();
     writeln!(

@@ -76,10 +76,76 @@ struct Aligned<B: ?Sized> {
     bytes: B,
 }
 
+#[cfg(not(feature = "external-lexicon"))]
 static WORDS_DFA: &Aligned<[u8]> = &Aligned {
     _align: [],
     bytes: *include_bytes!(concat!(env!("OUT_DIR"), "/words.dfa")),
 };
+/// The words table given to [`install_lexicon`] (builds with `external-lexicon`).
+#[cfg(feature = "external-lexicon")]
+static INSTALLED: std::sync::OnceLock<&'static [u8]> = std::sync::OnceLock::new();
+
+/// The words table: embedded, or installed at run time (`None` until then).
+fn words_bytes() -> Option<&'static [u8]> {
+    #[cfg(not(feature = "external-lexicon"))]
+    return Some(&WORDS_DFA.bytes);
+    #[cfg(feature = "external-lexicon")]
+    return INSTALLED.get().copied();
+}
+
+/// Whether the lexicon's main table is there. Always, unless the crate is built with the
+/// `external-lexicon` feature (the WebAssembly build for the extension, which fetches the
+/// 1.5 MB table after the module so that URL decisions need not wait for it); then from
+/// [`install_lexicon`] on. Until then text verdicts see only the number and address
+/// rules, and a URL decision that judged search terms says so (`text_pending`).
+pub fn lexicon_ready() -> bool {
+    words_bytes().is_some()
+}
+
+/// The digest [`install_lexicon`] compares (xxh3, 64 bits) with the build's own.
+pub fn lexicon_digest(table: &[u8]) -> u64 {
+    esafety_pack::key_hash(table)
+}
+
+/// A lexicon table that is not this build's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LexiconMismatch {
+    pub expected: u64,
+    pub found: u64,
+}
+
+impl std::fmt::Display for LexiconMismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the lexicon table is not the one this build was compiled with (digest {:#018x}, expected {:#018x})",
+            self.found, self.expected
+        )
+    }
+}
+
+impl std::error::Error for LexiconMismatch {}
+
+/// Installs the lexicon's main table (the `words.dfa` the build compiled, as
+/// `esafety lexicon compile` writes it) once per process; later calls with the same bytes
+/// do nothing. Bytes from another build are refused: the table's pattern ids index this
+/// build's rules. In builds that embed the table this only checks the bytes.
+pub fn install_lexicon(bytes: Vec<u8>) -> Result<(), LexiconMismatch> {
+    let found = lexicon_digest(&bytes);
+    if found != WORDS_DIGEST {
+        return Err(LexiconMismatch {
+            expected: WORDS_DIGEST,
+            found,
+        });
+    }
+    #[cfg(feature = "external-lexicon")]
+    if INSTALLED.get().is_none() {
+        // Kept for the life of the process, like an embedded table.
+        let _ = INSTALLED.set(Box::leak(bytes.into_boxed_slice()));
+    }
+    Ok(())
+}
+
 static PLAIN_DFA: &Aligned<[u8]> = &Aligned {
     _align: [],
     bytes: *include_bytes!(concat!(env!("OUT_DIR"), "/plain.dfa")),
@@ -97,7 +163,7 @@ pub(crate) struct Automata {
 impl Automata {
     pub fn words() -> Automata {
         Automata {
-            table: Table::load(&WORDS_DFA.bytes),
+            table: words_bytes().and_then(Table::load),
             rules: WORDS_RULES,
         }
     }
@@ -112,7 +178,7 @@ impl Automata {
 
 /// Total bytes of embedded automata (for the benchmark and docs).
 pub fn automata_size() -> usize {
-    WORDS_DFA.bytes.len() + PLAIN_DFA.bytes.len()
+    words_bytes().map_or(0, <[u8]>::len) + PLAIN_DFA.bytes.len()
 }
 
 /// Total states of the embedded automata (for the benchmark and docs).
@@ -151,4 +217,28 @@ pub fn help_routes() -> &'static [HelpRoute] {
 /// Number of rules in the compiled lexicon.
 pub fn rule_count() -> usize {
     RULES.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_this_builds_table_is_accepted() {
+        let own = include_bytes!(concat!(env!("OUT_DIR"), "/words.dfa")).to_vec();
+        assert_eq!(lexicon_digest(&own), WORDS_DIGEST);
+        let mut other = own.clone();
+        let last = other.len() - 1;
+        other[last] ^= 1;
+        let err = install_lexicon(other).unwrap_err();
+        assert_eq!(err.expected, WORDS_DIGEST);
+        assert_ne!(err.found, WORDS_DIGEST);
+        assert!(err.to_string().contains("not the one this build"));
+        assert_eq!(
+            install_lexicon(Vec::new()).map_err(|e| e.found),
+            Err(lexicon_digest(&[]))
+        );
+        install_lexicon(own).unwrap();
+        assert!(lexicon_ready());
+    }
 }

@@ -35,7 +35,10 @@ mod table;
 mod text;
 pub mod url;
 
-pub use data::{automata_size, automata_states, help_routes, rule_count, HelpRoute};
+pub use data::{
+    automata_size, automata_states, help_routes, install_lexicon, lexicon_digest, lexicon_ready,
+    rule_count, HelpRoute, LexiconMismatch,
+};
 pub use esafety_pack::{Pack, PackError};
 pub use esafety_taxonomy::{
     Action, AgeBand, Alert, Category, Severity, UnknownId, UrlCategory, MAX_AGE,

@@ -250,27 +250,35 @@ impl Classifier {
         } = scratch;
         normalize_into(text, norm);
         hits.clear();
+        // A classifier built before an external lexicon was installed reads it from then on.
+        let installed;
+        let words = if self.words.table.is_none() && cfg!(feature = "external-lexicon") {
+            installed = Automata::words();
+            &installed
+        } else {
+            &self.words
+        };
         // `complete` turns false if a stream reached MAX_HITS: the verdict then says it
         // is incomplete (`truncated`) rather than look like a full reading.
-        let mut complete = matcher::find(&self.words, &norm.words, text, hits);
+        let mut complete = matcher::find(words, &norm.words, text, hits);
         if let Some(apart) = &norm.words_apart {
-            complete &= matcher::find(&self.words, apart, text, hits);
+            complete &= matcher::find(words, apart, text, hits);
         }
         if norm.starred {
             let mut read = Stream::default();
             for window in star_windows(&norm.words.bytes, matcher::MAX_SPAN) {
                 for vowel in *b"aeiou" {
                     unstarred(&norm.words, window.clone(), vowel, &mut read);
-                    complete &= matcher::find(&self.words, &read, text, hits);
+                    complete &= matcher::find(words, &read, text, hits);
                 }
             }
         }
         // Stretched letters: also read the text with long runs cut to one and to two.
         // No run to cut to one letter means none to cut to two either.
         if let Some(one) = norm.may_stretch.then(|| squeeze(&norm.words, 1)).flatten() {
-            complete &= matcher::find(&self.words, &one, text, hits);
+            complete &= matcher::find(words, &one, text, hits);
             if let Some(two) = squeeze(&norm.words, 2) {
-                complete &= matcher::find(&self.words, &two, text, hits);
+                complete &= matcher::find(words, &two, text, hits);
             }
         }
         if norm.has_digit_or_at {

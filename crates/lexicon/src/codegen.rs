@@ -64,6 +64,12 @@ pub fn generate_rust(c: &CompiledLexicon) -> String {
         "pub(crate) const MAX_GAP_WORDS: usize = {};",
         crate::MAX_GAP_WORDS
     );
+    // A lexicon table loaded at run time (`install_lexicon`) must be this build's.
+    let _ = writeln!(
+        s,
+        "pub(crate) const WORDS_DIGEST: u64 = {:#x};",
+        esafety_pack::key_hash(&c.words.dfa)
+    );
 
     s.push_str("pub(crate) static FOLD: &[(char, &str)] = &[");
     for (ch, ascii) in fold_table(&lex.folds) {

@@ -18,6 +18,10 @@ pub enum Code {
     BadPack,
     /// An overrides log with errors.
     BadOverrides,
+    /// Text (or a URL's search terms) before the lexicon was installed (`installLexicon`).
+    NotReady,
+    /// A lexicon table from another build, or not a lexicon table.
+    BadLexicon,
 }
 
 impl Code {
@@ -29,6 +33,8 @@ impl Code {
             Code::BadUrl => "E_BAD_URL",
             Code::BadPack => "E_BAD_PACK",
             Code::BadOverrides => "E_BAD_OVERRIDES",
+            Code::NotReady => "E_NOT_READY",
+            Code::BadLexicon => "E_BAD_LEXICON",
         }
     }
 }

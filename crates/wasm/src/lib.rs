@@ -40,16 +40,17 @@ impl Esafety {
     /// Takes `&str` so the text crosses in one copy: the package's wrapper has already
     /// checked that it is a string within `maxTextLength` (see `checkedText`).
     #[wasm_bindgen(js_name = classifyText)]
-    pub fn classify_text(&self, text: &str) -> String {
+    pub fn classify_text(&self, text: &str) -> Result<String, JsValue> {
+        not_before_lexicon().map_err(Error::into_js)?;
         let verdict = self.text.classify(text);
-        to_json(&out::TextOut::new(text, &verdict))
+        Ok(to_json(&out::TextOut::new(text, &verdict)))
     }
 
     /// As `classifyText`, checking the argument here (for callers of the raw glue).
     #[wasm_bindgen(js_name = classifyTextChecked)]
     pub fn classify_text_checked(&self, text: JsValue) -> Result<String, JsValue> {
         let text = self.string_arg(&text, "text").map_err(Error::into_js)?;
-        Ok(self.classify_text(&text))
+        self.classify_text(&text)
     }
 
     /// The decision for one URL, as JSON.
@@ -60,6 +61,10 @@ impl Esafety {
             .url
             .classify(&url)
             .map_err(|e| Error::new(Code::BadUrl, format!("{url:.200}: {e}")).into_js())?;
+        if decision.text_pending {
+            // Search terms need the lexicon: the caller waits for it and asks again.
+            not_before_lexicon().map_err(Error::into_js)?;
+        }
         Ok(to_json(&out::UrlOut::new(&decision)))
     }
 
@@ -95,6 +100,33 @@ impl Esafety {
             ));
         }
         Ok(String::from(s))
+    }
+}
+
+/// Installs the lexicon's main table (`esafety_lexicon.bin`, shipped beside the `.wasm` by
+/// builds with the `external-lexicon` feature). Once per module; the same bytes again do
+/// nothing; a table from another build is refused (`E_BAD_LEXICON`).
+#[wasm_bindgen(js_name = installLexicon)]
+pub fn install_lexicon(table: Vec<u8>) -> Result<(), JsValue> {
+    esafety::install_lexicon(table)
+        .map_err(|e| Error::new(Code::BadLexicon, e.to_string()).into_js())
+}
+
+/// Whether text can be judged: always in builds that embed the lexicon, otherwise once
+/// `installLexicon` has run. URL decisions never wait for it, except to judge search terms.
+#[wasm_bindgen(js_name = lexiconReady)]
+pub fn lexicon_ready() -> bool {
+    esafety::lexicon_ready()
+}
+
+fn not_before_lexicon() -> Result<(), Error> {
+    if esafety::lexicon_ready() {
+        Ok(())
+    } else {
+        Err(Error::new(
+            Code::NotReady,
+            "the lexicon is still loading (installLexicon): text cannot be judged yet",
+        ))
     }
 }
 

@@ -103,6 +103,11 @@ pub struct UrlDecision {
     pub alert: Alert,
     pub help: Vec<&'static HelpRoute>,
     pub age_band: AgeBand,
+    /// Search terms (here or in a page carried) were judged before the lexicon was
+    /// installed (builds with `external-lexicon` only, see [`crate::lexicon_ready`]): ask
+    /// again once it is.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub text_pending: bool,
     /// Whether reasons and help are being collected (`classify`) or not (`check`).
     #[serde(skip)]
     explain: bool,
@@ -286,6 +291,7 @@ impl UrlClassifier {
             alert: Alert::None,
             help: Vec::new(),
             age_band: self.band,
+            text_pending: false,
             explain,
         };
         match addr.kind {
@@ -429,6 +435,7 @@ impl UrlClassifier {
             }
             if let Some(q) = search::query(addr, e) {
                 let verdict = self.text.classify(&q);
+                d.text_pending |= !crate::lexicon_ready();
                 let help_site = bits & UrlCategory::Help.bit() != 0;
                 // Staff search for these things for good reasons (and are not filtered for
                 // them): only pupils' searches are judged this way.
@@ -648,6 +655,7 @@ impl UrlClassifier {
 
     fn merge_carried(&self, d: &mut UrlDecision, carrier: &str, inner: UrlDecision) {
         d.carried_url = Some(inner.url.clone());
+        d.text_pending |= inner.text_pending;
         if inner.action > Action::Allow || !inner.categories.is_empty() {
             d.note(|| carrier_reason(carrier, "shows", &inner));
         }
@@ -781,6 +789,7 @@ fn follow_redirect(d: &mut UrlDecision, id: &str, inner: UrlDecision) {
     d.note(|| carrier_reason(id, "link to", &inner));
     d.reasons.extend(inner.reasons);
     d.carried_url = Some(inner.url);
+    d.text_pending |= inner.text_pending;
     d.action = inner.action;
     d.categories = inner.categories;
     d.min_age = inner.min_age;
