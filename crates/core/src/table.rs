@@ -143,7 +143,6 @@ impl Table {
         let t = (end as u32).wrapping_add(i24(self.records.get(at..at + 3)?) as u32);
         state_at(self.records, t)
     }
-
     /// The next state, or `None` when the walk is dead.
     #[inline]
     pub fn step(&self, state: State, byte: u8) -> Option<State> {
@@ -162,15 +161,12 @@ impl Table {
         if e == u32::MAX {
             return None;
         }
-        let (key, header) = (e & 0x00ff_ffff, (e >> 24) as u8);
-        // A key that is neither a row nor a record (a corrupt table) reads as dead.
-        let rows = self.dense_ids.len() / 4;
-        let fits = if header & DENSE != 0 {
-            (key as usize) < rows
-        } else {
-            (key as usize) < self.records.len()
-        };
-        fits.then_some(State { key, header })
+        // A key that is neither a row nor a record (a corrupt table) needs no check here:
+        // the next step's bounds-checked read finds nothing there and reads it as dead.
+        Some(State {
+            key: e & 0x00ff_ffff,
+            header: (e >> 24) as u8,
+        })
     }
 
     /// The byte offset of `state`'s record.
@@ -186,11 +182,6 @@ impl Table {
 
     /// The next state from a scan or wide record at `s` (and its defaults).
     fn sparse_next(&self, mut s: usize, mut header: u8, class: usize) -> Option<State> {
-        let row: &[u8; SELECTOR_ROW] = self
-            .selectors
-            .get(class * SELECTOR_ROW..(class + 1) * SELECTOR_ROW)?
-            .try_into()
-            .ok()?;
         for _ in 0..=MAX_CHAIN {
             if header & DENSE != 0 {
                 // `s` is a dense row here (a default reached through `state_at`).
@@ -200,28 +191,10 @@ impl Table {
             let count = usize::from(header & COUNT);
             let (slot, end) = if header & COUNT != WIDE {
                 let selectors = self.records.get(at..at + count)?;
-                let k = selectors
-                    .iter()
-                    .position(|&sel| row[usize::from(sel / 8)] >> (sel % 8) & 1 != 0);
+                let k = selectors.iter().position(|&sel| self.includes(sel, class));
                 (k.map(|k| at + count + 3 * k), at + 4 * count)
             } else {
-                // Live classes less one, then the bitmap, then one target per live class.
-                let live = 1 + usize::from(*self.records.get(at)?);
-                let bitmap = self.records.get(at + 1..at + 1 + 8 * self.bitmap_words)?;
-                let word = |w: usize| -> u64 {
-                    bitmap.get(w * 8..w * 8 + 8).map_or(0, |b| {
-                        u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
-                    })
-                };
-                let bits = word(class / 64);
-                let below = (0..class / 64).map(|w| word(w).count_ones()).sum::<u32>()
-                    + (bits & ((1u64 << (class % 64)) - 1)).count_ones();
-                let targets = at + 1 + bitmap.len();
-                let found = bits >> (class % 64) & 1 != 0;
-                (
-                    found.then_some(targets + 3 * below as usize),
-                    targets + 3 * live,
-                )
+                self.wide_slot(at, class)?
             };
             if let Some(slot) = slot {
                 return self.target(slot, end);
@@ -233,6 +206,44 @@ impl Table {
             (s, header) = (d.key as usize, d.header);
         }
         None
+    }
+
+    /// Whether selector `sel` includes `class`. Selectors below `classes` are single
+    /// classes (most entries deep in the table): a compare. Class sets look up their bit
+    /// in the class's selector row.
+    #[inline]
+    fn includes(&self, sel: u8, class: usize) -> bool {
+        let sel = usize::from(sel);
+        if sel < self.classes {
+            return sel == class;
+        }
+        self.selectors
+            .get(class * SELECTOR_ROW + sel / 8)
+            .is_some_and(|b| b >> (sel % 8) & 1 != 0)
+    }
+
+    /// In a wide record whose entries start at `at`: the slot of `class`'s target (if
+    /// live) and the record's end. Out of line: wide records are few, and keeping the
+    /// bitmap arithmetic out of the scan path keeps the walk's registers free.
+    #[inline(never)]
+    fn wide_slot(&self, at: usize, class: usize) -> Option<(Option<usize>, usize)> {
+        // Live classes less one, then the bitmap, then one target per live class.
+        let live = 1 + usize::from(*self.records.get(at)?);
+        let bitmap = self.records.get(at + 1..at + 1 + 8 * self.bitmap_words)?;
+        let word = |w: usize| -> u64 {
+            bitmap.get(w * 8..w * 8 + 8).map_or(0, |b| {
+                u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
+            })
+        };
+        let bits = word(class / 64);
+        let below = (0..class / 64).map(|w| word(w).count_ones()).sum::<u32>()
+            + (bits & ((1u64 << (class % 64)) - 1)).count_ones();
+        let targets = at + 1 + bitmap.len();
+        let found = bits >> (class % 64) & 1 != 0;
+        Some((
+            found.then_some(targets + 3 * below as usize),
+            targets + 3 * live,
+        ))
     }
 
     /// The pattern ids stored before `state`'s header: its match list, or (`eoi`) the one
