@@ -124,28 +124,44 @@ impl HostRow for Carrier {
 /// then matched against the one or two rows hung from their registrable domain's first
 /// label instead of every row.
 pub(crate) struct Anchors {
-    /// (anchor, bit set of the rows with it).
-    by_anchor: Vec<(&'static str, u128)>,
+    /// (anchor packed into an integer, bit set of the rows with it), sorted for a binary
+    /// search: tables have some sixty anchors, and a scan cost hundreds of instructions.
+    by_anchor: Vec<(u128, u128)>,
+    /// Anchors too long to pack (over 16 bytes; none today): scanned.
+    long: Vec<(&'static str, u128)>,
     /// Rows without an anchor (a table host that is a public suffix): always tried.
     always: u128,
 }
 
 impl Anchors {
     fn new<T: HostRow>(rows: &'static [T]) -> Anchors {
-        let mut by_anchor: Vec<(&'static str, u128)> = Vec::new();
+        let mut by_anchor: Vec<(u128, u128)> = Vec::new();
+        let mut long: Vec<(&'static str, u128)> = Vec::new();
         let mut always = 0u128;
         for (i, r) in rows.iter().enumerate().take(128) {
             let (host, any) = r.host();
             let a = anchor(host, any);
             if a.is_empty() {
                 always |= 1 << i;
-            } else if let Some(e) = by_anchor.iter_mut().find(|(x, _)| *x == a) {
-                e.1 |= 1 << i;
-            } else {
-                by_anchor.push((a, 1 << i));
+                continue;
+            }
+            match packed(a) {
+                Some(k) => match by_anchor.iter_mut().find(|(x, _)| *x == k) {
+                    Some(e) => e.1 |= 1 << i,
+                    None => by_anchor.push((k, 1 << i)),
+                },
+                None => match long.iter_mut().find(|(x, _)| *x == a) {
+                    Some(e) => e.1 |= 1 << i,
+                    None => long.push((a, 1 << i)),
+                },
             }
         }
-        Anchors { by_anchor, always }
+        by_anchor.sort_unstable();
+        Anchors {
+            by_anchor,
+            long,
+            always,
+        }
     }
 
     /// The rows an address with this registrable domain may match.
@@ -154,17 +170,36 @@ impl Anchors {
             return u128::MAX;
         };
         // The anchor must be the whole first label, with a dot after it.
-        let Some((first, _)) = r.split_once('.') else {
+        let Some(dot) = r.bytes().position(|b| b == b'.') else {
             return self.always;
         };
-        // Lengths first: most anchors differ in length, and compare without `memcmp`.
-        let hung = self
-            .by_anchor
-            .iter()
-            .find(|(a, _)| a.len() == first.len() && a.as_bytes() == first.as_bytes())
-            .map_or(0, |(_, rows)| *rows);
+        let first = &r[..dot];
+        let hung = match packed(first) {
+            Some(k) => self
+                .by_anchor
+                .binary_search_by_key(&k, |&(a, _)| a)
+                .map_or(0, |i| self.by_anchor[i].1),
+            None => self
+                .long
+                .iter()
+                .find(|(a, _)| *a == first)
+                .map_or(0, |(_, rows)| *rows),
+        };
         hung | self.always
     }
+}
+
+/// A label or token of at most 16 bytes packed big-endian into an integer (zero-padded;
+/// they hold no zero byte, so distinct ones give distinct keys that compare in one
+/// instruction); `None` if longer.
+pub(crate) fn packed(label: &str) -> Option<u128> {
+    let b = label.as_bytes();
+    if b.len() > 16 {
+        return None;
+    }
+    let mut k = [0u8; 16];
+    k[..b.len()].copy_from_slice(b);
+    Some(u128::from_be_bytes(k))
 }
 
 /// The rows of a host table whose host matches `addr`, in table order. Rows are first

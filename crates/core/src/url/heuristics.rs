@@ -10,7 +10,7 @@
 use esafety_taxonomy::UrlCategory;
 
 use super::address::{Address, HostKind};
-use super::data::{Heuristic, Place, TokenKind, HEURISTICS};
+use super::data::{packed, Heuristic, Place, TokenKind, HEURISTICS};
 
 /// Longest path examined for word tokens.
 const MAX_PATH_BYTES: usize = 512;
@@ -25,17 +25,6 @@ struct Index {
     /// (packed token, index) of word, brand and lure tokens, sorted: a token of at most
     /// 16 bytes packed into an integer compares in one instruction.
     words: Vec<(u128, u16)>,
-}
-
-/// `s` packed big-endian into an integer, zero-padded; `None` if longer than 16 bytes.
-/// Tokens have no zero bytes, so distinct tokens give distinct keys.
-fn pack_word(s: &str) -> Option<u128> {
-    if s.len() > 16 {
-        return None;
-    }
-    let mut k = [0u8; 16];
-    k[..s.len()].copy_from_slice(s.as_bytes());
-    Some(u128::from_be_bytes(k))
 }
 
 fn index() -> &'static Index {
@@ -53,7 +42,7 @@ fn index() -> &'static Index {
                     }
                 }
                 TokenKind::Word | TokenKind::Brand | TokenKind::Lure => words.push((
-                    pack_word(h.token)
+                    packed(h.token)
                         .expect("word tokens are at most 16 bytes (checked in the data)"),
                     i as u16,
                 )),
@@ -67,7 +56,7 @@ fn index() -> &'static Index {
 /// Heuristics whose word token is `word`.
 fn word_rules(word: &str) -> impl Iterator<Item = &'static Heuristic> + use<'_> {
     let w = &index().words;
-    let key = pack_word(word).unwrap_or(u128::MAX);
+    let key = packed(word).unwrap_or(u128::MAX);
     let start = w.partition_point(|(t, _)| *t < key);
     w[start..]
         .iter()
