@@ -33,6 +33,14 @@ fn main() {
         "tables.rs",
         esafety_lexicon::generate_rust(&compiled).as_bytes(),
     );
+    // The word model (`esafety model train`): asked when no rule fired.
+    let model_path = data.join("model.tsv");
+    println!("cargo:rerun-if-changed={}", model_path.display());
+    let model = esafety_lexicon::learned::load(&model_path).unwrap_or_else(|e| fail("text", e));
+    write(
+        "model.rs",
+        esafety_lexicon::learned::generate_model_rust(&model).as_bytes(),
+    );
 
     // data/url: the built-in domain list becomes a list pack; search engines, carriers,
     // heuristics and the URL policy become static tables.

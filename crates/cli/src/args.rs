@@ -28,6 +28,9 @@ USAGE
       Record a school allow / deny change in an append-only log (who, when, why).
   esafety lexicon check DIR
       Check and compile a lexicon folder (crates/core/data/text).
+  esafety model train -o FILE INPUT...
+      Learn the word model (crates/core/data/text/model.tsv) from labelled corpus (.toml)
+      and evaluation (.tsv) files or folders of them.
   esafety lexicon compile DIR -o FILE
       Write the folder's main table, for builds that load it at run time (the extension).
   esafety help | --help,  esafety --version
@@ -139,6 +142,11 @@ pub enum Command {
         cmd: OverridesCmd,
     },
     LexiconCheck(String),
+    /// Learn the word model from labelled messages.
+    ModelTrain {
+        out: String,
+        inputs: Vec<String>,
+    },
     /// Compile a lexicon folder and write its main table (for `external-lexicon` builds).
     LexiconCompile {
         dir: String,
@@ -211,7 +219,7 @@ pub fn parse(argv: &[String]) -> Result<Command, Usage> {
     let mut it = argv.iter();
     let Some(sub) = it.next() else {
         return Err(Usage(
-            "missing command: text, url, lists, overrides, eval or lexicon".into(),
+            "missing command: text, url, lists, overrides, eval, lexicon or model".into(),
         ));
     };
     match sub.as_str() {
@@ -438,6 +446,24 @@ pub fn parse(argv: &[String]) -> Result<Command, Usage> {
                 "usage: esafety lexicon check DIR | esafety lexicon compile DIR -o FILE".into(),
             )),
         },
+        "model" => {
+            let usage = || Usage("usage: esafety model train -o FILE INPUT...".into());
+            if it.next().map(String::as_str) != Some("train") {
+                return Err(usage());
+            }
+            let (mut out, mut inputs) = (None, Vec::new());
+            while let Some(a) = it.next() {
+                if a == "-o" {
+                    out = Some(it.next().ok_or_else(usage)?.clone());
+                } else {
+                    inputs.push(a.clone());
+                }
+            }
+            match out {
+                Some(out) if !inputs.is_empty() => Ok(Command::ModelTrain { out, inputs }),
+                _ => Err(usage()),
+            }
+        }
         other => Err(Usage(format!("unknown command {other:?}"))),
     }
 }

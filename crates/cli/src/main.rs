@@ -20,6 +20,7 @@
 mod args;
 mod eval;
 mod human;
+mod learn;
 mod urleval;
 mod urls;
 
@@ -58,6 +59,7 @@ fn main() -> ExitCode {
         Command::Overrides { file, cmd } => urls::overrides(&file, cmd),
         Command::LexiconCheck(dir) => lexicon_check(&dir),
         Command::LexiconCompile { dir, out } => lexicon_compile(&dir, &out),
+        Command::ModelTrain { out, inputs } => learn::train(&inputs, &out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

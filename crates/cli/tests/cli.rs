@@ -444,3 +444,45 @@ fn eval_reads_url_files() {
     assert!(text.contains("expected allow but blocked: 1/"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_committed_word_model_is_what_training_writes() {
+    let repo = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let out = tmp("model").join("model.tsv");
+    let status = Command::new("bash")
+        .arg(format!("{repo}/scripts/train-model.sh"))
+        .arg(&out)
+        .env("ESAFETY_CLI", env!("CARGO_BIN_EXE_esafety"))
+        .status()
+        .expect("bash runs");
+    assert!(status.success());
+    let fresh = std::fs::read_to_string(&out).unwrap();
+    let committed =
+        std::fs::read_to_string(format!("{repo}/crates/core/data/text/model.tsv")).unwrap();
+    assert!(
+        fresh == committed,
+        "crates/core/data/text/model.tsv is not what scripts/train-model.sh writes (stale, or edited by hand): run it and rebuild"
+    );
+}
+
+#[test]
+fn model_train_refuses_bad_labels_and_usage() {
+    let dir = tmp("bad-model");
+    let bad = dir.join("bad.tsv");
+    std::fs::write(&bad, "labels\ttext\nbullyin\tur so mean\n").unwrap();
+    let model = dir.join("m.tsv");
+    let out = esafety(
+        &[
+            "model",
+            "train",
+            "-o",
+            model.to_str().unwrap(),
+            bad.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown category"));
+    let out = esafety(&["model", "train", "x.tsv"], b"");
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -68,6 +68,7 @@ pub(crate) struct Cell {
 }
 
 include!(concat!(env!("OUT_DIR"), "/tables.rs"));
+include!(concat!(env!("OUT_DIR"), "/model.rs"));
 
 /// Bytes aligned for `DFA::from_bytes`, which reads the tables in place.
 #[repr(C)]
@@ -214,9 +215,9 @@ pub fn help_routes() -> &'static [HelpRoute] {
     HELP
 }
 
-/// Number of rules in the compiled lexicon.
+/// Number of rules in the compiled lexicon (the word model's per-category entries aside).
 pub fn rule_count() -> usize {
-    RULES.len()
+    MODEL_RULES_AT
 }
 
 #[cfg(test)]

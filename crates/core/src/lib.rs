@@ -29,6 +29,7 @@
 
 mod audience;
 mod data;
+pub mod learned;
 mod matcher;
 pub mod normalize;
 mod table;

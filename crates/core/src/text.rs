@@ -16,7 +16,10 @@
 //!    strictest, and list the help routes for the concerns found.
 
 use crate::audience::Audience;
-use crate::data::{Automata, Cell, HelpRoute, RuleKind, MAX_GAP_WORDS, POLICY, RULES};
+use crate::data::{
+    Automata, Cell, HelpRoute, RuleKind, MAX_GAP_WORDS, MODEL_RULES_AT, POLICY, RULES,
+};
+use crate::learned;
 use crate::matcher::{self, Hit};
 use crate::normalize::{normalize_into, squeeze, star_windows, unstarred, Normalized, Stream};
 use esafety_taxonomy::{Action, AgeBand, Alert, Category, Severity, MAX_AGE};
@@ -298,9 +301,6 @@ impl Classifier {
         truncated: bool,
         scratch: &mut VerdictScratch,
     ) -> TextVerdict {
-        if hits.is_empty() {
-            return self.nothing(truncated);
-        }
         let band_bit = 1u8 << self.band.index();
         let VerdictScratch {
             joined,
@@ -308,7 +308,15 @@ impl Classifier {
             risks,
             kept,
             chains,
+            features,
         } = scratch;
+        if hits.is_empty() {
+            // No rule spoke at all: the word model may (see `learned`).
+            return match self.model_hit(text, words, features) {
+                Some(h) => self.verdict(text, words, &[h], truncated, scratch),
+                None => self.nothing(truncated),
+            };
+        }
         shields.clear();
         risks.clear();
         kept.clear();
@@ -345,9 +353,16 @@ impl Classifier {
             let cancelled = rule.negatable && negated(&words.bytes, words.position(h.start));
             !(shielded || cancelled)
         });
-        // Only shielded or cancelled hits: the same verdict as no hit at all.
+        // Only shielded or cancelled hits: the same verdict as no hit at all, unless the
+        // word model finds a concern where no allow or help rule spoke either.
         if risks.is_empty() && !help_seeking {
-            return self.nothing(truncated);
+            match shields
+                .is_empty()
+                .then(|| self.model_hit(text, words, features))
+            {
+                Some(Some(h)) => risks.push(h),
+                _ => return self.nothing(truncated),
+            }
         }
         // Same rule matching overlapping text (e.g. stretched letters) counts once, and a
         // hit inside a longer hit of the same category and no lower severity adds nothing.
@@ -455,6 +470,24 @@ impl Classifier {
     }
 
     /// The verdict when nothing matched at all (most messages).
+    /// The word model's verdict over the whole (trimmed) text as a hit of its
+    /// `model.<category>` rule, if it finds a concern and applies to this band.
+    fn model_hit(&self, text: &str, words: &Stream, features: &mut Vec<u32>) -> Option<Hit> {
+        let first = RULES.get(MODEL_RULES_AT)?;
+        if first.bands & (1u8 << self.band.index()) == 0 {
+            return None;
+        }
+        let category = learned::judge(&words.bytes, features)?;
+        let start = text.len() - text.trim_start().len();
+        let end = text.trim_end().len();
+        (start < end).then_some(Hit {
+            rule: (MODEL_RULES_AT + category.index()) as u32,
+            part: 0,
+            start,
+            end,
+        })
+    }
+
     fn nothing(&self, truncated: bool) -> TextVerdict {
         TextVerdict {
             flagged: false,
@@ -500,6 +533,8 @@ struct VerdictScratch {
     kept: Vec<Hit>,
     /// [`join_parts`]'s chains of one rule.
     chains: Vec<(usize, usize)>,
+    /// The word model's features found in a text.
+    features: Vec<u32>,
 }
 
 /// Rules written `A ... B` match when their parts appear in order with at most

@@ -42,7 +42,24 @@ pub fn generate_rust(c: &CompiledLexicon) -> String {
             r.source.to_string(),
         );
     }
+    // One rule per category for the word model's verdicts (crates/core/src/learned.rs):
+    // medium, up to KS3 (it learned KS2 labels), after the lexicon's own rules.
+    let model_bands = (1u8 << 4) - 1; // eyfs, ks1, ks2, ks3
+    for c in Category::ALL {
+        let _ = writeln!(
+            s,
+            "    RuleMeta {{ id: \"model.{}\", kind: RuleKind::Risk, categories: &[Category::ALL[{}]], severity: Severity::ALL[{}], bands: {model_bands}, negatable: false, parts: 1, source: \"model.tsv\" }},",
+            c.as_str(),
+            c.index(),
+            esafety_taxonomy::Severity::Medium.index(),
+        );
+    }
     s.push_str("];\n");
+    let _ = writeln!(
+        s,
+        "pub(crate) const MODEL_RULES_AT: usize = {};",
+        lex.rules.len()
+    );
     let ids = |v: &[(u32, u8)]| {
         v.iter()
             .map(|(r, p)| format!("({r},{p})"))

@@ -20,6 +20,7 @@ mod codegen;
 mod compile;
 mod error;
 mod fold;
+pub mod learned;
 mod model;
 mod parse;
 mod pattern;

@@ -1,0 +1,188 @@
+//! The word model (`data/text/model.tsv`, written by `esafety model train`): read, checked
+//! and turned into static tables for the core (`crates/core/src/learned.rs`).
+//!
+//! Each feature (a normalised word or word pair) is stored as the 64-bit hash of its text
+//! (the pack's `key_hash`, which the core computes the same way), sorted for a binary
+//! search, with its twelve weights quantised to `i8` against one scale per column: some
+//! 6,000 features cost about 120 KB instead of the text's 400 KB.
+
+use crate::error::{DataError, ErrorKind};
+use std::fmt::Write as _;
+
+/// Columns after the feature: any risk, then the eleven categories in taxonomy order.
+pub const OUTPUTS: usize = 12;
+
+/// A parsed model.
+#[derive(Clone, Debug, Default)]
+pub struct LearnedModel {
+    pub bias: [f32; OUTPUTS],
+    pub features: Vec<(String, [f32; OUTPUTS])>,
+}
+
+/// Reads `model.tsv`; a missing file is an empty model (the classifier then never asks it).
+pub fn load(path: &std::path::Path) -> Result<LearnedModel, Vec<DataError>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => parse(&text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(LearnedModel::default()),
+        Err(e) => Err(vec![DataError::new(
+            "model.tsv",
+            0,
+            ErrorKind::Io(e.to_string()),
+        )]),
+    }
+}
+
+/// Parses the text of `model.tsv`.
+pub fn parse(text: &str) -> Result<LearnedModel, Vec<DataError>> {
+    let mut model = LearnedModel::default();
+    let mut errors = Vec::new();
+    let mut bias = None;
+    let mut header = false;
+    for (i, line) in text.lines().enumerate() {
+        let at = |kind| DataError::new("model.tsv", i + 1, kind);
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols.len() != OUTPUTS + 1 {
+            errors.push(at(ErrorKind::Columns {
+                expected: OUTPUTS + 1,
+                found: cols.len(),
+            }));
+            continue;
+        }
+        if !header {
+            header = true;
+            if cols[0] != "feature" {
+                errors.push(at(ErrorKind::BadValue {
+                    column: "feature",
+                    value: cols[0].into(),
+                    why: "the first line must be the header".into(),
+                }));
+            }
+            continue;
+        }
+        let mut w = [0f32; OUTPUTS];
+        let mut ok = true;
+        for (k, c) in cols[1..].iter().enumerate() {
+            match c.parse::<f32>() {
+                Ok(v) if v.is_finite() && v.abs() <= 1000.0 => w[k] = v,
+                _ => {
+                    ok = false;
+                    errors.push(at(ErrorKind::BadValue {
+                        column: "weight",
+                        value: (*c).into(),
+                        why: "a weight is a finite number".into(),
+                    }));
+                }
+            }
+        }
+        if !ok {
+            continue;
+        }
+        if cols[0] == "(bias)" {
+            bias = Some(w);
+        } else if cols[0].is_empty()
+            || !cols[0]
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b' ')
+        {
+            errors.push(at(ErrorKind::BadValue {
+                column: "feature",
+                value: cols[0].into(),
+                why: "a feature is one or two normalised words (a-z, 0-9, one space)".into(),
+            }));
+        } else {
+            model.features.push((cols[0].to_string(), w));
+        }
+    }
+    match bias {
+        Some(b) => model.bias = b,
+        None if model.features.is_empty() => {}
+        None => errors.push(DataError::new(
+            "model.tsv",
+            0,
+            ErrorKind::BadValue {
+                column: "feature",
+                value: String::new(),
+                why: "no (bias) row".into(),
+            },
+        )),
+    }
+    if errors.is_empty() {
+        Ok(model)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Rust source for the core: `MODEL_HASHES` (sorted), `MODEL_WEIGHTS`, `MODEL_SCALE`,
+/// `MODEL_BIAS`.
+pub fn generate_model_rust(m: &LearnedModel) -> String {
+    let mut scale = [0f32; OUTPUTS];
+    for (_, w) in &m.features {
+        for k in 0..OUTPUTS {
+            scale[k] = scale[k].max(w[k].abs() / 127.0);
+        }
+    }
+    let mut rows: Vec<(u64, [i8; OUTPUTS])> = m
+        .features
+        .iter()
+        .map(|(f, w)| {
+            let mut q = [0i8; OUTPUTS];
+            for k in 0..OUTPUTS {
+                if scale[k] > 0.0 {
+                    q[k] = (w[k] / scale[k]).round().clamp(-127.0, 127.0) as i8;
+                }
+            }
+            (esafety_pack::key_hash(f.as_bytes()), q)
+        })
+        .collect();
+    rows.sort_by_key(|r| r.0);
+    rows.dedup_by_key(|r| r.0);
+    let mut s =
+        String::from("// @generated by esafety-lexicon from data/text/model.tsv. Do not edit.\n");
+    let _ = writeln!(
+        s,
+        "pub(crate) static MODEL_BIAS: [f32; {OUTPUTS}] = {:?};",
+        m.bias
+    );
+    let _ = writeln!(
+        s,
+        "pub(crate) static MODEL_SCALE: [f32; {OUTPUTS}] = {:?};",
+        scale
+    );
+    s.push_str("pub(crate) static MODEL_HASHES: &[u64] = &[");
+    for (h, _) in &rows {
+        let _ = write!(s, "{h:#x},");
+    }
+    s.push_str("];\n");
+    let _ = write!(
+        s,
+        "pub(crate) static MODEL_WEIGHTS: &[[i8; {OUTPUTS}]] = &["
+    );
+    for (_, q) in &rows {
+        let _ = write!(s, "{q:?},");
+    }
+    s.push_str("];\n");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_quantises_and_refuses_bad_rows() {
+        let text = "# c\nfeature\tany\tb\tc\td\te\tf\tg\th\ti\tj\tk\tl\n(bias)\t-1\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\nugly\t2.5\t3\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\nur ugly\t1\t1\t0\t0\t0\t0\t0\t0\t0\t0\t0\t-0.5\n";
+        let m = parse(text).unwrap();
+        assert_eq!(m.bias[0], -1.0);
+        assert_eq!(m.features.len(), 2);
+        let rust = generate_model_rust(&m);
+        assert!(rust.contains("MODEL_HASHES") && rust.contains("[127, 127,"));
+        let bad = "feature\tany\tb\tc\td\te\tf\tg\th\ti\tj\tk\tl\nUgly!\t1\t1\t1\t1\t1\t1\t1\t1\t1\t1\t1\t1\nx\tnan\t1\t1\t1\t1\t1\t1\t1\t1\t1\t1\t1\ny\t1\n";
+        let errs = parse(bad).unwrap_err();
+        assert_eq!(errs.len(), 3, "{errs:?}"); // bad feature, bad weight, columns
+        assert!(parse("").unwrap().features.is_empty());
+    }
+}
