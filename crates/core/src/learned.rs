@@ -5,8 +5,9 @@
 //! model (`data/text/model.tsv`, learned by `esafety model train` from the project's own
 //! labelled messages, never edited by hand) weighs every normalised word and pair of
 //! neighbouring words a message has: one logistic regression says whether it is risky at
-//! all, eleven more which concern it is. It is asked only when no rule found a risk and no
-//! allow or help rule spoke (education, news, help-seeking keep their rules' judgement),
+//! all, eleven more which concern it is. It is asked only when no rule spoke at all, for any
+//! band (a risk cancelled by a negation, an allow or help rule for education, news or
+//! help-seeking, a rule for other ages: each keeps its judgement),
 //! and it speaks as a medium-severity match (`model.<category>`) over the message, so the
 //! policy, alerts and help routes treat it like any rule of that category.
 //!

@@ -310,8 +310,11 @@ impl Classifier {
             chains,
             features,
         } = scratch;
-        if hits.is_empty() {
-            // No rule spoke at all: the word model may (see `learned`).
+        join_parts(hits, words, joined, chains);
+        if joined.is_empty() {
+            // No rule spoke at all, for any band (parts that never joined do not count):
+            // the word model may (see `learned`). A rule that spoke — a risk cancelled by a
+            // negation, an allow or help rule, a risk for other bands — keeps the say.
             return match self.model_hit(text, words, features) {
                 Some(h) => self.verdict(text, words, &[h], truncated, scratch),
                 None => self.nothing(truncated),
@@ -323,7 +326,6 @@ impl Classifier {
         let mut help_topics: Vec<Category> = Vec::new();
         let mut concerns: Vec<Category> = Vec::new();
         let mut help_seeking = false;
-        join_parts(hits, words, joined, chains);
         for &h in joined.iter() {
             let rule = &RULES[h.rule as usize];
             if rule.bands & band_bit == 0 {
@@ -353,16 +355,9 @@ impl Classifier {
             let cancelled = rule.negatable && negated(&words.bytes, words.position(h.start));
             !(shielded || cancelled)
         });
-        // Only shielded or cancelled hits: the same verdict as no hit at all, unless the
-        // word model finds a concern where no allow or help rule spoke either.
+        // Only shielded or cancelled hits: the same verdict as no hit at all.
         if risks.is_empty() && !help_seeking {
-            match shields
-                .is_empty()
-                .then(|| self.model_hit(text, words, features))
-            {
-                Some(Some(h)) => risks.push(h),
-                _ => return self.nothing(truncated),
-            }
+            return self.nothing(truncated);
         }
         // Same rule matching overlapping text (e.g. stretched letters) counts once, and a
         // hit inside a longer hit of the same category and no lower severity adds nothing.
@@ -469,7 +464,6 @@ impl Classifier {
         }
     }
 
-    /// The verdict when nothing matched at all (most messages).
     /// The word model's verdict over the whole (trimmed) text as a hit of its
     /// `model.<category>` rule, if it finds a concern and applies to this band.
     fn model_hit(&self, text: &str, words: &Stream, features: &mut Vec<u32>) -> Option<Hit> {
@@ -488,6 +482,7 @@ impl Classifier {
         })
     }
 
+    /// The verdict when nothing matched at all (most messages).
     fn nothing(&self, truncated: bool) -> TextVerdict {
         TextVerdict {
             flagged: false,

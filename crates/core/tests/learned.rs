@@ -31,6 +31,12 @@ fn it_finds_a_concern_no_rule_names_and_speaks_over_the_whole_message() {
 fn it_keeps_quiet_where_a_rule_spoke_or_the_words_are_not_its_own() {
     // A rule found it: the rule's match, not the model's.
     assert!(model_rules(AgeBand::Ks2, "i want to kill myself").is_empty());
+    // A rule spoke and a negation cancelled it: that judgement stands.
+    let never = Classifier::builder()
+        .age_band(AgeBand::Ks2)
+        .build()
+        .classify("i would never hurt you");
+    assert!(!never.flagged, "{never:?}");
     // Help-seeking is the help rules' call.
     let help = Classifier::builder()
         .age_band(AgeBand::Ks2)
