@@ -22,7 +22,7 @@ import { createOutbox } from './outbox.js';
 // The WebAssembly is fetched and compiled from the first moment: a woken worker spends most
 // of its start-up here, and the policy reads and listener set-up below can run meanwhile.
 // The module comes without the lexicon table (engine.js): URL decisions start as soon as it is
-// compiled, and the table (1.5 MB, for messages and search terms) is fetched after it so the
+// compiled, and the table (1.8 MB, for messages and search terms) is fetched after it so the
 // two do not share the extension's resource loader. The build bundles this file, so files
 // are named by their place in the extension, not relative to this script.
 const WASM_URL = chrome.runtime.getURL('lib/esafety/dist/web-split/esafety_wasm_bg.wasm');
@@ -144,7 +144,12 @@ async function classifyUrlWhenReady(c, url) {
   } catch (e) {
     if (!e || e.code !== 'E_NOT_READY') throw e;
   }
-  await lexicon();
+  try {
+    await lexicon();
+  } catch (e) {
+    // Reported as not ready, so that the caller fails as the policy says (open or closed).
+    throw Object.assign(new Error(`lexicon not loaded: ${e?.message ?? e}`), { code: 'E_NOT_READY' });
+  }
   return c.classifyUrl(url);
 }
 
