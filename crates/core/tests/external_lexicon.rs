@@ -20,7 +20,12 @@ fn url_decisions_start_before_the_lexicon_and_text_waits_for_it() {
     // Number rules are in the binary; word rules are not yet.
     let phone = text.classify("my number is 07700 900123");
     assert!(phone.categories.contains(&Category::PersonalInfo));
-    assert!(!text.classify("i want to kill myself").flagged);
+    // (The word model is in the binary: it may speak, but no word rule can match yet.)
+    let early = text.classify("i want to kill myself");
+    assert!(
+        early.matches.iter().all(|m| m.rule.starts_with("model.")),
+        "{early:?}"
+    );
 
     // Lists, heuristics and SafeSearch need no lexicon; search terms do.
     let adult = urls.classify("https://www.pornhub.com/").unwrap();
@@ -46,6 +51,10 @@ fn url_decisions_start_before_the_lexicon_and_text_waits_for_it() {
     // Classifiers built before read the table from now on.
     let v = text.classify("i want to kill myself");
     assert!(v.flagged && v.categories.contains(&Category::SelfHarm));
+    assert!(
+        v.matches.iter().any(|m| !m.rule.starts_with("model.")),
+        "{v:?}"
+    );
     let search = urls
         .classify("https://www.google.com/search?q=how+to+kill+myself")
         .unwrap();
