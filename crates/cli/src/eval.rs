@@ -24,6 +24,22 @@ fn ratio(a: u32, b: u32) -> String {
     }
 }
 
+/// The categories of a `labels` column split at commas (`none` and empty items add none).
+/// Shared with `esafety model train`, which reads the same files.
+pub fn parse_labels<'a>(
+    labels: impl IntoIterator<Item = &'a str>,
+) -> Result<Vec<Category>, String> {
+    labels
+        .into_iter()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && *l != "none")
+        .map(|l| {
+            l.parse::<Category>()
+                .map_err(|_| format!("unknown category {l:?}"))
+        })
+        .collect()
+}
+
 pub fn run(a: &EvalArgs) -> io::Result<()> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -63,18 +79,8 @@ pub fn run(a: &EvalArgs) -> io::Result<()> {
                 i + 1
             )));
         };
-        let truth: Vec<Category> = if labels.trim() == "none" {
-            Vec::new()
-        } else {
-            labels
-                .split(',')
-                .map(|l| {
-                    l.trim().parse::<Category>().map_err(|_| {
-                        io::Error::other(format!("{}:{}: unknown category {l:?}", a.file, i + 1))
-                    })
-                })
-                .collect::<io::Result<_>>()?
-        };
+        let truth = parse_labels(labels.split(','))
+            .map_err(|e| io::Error::other(format!("{}:{}: {e}", a.file, i + 1)))?;
         let v = classifier.classify(text);
         let predicted: &[Category] = if v.flagged { &v.categories } else { &[] };
         for c in Category::ALL {

@@ -37,43 +37,23 @@ struct Example {
     labels: u16,
 }
 
-/// The words of a normalised text, as the core reads them for the model.
-pub fn tokens(words: &[u8]) -> impl Iterator<Item = &[u8]> {
-    words
-        .split(|b| !b.is_ascii_alphanumeric())
-        .filter(|t| !t.is_empty())
-}
-
-/// Unigrams and bigrams (`a b`) of a text, as strings.
+/// The features of a text as the classifier looks them up (`esafety::learned::features`
+/// over the normalised words), as sorted, distinct strings.
 fn features_of(text: &str) -> Vec<String> {
     let n = esafety::normalize::normalize(text);
-    let toks: Vec<&[u8]> = tokens(&n.words.bytes).collect();
-    let mut out: Vec<String> = toks
-        .iter()
-        .map(|t| String::from_utf8_lossy(t).into_owned())
-        .collect();
-    for w in toks.windows(2) {
-        out.push(format!(
-            "{} {}",
-            String::from_utf8_lossy(w[0]),
-            String::from_utf8_lossy(w[1])
-        ));
-    }
+    let mut out = Vec::new();
+    esafety::learned::features(&n.words.bytes, |f, _| {
+        out.push(String::from_utf8_lossy(f).into_owned());
+    });
     out.sort();
     out.dedup();
     out
 }
 
+/// Bit 0 for any risk, then a bit per category.
 fn label_bits(labels: &[&str]) -> Result<u16, String> {
     let mut bits = 0u16;
-    for l in labels {
-        if *l == "none" || l.is_empty() {
-            continue;
-        }
-        let c = Category::ALL
-            .iter()
-            .find(|c| c.as_str() == *l)
-            .ok_or_else(|| format!("unknown category {l:?}"))?;
+    for c in crate::eval::parse_labels(labels.iter().copied())? {
         bits |= 1 << (1 + c.index()) | 1;
     }
     Ok(bits)

@@ -39,24 +39,12 @@ pub const MAX_WORDS: usize = 4096;
 /// Bigrams of words longer than this are skipped (no feature is that long).
 const MAX_PAIR: usize = 64;
 
-/// The concern the model finds in `words` (a normalised words stream), if it finds one.
-pub(crate) fn judge(words: &[u8], seen: &mut Vec<u32>) -> Option<Category> {
-    if MODEL_HASHES.is_empty() {
-        return None;
-    }
-    seen.clear();
-    let mut look = |bytes: &[u8]| -> bool {
-        match MODEL_HASHES.binary_search(&esafety_pack::key_hash(bytes)) {
-            Ok(i) => {
-                if seen.len() < MAX_FEATURES {
-                    seen.push(i as u32);
-                }
-                true
-            }
-            Err(_) => false,
-        }
-    };
-    let (mut words_read, mut known) = (0usize, 0usize);
+/// Calls `visit(feature, is_word)` for each feature of a normalised words stream, in order:
+/// each word (a run of ASCII letters and digits), then the pair it makes with the word before
+/// (`a b`). The model's trainer (`esafety model train`) reads texts through this too, so
+/// what it learns is what the classifier looks up. At most [`MAX_WORDS`] words are read;
+/// pairs longer than 64 bytes are skipped.
+pub fn features(words: &[u8], mut visit: impl FnMut(&[u8], bool)) {
     let mut pair = [0u8; MAX_PAIR];
     let mut prev: &[u8] = &[];
     for token in words
@@ -64,17 +52,37 @@ pub(crate) fn judge(words: &[u8], seen: &mut Vec<u32>) -> Option<Category> {
         .filter(|t| !t.is_empty())
         .take(MAX_WORDS)
     {
-        words_read += 1;
-        known += usize::from(look(token));
+        visit(token, true);
         let len = prev.len() + 1 + token.len();
         if !prev.is_empty() && len <= MAX_PAIR {
             pair[..prev.len()].copy_from_slice(prev);
             pair[prev.len()] = b' ';
             pair[prev.len() + 1..len].copy_from_slice(token);
-            look(&pair[..len]);
+            visit(&pair[..len], false);
         }
         prev = token;
     }
+}
+
+/// The concern the model finds in `words` (a normalised words stream), if it finds one.
+pub(crate) fn judge(words: &[u8], seen: &mut Vec<u32>) -> Option<Category> {
+    if MODEL_HASHES.is_empty() {
+        return None;
+    }
+    seen.clear();
+    let (mut words_read, mut known) = (0usize, 0usize);
+    features(words, |feature, is_word| {
+        let found = MODEL_HASHES.binary_search(&esafety_pack::key_hash(feature));
+        if let Ok(i) = found {
+            if seen.len() < MAX_FEATURES {
+                seen.push(i as u32);
+            }
+        }
+        if is_word {
+            words_read += 1;
+            known += usize::from(found.is_ok());
+        }
+    });
     if words_read == 0 || (known as f32) < MIN_KNOWN * words_read as f32 {
         return None;
     }
