@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Learns the word model (crates/core/data/text/model.tsv) from the project's labelled
-# messages: every corpus file and the evaluation sets below. Deterministic: the same files
+# messages: every corpus file, the evaluation sets below and the training sets in tests/train. Deterministic: the same files
 # give the same model, and a test (crates/cli/tests/cli.rs) checks that the committed file
 # is what this script writes. Run it after changing any of these files, then rebuild.
 #
@@ -15,4 +15,5 @@ cli="${ESAFETY_CLI:-target/release/esafety}"
 "$cli" model train -o "$out" \
   tests/corpus/text \
   tests/eval/blind.tsv tests/eval/blind3.tsv tests/eval/blind4.tsv tests/eval/blind5.tsv \
-  tests/eval/heldout.tsv tests/eval/innocent_chat.tsv
+  tests/eval/blind6.tsv tests/eval/heldout.tsv tests/eval/innocent_chat.tsv \
+  tests/train

@@ -25,6 +25,12 @@ use esafety_taxonomy::Category;
 /// chat 1.9 %. See the README's Quality section.
 pub const THRESHOLD: f32 = 0.9;
 
+/// The named concern must be at least even odds on its own (logit 0, p = 0.5): "risky"
+/// with no concern sure of itself is the model guessing. On 1,400 innocent adult tweets
+/// this gate took the model's flags from 28 to 16 without losing a risky message of a
+/// blind set the model had not learned (192/224 either way).
+pub const MIN_CATEGORY_LOGIT: f32 = 0.0;
+
 /// Share of a text's words the model must know (have learned) before it says anything:
 /// it judges messages written in the words it learned from, not text of another kind (on
 /// adult tweets, most of them full of names, tags and links, an ungated model flagged a
@@ -99,10 +105,13 @@ pub(crate) fn judge(words: &[u8], seen: &mut Vec<u32>) -> Option<Category> {
     if p < THRESHOLD {
         return None;
     }
-    let (best, _) =
+    let (best, logit) =
         z[1..].iter().enumerate().fold(
             (0, f32::MIN),
             |acc, (k, &v)| if v > acc.1 { (k, v) } else { acc },
         );
+    if logit < MIN_CATEGORY_LOGIT {
+        return None;
+    }
     Category::ALL.get(best).copied()
 }

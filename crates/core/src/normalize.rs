@@ -325,20 +325,55 @@ pub fn unstarred(words: &Stream, range: std::ops::Range<usize>, vowel: u8, into:
 }
 
 /// In a number written with look-alike letters (`07700 9OO 111`, `o7700`), reads `o` as
-/// 0 and `i`/`l` as 1: a token of digits and only those letters, with at least one digit.
+/// 0 and `i`/`l` as 1: a token of digits and only those letters, with at least one digit,
+/// when it looks like a number: more digits than letters, or next to a token that does
+/// (a separator or three apart). So `9OO` beside `07700` is read `900`, while `4ll` in
+/// "i got 4ll of them" stays for leetspeak to read as `all`.
 fn letters_as_digits(plain: &mut [u8]) {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Kind {
+        /// Not a number at all.
+        Word,
+        /// Digits, or digits with fewer look-alike letters: a number.
+        Number,
+        /// Digits with as many look-alike letters or more: a number only beside one.
+        Maybe,
+    }
+    // Each token with its kind and whether it stands one to three separators after the
+    // one before.
+    let mut tokens: Vec<(usize, usize, Kind, bool)> = Vec::new();
     let mut i = 0;
     while let Some((start, end)) = next_token(plain, i) {
         i = end;
-        let token = &mut plain[start..end];
+        let token = &plain[start..end];
         let digits = token.iter().filter(|b| b.is_ascii_digit()).count();
-        if digits > 0
-            && digits < token.len()
-            && token
-                .iter()
-                .all(|b| b.is_ascii_digit() || matches!(b, b'o' | b'i' | b'l'))
-        {
-            for b in token.iter_mut() {
+        let lookalike = token
+            .iter()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'o' | b'i' | b'l'));
+        let kind = match (digits, lookalike) {
+            (0, _) | (_, false) => Kind::Word,
+            (d, true) if 2 * d > token.len() => Kind::Number,
+            _ => Kind::Maybe,
+        };
+        let adjacent = tokens.last().is_some_and(|p| {
+            start - p.1 <= 3 && plain[p.1..start].iter().all(|&c| is_separator(c))
+        });
+        tokens.push((start, end, kind, adjacent));
+    }
+    for k in 0..tokens.len() {
+        let t = tokens[k];
+        let convert = match t.2 {
+            Kind::Word => false,
+            Kind::Number => true,
+            Kind::Maybe => {
+                (t.3 && tokens[k - 1].2 == Kind::Number)
+                    || tokens
+                        .get(k + 1)
+                        .is_some_and(|a| a.3 && a.2 == Kind::Number)
+            }
+        };
+        if convert {
+            for b in &mut plain[t.0..t.1] {
                 *b = match *b {
                     b'o' => b'0',
                     b'i' | b'l' => b'1',
@@ -730,12 +765,19 @@ fn stands_alone(b: u8) -> bool {
     matches!(b, b'a' | b'i' | b'u' | b'r' | b'y' | b'n')
 }
 
-/// Letters spaced out with the same separator (`f u c k`, `k.y.s`, `f - u - c - k`) are
-/// joined: at least three one-character words, separated each time by the same run of
-/// one to three separator characters. With `apart`, one-letter words that can stand
-/// alone ([`stands_alone`]) at either edge of a run stay apart as long as three letters
-/// are left to join (`u r a w a s t e` → `u r a waste`). Returns whether some run had
-/// such edge letters, that is whether the `apart` reading differs.
+/// Letters spaced out (`f u c k`, `k.y.s`, `f - u - c - k`) are joined.
+///
+/// A *chain* is a row of one-character words apart by one to four separator bytes. Its
+/// gaps are read as in a typed sentence: a gap that holds a shorter gap of the same chain
+/// is a word break (`u r  a  w e i r d o` has single spaces inside words and double ones
+/// between them; `0 7 8 4 2 . 6 1` a dot between groups), and every other gap joins.
+/// Letters joined by the same gap make a *segment*; a segment of three or more is joined
+/// into one word, and a segment of two when it holds a digit and another segment of the
+/// chain was joined (the `m 1` of `m 1  4 b t`). Two letters alone stay apart (`r u`,
+/// `a b`). With `apart`, one-letter words that can stand alone ([`stands_alone`]) at
+/// either edge of a segment stay apart as long as three letters are left to join
+/// (`u r a w a s t e` → `u r a waste`). Returns whether some segment had such edge
+/// letters, that is whether the `apart` reading differs.
 /// Callers skip it when [`has_spaced_letters`] says there is nothing to join.
 fn join_spaced(n: &mut Stream, apart: bool) -> bool {
     let p = &n.bytes;
@@ -746,57 +788,41 @@ fn join_spaced(n: &mut Stream, apart: bool) -> bool {
             && (i == 0 || !is_word_byte(p[i - 1]))
             && (i + 1 >= len || !is_word_byte(p[i + 1]))
     };
-    let mut edges = false;
+    // The separator bytes from `k`, counted up to one past the longest gap.
+    let gap_len = |k: usize| {
+        p.get(k..)
+            .unwrap_or_default()
+            .iter()
+            .take(MAX_GAP + 1)
+            .take_while(|&&c| is_separator(c) && !is_word_byte(c))
+            .count()
+    };
     let mut drop = vec![false; len];
     let mut any = false;
+    let mut edges = false;
+    let mut letters: Vec<usize> = Vec::new();
     let mut i = 0;
     while i < len {
         if !single(i) {
             i += 1;
             continue;
         }
-        // The separator after the first letter decides the run.
-        let sep_start = i + 1;
-        let mut sep_end = sep_start;
-        while sep_end < len
-            && sep_end - sep_start < 3
-            && is_separator(p[sep_end])
-            && !is_word_byte(p[sep_end])
-        {
-            sep_end += 1;
-        }
-        let sep = &p[sep_start..sep_end];
-        let step = sep.len() + 1;
-        if sep.is_empty() || !single(sep_end) {
-            i += 1;
-            continue;
-        }
-        let mut count = 1;
+        letters.clear();
+        letters.push(i);
         let mut j = i;
-        while j + step < len && &p[j + 1..j + step] == sep && single(j + step) {
-            j += step;
-            count += 1;
+        loop {
+            let g = gap_len(j + 1);
+            if g == 0 || g > MAX_GAP || !single(j + 1 + g) {
+                break;
+            }
+            j += 1 + g;
+            letters.push(j);
         }
-        if count >= 3 {
-            // Letters `lo..hi` of the run are joined; with `apart`, edge letters that
-            // stand alone are left out while three letters remain.
-            let letter = |m: usize| p[i + m * step];
-            let (mut lo, mut hi) = (0, count);
-            while lo < hi && stands_alone(letter(lo)) && hi - lo > 3 {
-                lo += 1;
-            }
-            while hi > lo && stands_alone(letter(hi - 1)) && hi - lo > 3 {
-                hi -= 1;
-            }
-            edges |= lo > 0 || hi < count;
-            let (lo, hi) = if apart { (lo, hi) } else { (0, count) };
-            for m in lo..hi.saturating_sub(1) {
-                let k = i + m * step;
-                for d in drop.iter_mut().skip(k + 1).take(sep.len()) {
-                    *d = true;
-                }
-            }
-            any = true;
+        if letters.len() >= 3 {
+            let chain = Chain::new(p, &letters);
+            let (joined, edged) = chain.join(apart, &mut drop);
+            any |= joined;
+            edges |= edged;
         }
         i = j + 1;
     }
@@ -804,6 +830,103 @@ fn join_spaced(n: &mut Stream, apart: bool) -> bool {
         n.retain(|i, _| !drop[i]);
     }
     edges
+}
+
+/// The longest gap between two letters of a spaced-out chain.
+const MAX_GAP: usize = 4;
+
+/// One chain of [`join_spaced`]: the positions of its one-character words.
+struct Chain<'a> {
+    p: &'a [u8],
+    letters: &'a [usize],
+    /// Every gap of the chain, packed ([`Chain::packed`]), sorted and deduplicated, so
+    /// that telling a break costs a few lookups however long the chain.
+    gaps: Vec<u32>,
+}
+
+impl<'a> Chain<'a> {
+    fn new(p: &'a [u8], letters: &'a [usize]) -> Self {
+        let mut chain = Chain {
+            p,
+            letters,
+            gaps: Vec::new(),
+        };
+        let mut gaps: Vec<u32> = (0..letters.len() - 1)
+            .map(|k| Self::packed(chain.gap(k)))
+            .collect();
+        gaps.sort_unstable();
+        gaps.dedup();
+        chain.gaps = gaps;
+        chain
+    }
+
+    /// A gap of up to [`MAX_GAP`] separator bytes (never zero) as one integer.
+    fn packed(g: &[u8]) -> u32 {
+        g.iter().fold(0, |acc, &b| (acc << 8) | u32::from(b))
+    }
+
+    /// The separator bytes after letter `k`.
+    fn gap(&self, k: usize) -> &[u8] {
+        &self.p[self.letters[k] + 1..self.letters[k + 1]]
+    }
+
+    /// Whether the gap after letter `k` is a word break: it holds a shorter gap of the
+    /// chain (`"  "` holds `" "`, `" . "` holds `" "`, `". "` holds `"."`).
+    fn is_break(&self, k: usize) -> bool {
+        let g = self.gap(k);
+        (1..g.len()).any(|w| {
+            g.windows(w)
+                .any(|s| self.gaps.binary_search(&Self::packed(s)).is_ok())
+        })
+    }
+
+    /// Marks in `drop` the gaps inside the segments to join; returns whether it joined
+    /// any, and whether a segment had edge letters that the `apart` reading keeps apart.
+    fn join(&self, apart: bool, drop: &mut [bool]) -> (bool, bool) {
+        let n = self.letters.len();
+        // Segments as letter ranges `s..e`: letters joined by one repeated gap.
+        let mut segments: Vec<(usize, usize)> = Vec::new();
+        let mut s = 0;
+        while s < n {
+            let mut e = s + 1;
+            if s + 1 < n && !self.is_break(s) {
+                let g = self.gap(s);
+                while e < n && self.gap(e - 1) == g {
+                    e += 1;
+                }
+            }
+            segments.push((s, e));
+            s = e;
+        }
+        let long = |&(s, e): &(usize, usize)| e - s >= 3;
+        let digit =
+            |&(s, e): &(usize, usize)| (s..e).any(|k| self.p[self.letters[k]].is_ascii_digit());
+        if !segments.iter().any(long) {
+            return (false, false);
+        }
+        let mut edges = false;
+        for seg in &segments {
+            if !(long(seg) || (seg.1 - seg.0 == 2 && digit(seg))) {
+                continue;
+            }
+            let letter = |m: usize| self.p[self.letters[m]];
+            let (mut lo, mut hi) = *seg;
+            while lo < hi && stands_alone(letter(lo)) && hi - lo > 3 {
+                lo += 1;
+            }
+            while hi > lo && stands_alone(letter(hi - 1)) && hi - lo > 3 {
+                hi -= 1;
+            }
+            edges |= lo > seg.0 || hi < seg.1;
+            let (lo, hi) = if apart { (lo, hi) } else { *seg };
+            for m in lo..hi.saturating_sub(1) {
+                for d in &mut drop[self.letters[m] + 1..self.letters[m + 1]] {
+                    *d = true;
+                }
+            }
+        }
+        (true, edges)
+    }
 }
 
 /// Decodes leetspeak inside words that hold at least one letter.
@@ -887,6 +1010,33 @@ mod tests {
     }
 
     #[test]
+    fn wider_gaps_in_spaced_text_are_word_breaks() {
+        assert_eq!(
+            words("u r  a  w e i r d o  and everybody knows"),
+            "u r a weirdo and everybody knows"
+        );
+        assert_eq!(words("g a y b o y  g a y b o y"), "gayboy gayboy");
+        assert_eq!(
+            words("u.s.e  y.o.u.r  t.a.b.l.e.t"),
+            "use your tablet",
+            "a space between dotted words"
+        );
+        assert_eq!(
+            words("r u  a l o n e"),
+            "r u alone",
+            "two letters stay apart"
+        );
+        assert_eq!(words("f-u-c-k.y.o.u"), "fuck.you");
+        assert_eq!(plain("0 7 8 4 2 . 6 1 . 5 3 0 9"), "07842 . 61 . 5309");
+        assert_eq!(words("a  b  c"), "abc", "one gap throughout joins");
+        // Many distinct gaps in one long chain still cost a few lookups each.
+        let long: String = (0..20_000)
+            .map(|k| ["a ", "b.", "c  ", "d -", "e_ "][k % 5])
+            .collect();
+        assert!(normalize(&long).words.bytes.len() < long.len());
+    }
+
+    #[test]
     fn decodes_leet_only_in_words_with_letters() {
         assert_eq!(words("sh!t"), "shit");
         assert_eq!(words("a$$"), "ass");
@@ -909,6 +1059,11 @@ mod tests {
     fn letters_in_numbers_read_as_digits() {
         assert_eq!(plain("07700 9OO 111"), "07700 900 111");
         assert_eq!(plain("oil 10 lol"), "oil 10 lol");
+        assert_eq!(plain("o7700 9oo111"), "07700 900111");
+        assert_eq!(plain("o7 7oo9oo789"), "07 700900789");
+        // Not beside a number, a word of one digit and look-alikes is leetspeak.
+        assert_eq!(words("i got 4ll of them"), "i got all of them");
+        assert_eq!(plain("i got 4ll of them"), "i got 4ll of them");
     }
 
     #[test]
