@@ -11,11 +11,14 @@
 //! and it speaks as a medium-severity match (`model.<category>`) over the message, so the
 //! policy, alerts and help routes treat it like any rule of that category.
 //!
-//! Cost: one hash and one binary search per word and per word pair (a few hundred
-//! instructions for a chat message); work is linear in the text and capped at
-//! [`MAX_FEATURES`] distinct features.
+//! Cost: one 32-bit hash per word and per word pair (a pair's continues its first word's)
+//! and one bucket of two or three hashes to compare; work is linear in the text and
+//! capped at [`MAX_FEATURES`] distinct features.
 
-use crate::data::{MODEL_BIAS, MODEL_HASHES, MODEL_SCALE, MODEL_WEIGHTS};
+use crate::data::{MODEL_BIAS, MODEL_BUCKETS, MODEL_HASHES, MODEL_SCALE, MODEL_WEIGHTS};
+
+/// Top bits of a feature hash that pick its bucket; must equal the generator's.
+const MODEL_BUCKET_BITS: u32 = 12;
 use esafety_taxonomy::Category;
 
 /// Probability of "any risk" from which the model flags. Chosen on messages the model had
@@ -70,6 +73,56 @@ pub fn features(words: &[u8], mut visit: impl FnMut(&[u8], bool)) {
     }
 }
 
+/// Calls `visit(hash, is_word)` with `esafety_pack::word_hash` of each feature
+/// [`features`] gives, in the same order, in one pass over the bytes and without copying a
+/// pair: FNV-1a runs for the word and, alongside, on from the word before and a space.
+fn feature_hashes(words: &[u8], mut visit: impl FnMut(u32, bool)) {
+    use esafety_pack::{word_hash_finish, WORD_HASH_SEED};
+    const PRIME: u32 = 0x0100_0193;
+    let step = |h: u32, b: u8| (h ^ u32::from(b)).wrapping_mul(PRIME);
+    let (mut prev_len, mut prev_raw) = (0usize, 0u32);
+    let (mut len, mut raw, mut pair) = (0usize, WORD_HASH_SEED, 0u32);
+    let mut read = 0usize;
+    let mut end_word = |len: usize, raw: u32, pair: u32, prev_len: usize| {
+        visit(word_hash_finish(raw), true);
+        if prev_len > 0 && prev_len + 1 + len <= MAX_PAIR {
+            visit(word_hash_finish(pair), false);
+        }
+    };
+    for &b in words {
+        if b.is_ascii_alphanumeric() {
+            if len == 0 {
+                pair = step(prev_raw, b' ');
+            }
+            raw = step(raw, b);
+            pair = step(pair, b);
+            len += 1;
+        } else if len > 0 {
+            end_word(len, raw, pair, prev_len);
+            (prev_len, prev_raw) = (len, raw);
+            (len, raw) = (0, WORD_HASH_SEED);
+            read += 1;
+            if read == MAX_WORDS {
+                return;
+            }
+        }
+    }
+    if len > 0 {
+        end_word(len, raw, pair, prev_len);
+    }
+}
+
+/// The index of the feature with hash `h`, if the model has one: the bucket of `h`'s top
+/// bits holds two or three hashes on average.
+#[inline]
+fn lookup(h: u32) -> Option<usize> {
+    let b = (h >> (32 - MODEL_BUCKET_BITS)) as usize;
+    let lo = usize::from(*MODEL_BUCKETS.get(b)?);
+    let hi = usize::from(*MODEL_BUCKETS.get(b + 1)?);
+    let bucket = MODEL_HASHES.get(lo..hi)?;
+    bucket.iter().position(|&x| x == h).map(|k| lo + k)
+}
+
 /// The concern the model finds in `words` (a normalised words stream), if it finds one.
 pub(crate) fn judge(words: &[u8], seen: &mut Vec<u32>) -> Option<Category> {
     if MODEL_HASHES.is_empty() {
@@ -77,16 +130,16 @@ pub(crate) fn judge(words: &[u8], seen: &mut Vec<u32>) -> Option<Category> {
     }
     seen.clear();
     let (mut words_read, mut known) = (0usize, 0usize);
-    features(words, |feature, is_word| {
-        let found = MODEL_HASHES.binary_search(&esafety_pack::key_hash(feature));
-        if let Ok(i) = found {
+    feature_hashes(words, |h, is_word| {
+        let found = lookup(h);
+        if let Some(i) = found {
             if seen.len() < MAX_FEATURES {
                 seen.push(i as u32);
             }
         }
         if is_word {
             words_read += 1;
-            known += usize::from(found.is_ok());
+            known += usize::from(found.is_some());
         }
     });
     if words_read == 0 || (known as f32) < MIN_KNOWN * words_read as f32 {
@@ -95,15 +148,22 @@ pub(crate) fn judge(words: &[u8], seen: &mut Vec<u32>) -> Option<Category> {
     // Binary features: each counts once however often it occurs.
     seen.sort_unstable();
     seen.dedup();
-    let mut z = MODEL_BIAS;
-    for &i in seen.iter() {
-        for (k, w) in MODEL_WEIGHTS[i as usize].iter().enumerate() {
-            z[k] += f32::from(*w) * MODEL_SCALE[k];
-        }
-    }
-    let p = 1.0 / (1.0 + (-z[0]).exp());
+    // "Any risk" first, on its own: most messages stop here. Weights add up as integers
+    // and are scaled once.
+    let column = |k: usize| -> f32 {
+        let sum: i32 = seen
+            .iter()
+            .map(|&i| i32::from(MODEL_WEIGHTS[i as usize][k]))
+            .sum();
+        MODEL_BIAS[k] + sum as f32 * MODEL_SCALE[k]
+    };
+    let p = 1.0 / (1.0 + (-column(0)).exp());
     if p < THRESHOLD {
         return None;
+    }
+    let mut z = [0f32; 12];
+    for (k, v) in z.iter_mut().enumerate().skip(1) {
+        *v = column(k);
     }
     let (best, logit) =
         z[1..].iter().enumerate().fold(
@@ -114,4 +174,48 @@ pub(crate) fn judge(words: &[u8], seen: &mut Vec<u32>) -> Option<Category> {
         return None;
     }
     Category::ALL.get(best).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The classifier's hashes, continued from word to pair, are the generator's hashes of
+    /// the trainer's features, in the same order.
+    #[test]
+    fn hashes_follow_the_features_the_trainer_reads() {
+        let long = "x".repeat(40);
+        let texts = [
+            "ur so ugly nobody likes u",
+            "a",
+            "",
+            "  hello   there  ",
+            "k 1 2 3 4 go",
+            long.as_str(),
+        ];
+        for text in texts {
+            let with_long = format!("{text} {long} {long} end");
+            for t in [text, with_long.as_str()] {
+                let mut expected = Vec::new();
+                features(t.as_bytes(), |f, w| {
+                    expected.push((esafety_pack::word_hash(f), w))
+                });
+                let mut got = Vec::new();
+                feature_hashes(t.as_bytes(), |h, w| got.push((h, w)));
+                assert_eq!(got, expected, "{t:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_feature_is_found_in_its_bucket() {
+        assert!(MODEL_HASHES.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(MODEL_BUCKETS.len(), (1 << MODEL_BUCKET_BITS) + 1);
+        for (i, &h) in MODEL_HASHES.iter().enumerate() {
+            assert_eq!(lookup(h), Some(i));
+        }
+        let unknown = esafety_pack::word_hash(b"zzqqxxnotaword");
+        assert!(MODEL_HASHES.binary_search(&unknown).is_err());
+        assert_eq!(lookup(unknown), None);
+    }
 }

@@ -339,48 +339,56 @@ fn letters_as_digits(plain: &mut [u8]) {
         /// Digits with as many look-alike letters or more: a number only beside one.
         Maybe,
     }
-    // Each token with its kind and whether it stands one to three separators after the
-    // one before.
-    let mut tokens: Vec<(usize, usize, Kind, bool)> = Vec::new();
+    // Most words stop at their first letter that is not `o`, `i` or `l`.
+    let kind_of = |token: &[u8]| {
+        let mut digits = 0;
+        for &b in token {
+            if b.is_ascii_digit() {
+                digits += 1;
+            } else if !matches!(b, b'o' | b'i' | b'l') {
+                return Kind::Word;
+            }
+        }
+        match digits {
+            0 => Kind::Word,
+            d if 2 * d > token.len() => Kind::Number,
+            _ => Kind::Maybe,
+        }
+    };
+    let as_digits = |token: &mut [u8]| {
+        for b in token {
+            *b = match *b {
+                b'o' => b'0',
+                b'i' | b'l' => b'1',
+                d => d,
+            };
+        }
+    };
+    // One pass, no allocation: the token before is kept, and a `Maybe` waits for the next.
+    let mut prev: Option<(usize, usize, Kind)> = None;
     let mut i = 0;
     while let Some((start, end)) = next_token(plain, i) {
         i = end;
-        let token = &plain[start..end];
-        let digits = token.iter().filter(|b| b.is_ascii_digit()).count();
-        let lookalike = token
-            .iter()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'o' | b'i' | b'l'));
-        let kind = match (digits, lookalike) {
-            (0, _) | (_, false) => Kind::Word,
-            (d, true) if 2 * d > token.len() => Kind::Number,
-            _ => Kind::Maybe,
-        };
-        let adjacent = tokens.last().is_some_and(|p| {
-            start - p.1 <= 3 && plain[p.1..start].iter().all(|&c| is_separator(c))
+        let kind = kind_of(&plain[start..end]);
+        let adjacent = prev.is_some_and(|(_, e, _)| {
+            start - e <= 3 && plain[e..start].iter().all(|&c| is_separator(c))
         });
-        tokens.push((start, end, kind, adjacent));
-    }
-    for k in 0..tokens.len() {
-        let t = tokens[k];
-        let convert = match t.2 {
-            Kind::Word => false,
-            Kind::Number => true,
-            Kind::Maybe => {
-                (t.3 && tokens[k - 1].2 == Kind::Number)
-                    || tokens
-                        .get(k + 1)
-                        .is_some_and(|a| a.3 && a.2 == Kind::Number)
+        match (kind, prev) {
+            (Kind::Number, Some((s, e, Kind::Maybe))) if adjacent => {
+                as_digits(&mut plain[s..e]);
             }
-        };
-        if convert {
-            for b in &mut plain[t.0..t.1] {
-                *b = match *b {
-                    b'o' => b'0',
-                    b'i' | b'l' => b'1',
-                    d => d,
-                };
+            (Kind::Maybe, Some((_, _, Kind::Number))) if adjacent => {
+                as_digits(&mut plain[start..end]);
+                // Read now; as a number it may also pull in the token after it.
+                prev = Some((start, end, Kind::Number));
+                continue;
             }
+            _ => {}
         }
+        if kind == Kind::Number {
+            as_digits(&mut plain[start..end]);
+        }
+        prev = Some((start, end, kind));
     }
 }
 

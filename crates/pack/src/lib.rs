@@ -74,6 +74,35 @@ pub fn key_hash(key: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(key)
 }
 
+/// The word model's 32-bit hash of a feature (a word, or two words and a space): FNV-1a
+/// over the bytes ([`word_hash_raw`], which can be continued byte by byte, so a pair's
+/// hash follows from its first word's), then a finaliser that spreads short keys over
+/// the top bits. Stable across versions, platforms and WebAssembly.
+pub fn word_hash(feature: &[u8]) -> u32 {
+    word_hash_finish(word_hash_raw(WORD_HASH_SEED, feature))
+}
+
+/// FNV-1a's starting state.
+pub const WORD_HASH_SEED: u32 = 0x811c_9dc5;
+
+/// FNV-1a from `state` over `bytes`.
+#[inline]
+pub fn word_hash_raw(state: u32, bytes: &[u8]) -> u32 {
+    bytes
+        .iter()
+        .fold(state, |h, &b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193))
+}
+
+/// Murmur3's 32-bit finaliser.
+#[inline]
+pub fn word_hash_finish(mut h: u32) -> u32 {
+    h ^= h >> 16;
+    h = h.wrapping_mul(0x85eb_ca6b);
+    h ^= h >> 13;
+    h = h.wrapping_mul(0xc2b2_ae35);
+    h ^ (h >> 16)
+}
+
 /// Bucket index and in-bucket fingerprint of a hash for a set with `bits` bucket bits.
 pub(crate) fn split(hash: u64, bits: u32) -> (usize, u32) {
     let bucket = if bits == 0 {
