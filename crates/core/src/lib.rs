@@ -33,6 +33,8 @@ pub mod learned;
 mod matcher;
 pub mod normalize;
 mod table;
+#[cfg(test)]
+mod test_rng;
 mod text;
 pub mod url;
 

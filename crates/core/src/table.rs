@@ -313,19 +313,7 @@ mod tests {
         Table::load(Vec::leak(bytes)).unwrap()
     }
 
-    /// A small deterministic generator (xorshift), so failures reproduce.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-        fn pick<T: Copy>(&mut self, from: &[T]) -> T {
-            from[self.next() as usize % from.len()]
-        }
-    }
+    use crate::test_rng::Rng;
 
     fn pids(dfa: &dense::DFA<Vec<u32>>, s: regex_automata::util::primitives::StateID) -> Vec<u32> {
         let mut v: Vec<u32> = if dfa.is_match_state(s) {
@@ -361,7 +349,7 @@ mod tests {
         alphabet: &[u8],
         seed: u64,
     ) {
-        let mut rng = Rng(seed);
+        let mut rng = Rng::new(seed);
         for _ in 0..3000 {
             let after = rng.next().is_multiple_of(2);
             let cfg = start::Config::new()
@@ -371,7 +359,7 @@ mod tests {
             let mut s = t.start(!after);
             assert_eq!(pids(dfa, dfa.next_eoi_state(d)), sorted(t.eoi_matches(s)));
             for _ in 0..(rng.next() % 24) {
-                let b = rng.pick(alphabet);
+                let b = *rng.pick(alphabet);
                 d = dfa.next_state(d, b);
                 let dead = dfa.is_dead_state(d) || dfa.is_quit_state(d);
                 let next = t.step(s, b);
@@ -485,7 +473,7 @@ mod tests {
         for n in 0..bytes.len() {
             assert!(Table::load(Vec::leak(bytes[..n].to_vec())).is_none());
         }
-        let mut rng = Rng(7);
+        let mut rng = Rng::new(7);
         let header = HEADER_WORDS * 4;
         for round in 0..400 {
             let mut b = bytes.clone();

@@ -632,13 +632,8 @@ mod tests {
             "/./",
             "/../",
         ];
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = crate::test_rng::Rng::new(0x2545_f491_4f6c_dd1du64);
+        let mut next = move || rng.next();
         let mut taken = 0;
         for _ in 0..30_000 {
             let mut s = String::from(if next() % 2 == 0 {

@@ -91,23 +91,7 @@ fn rule_hosts(rules: &[PslRule], out: &mut BTreeSet<String>) {
     }
 }
 
-/// A small deterministic generator (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, v: &'a [String]) -> &'a str {
-        &v[self.below(v.len())]
-    }
-}
+use crate::test_rng::Rng;
 
 /// (b) `n` random hosts: rules with labels added, removed or replaced, strings of list
 /// labels, random labels (empty, `*`, `xn--`, upper case), extra dots.
@@ -119,7 +103,7 @@ fn random_hosts(rules: &[PslRule], n: usize, out: &mut BTreeSet<String>) {
         .into_iter()
         .collect();
     let rule_hosts: Vec<String> = rules.iter().map(concrete).collect();
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut rng = Rng::new(0x9e37_79b9_7f4a_7c15);
     let random_label = |rng: &mut Rng| -> String {
         const ODD: [&str; 7] = ["", "*", "!", "www", "xn--", "a-", "-"];
         if rng.below(8) == 0 {
@@ -365,7 +349,7 @@ fn the_build_script_table_is_the_one_compiled_here() {
 
 #[test]
 fn the_core_hashes_labels_as_the_lexicon_does() {
-    let mut rng = Rng(7);
+    let mut rng = Rng::new(7);
     for _ in 0..10_000 {
         let label: Vec<u8> = (0..rng.below(70)).map(|_| rng.next() as u8).collect();
         let (parent, bits) = (rng.below(1 << 20), 1 + rng.below(20) as u32);
