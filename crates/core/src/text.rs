@@ -533,7 +533,8 @@ struct VerdictScratch {
 }
 
 /// Rules written `A ... B` match when their parts appear in order with at most
-/// [`MAX_GAP_WORDS`] words between consecutive parts; the joined hit spans them all.
+/// [`MAX_GAP_WORDS`] words between consecutive parts; the joined hit spans them all, each
+/// part as far as its longest match from the nearest start.
 /// Single-part hits pass through. `hits` must be sorted (by rule, part, start, end: the
 /// order [`Hit`] derives), so each rule's parts lie together, part by part. Work is
 /// bounded: at most [`MAX_JOIN`] hits per part are joined.
@@ -566,9 +567,15 @@ fn join_parts(hits: &[Hit], words: &Stream, out: &mut Vec<Hit>, chains: &mut Vec
                     h.start >= *e
                         && gap_is_short(&words.bytes, words.position(*e), words.position(h.start))
                 };
+                // The nearest hit of the part, and of those starting there the longest
+                // (sorted by start, then end), so the span takes in the whole phrase.
                 match of_part(p).find(near) {
                     Some(h) => {
-                        *e = h.end;
+                        *e = of_part(p)
+                            .filter(|k| k.start == h.start)
+                            .map(|k| k.end)
+                            .max()
+                            .unwrap_or(h.end);
                         true
                     }
                     None => false,
