@@ -15,5 +15,5 @@ cli="${ESAFETY_CLI:-target/release/esafety}"
 "$cli" model train -o "$out" \
   tests/corpus/text \
   tests/eval/blind.tsv tests/eval/blind3.tsv tests/eval/blind4.tsv tests/eval/blind5.tsv \
-  tests/eval/blind6.tsv tests/eval/heldout.tsv tests/eval/innocent_chat.tsv \
+  tests/eval/blind6.tsv tests/eval/blind7.tsv tests/eval/heldout.tsv tests/eval/innocent_chat.tsv \
   tests/train
