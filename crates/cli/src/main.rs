@@ -220,6 +220,26 @@ fn lexicon_check(dir: &str) -> io::Result<()> {
             rule.source.line
         )?;
     }
+    let split: Vec<&esafety_lexicon::Rule> = compiled
+        .lexicon
+        .rules
+        .iter()
+        .filter(|r| esafety_lexicon::has_part_level_alternation(&r.pattern))
+        .collect();
+    if !split.is_empty() {
+        writeln!(
+            out,
+            "rules with a top-level | inside an A ... B part ({}; it chooses within that part only, so check it was meant):",
+            split.len()
+        )?;
+        for rule in split {
+            writeln!(
+                out,
+                "  {}  {}:{}",
+                rule.id, rule.source.file, rule.source.line
+            )?;
+        }
+    }
     Ok(())
 }
 

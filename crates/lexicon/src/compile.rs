@@ -70,6 +70,30 @@ pub fn parts(pattern: &str) -> Vec<&str> {
     pattern.split(" ... ").map(str::trim).collect()
 }
 
+/// Whether a rule written `A ... B` has a part holding a `|` outside parentheses. Such a
+/// `|` chooses within its part only (`x ... y|z` is `x` then `y` or `z`, never `z` alone),
+/// which reads like an alternative to the whole rule and has been written as one by
+/// mistake; `esafety lexicon check` lists these rules for a second look.
+pub fn has_part_level_alternation(pattern: &str) -> bool {
+    let parts = parts(pattern);
+    parts.len() > 1
+        && parts.iter().any(|part| {
+            let mut depth = 0i32;
+            let mut escaped = false;
+            part.chars().any(|c| {
+                let top = !escaped && depth == 0 && c == '|';
+                match c {
+                    _ if escaped => escaped = false,
+                    '\\' => escaped = true,
+                    '(' => depth += 1,
+                    ')' => depth -= 1,
+                    _ => {}
+                }
+                top
+            })
+        })
+}
+
 type Side = (Vec<Hir>, Vec<(u32, u8)>);
 
 /// Builds every pattern and both DFAs. Pattern errors are collected for all rules.
@@ -179,4 +203,22 @@ fn table_dfa(hirs: &[Hir], opts: &CompileOptions) -> Result<Vec<u8>, String> {
         .build_from_nfa(&nfa)
         .map_err(|e| e.to_string())?;
     crate::table::flatten(&dense)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_alternations_that_choose_within_a_part() {
+        assert!(has_part_level_alternation("a ... b|c"));
+        assert!(has_part_level_alternation("a|b ... c"));
+        assert!(!has_part_level_alternation("a ... (b|c)"));
+        assert!(!has_part_level_alternation("(a|b) (c|d) ... e"));
+        assert!(
+            !has_part_level_alternation("a|b|c"),
+            "one part: an ordinary alternation"
+        );
+        assert!(!has_part_level_alternation("a ... b\\|c"), "an escaped bar");
+    }
 }

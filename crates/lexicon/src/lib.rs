@@ -30,7 +30,8 @@ pub mod url_data;
 
 pub use codegen::generate_rust;
 pub use compile::{
-    compile, parts, Automata, CompileOptions, CompiledLexicon, MAX_PARTS, RULE_SIZE_LIMIT,
+    compile, has_part_level_alternation, parts, Automata, CompileOptions, CompiledLexicon,
+    MAX_PARTS, RULE_SIZE_LIMIT,
 };
 
 /// Most words allowed between the parts of a rule written `A ... B`.
