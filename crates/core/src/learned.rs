@@ -15,10 +15,9 @@
 //! and one bucket of two or three hashes to compare; work is linear in the text and
 //! capped at [`MAX_FEATURES`] distinct features.
 
-use crate::data::{MODEL_BIAS, MODEL_BUCKETS, MODEL_HASHES, MODEL_SCALE, MODEL_WEIGHTS};
-
-/// Top bits of a feature hash that pick its bucket; must equal the generator's.
-const MODEL_BUCKET_BITS: u32 = 12;
+use crate::data::{
+    MODEL_BIAS, MODEL_BUCKETS, MODEL_BUCKET_BITS, MODEL_HASHES, MODEL_SCALE, MODEL_WEIGHTS,
+};
 use esafety_taxonomy::Category;
 
 /// Probability of "any risk" from which the model flags. Chosen on messages the model had
@@ -77,9 +76,7 @@ pub fn features(words: &[u8], mut visit: impl FnMut(&[u8], bool)) {
 /// [`features`] gives, in the same order, in one pass over the bytes and without copying a
 /// pair: FNV-1a runs for the word and, alongside, on from the word before and a space.
 fn feature_hashes(words: &[u8], mut visit: impl FnMut(u32, bool)) {
-    use esafety_pack::{word_hash_finish, WORD_HASH_SEED};
-    const PRIME: u32 = 0x0100_0193;
-    let step = |h: u32, b: u8| (h ^ u32::from(b)).wrapping_mul(PRIME);
+    use esafety_pack::{word_hash_finish, word_hash_step as step, WORD_HASH_SEED};
     let (mut prev_len, mut prev_raw) = (0usize, 0u32);
     let (mut len, mut raw, mut pair) = (0usize, WORD_HASH_SEED, 0u32);
     let mut read = 0usize;
@@ -161,19 +158,16 @@ pub(crate) fn judge(words: &[u8], seen: &mut Vec<u32>) -> Option<Category> {
     if p < THRESHOLD {
         return None;
     }
-    let mut z = [0f32; 12];
-    for (k, v) in z.iter_mut().enumerate().skip(1) {
-        *v = column(k);
-    }
-    let (best, logit) =
-        z[1..].iter().enumerate().fold(
-            (0, f32::MIN),
-            |acc, (k, &v)| if v > acc.1 { (k, v) } else { acc },
-        );
-    if logit < MIN_CATEGORY_LOGIT {
-        return None;
-    }
-    Category::ALL.get(best).copied()
+    // The concern: the category column with the highest score (the first on a tie).
+    let (best, logit) = Category::ALL
+        .iter()
+        .enumerate()
+        .map(|(k, c)| (c, column(1 + k)))
+        .fold(None, |acc: Option<(&Category, f32)>, (c, v)| match acc {
+            Some((_, best)) if best >= v => acc,
+            _ => Some((c, v)),
+        })?;
+    (logit >= MIN_CATEGORY_LOGIT).then_some(*best)
 }
 
 #[cfg(test)]

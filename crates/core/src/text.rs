@@ -568,14 +568,15 @@ fn join_parts(hits: &[Hit], words: &Stream, out: &mut Vec<Hit>, chains: &mut Vec
                         && gap_is_short(&words.bytes, words.position(*e), words.position(h.start))
                 };
                 // The nearest hit of the part, and of those starting there the longest
-                // (sorted by start, then end), so the span takes in the whole phrase.
-                match of_part(p).find(near) {
+                // (sorted by start, then end: the last), so the span takes in the whole
+                // phrase. One pass over the part's hits.
+                let mut from = of_part(p).skip_while(|h| !near(h));
+                match from.next() {
                     Some(h) => {
-                        *e = of_part(p)
-                            .filter(|k| k.start == h.start)
-                            .map(|k| k.end)
-                            .max()
-                            .unwrap_or(h.end);
+                        *e = from
+                            .take_while(|k| k.start == h.start)
+                            .last()
+                            .map_or(h.end, |k| k.end);
                         true
                     }
                     None => false,

@@ -187,6 +187,10 @@ pub fn generate_model_rust(m: &LearnedModel) -> String {
         let _ = write!(s, "{h:#x},");
     }
     s.push_str("];\n");
+    let _ = writeln!(
+        s,
+        "pub(crate) const MODEL_BUCKET_BITS: u32 = {BUCKET_BITS};"
+    );
     s.push_str("pub(crate) static MODEL_BUCKETS: &[u16] = &[");
     for b in 0..=(1u64 << BUCKET_BITS) {
         let first = rows.partition_point(|r| u64::from(r.0 >> (32 - BUCKET_BITS)) < b);

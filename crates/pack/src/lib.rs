@@ -88,9 +88,14 @@ pub const WORD_HASH_SEED: u32 = 0x811c_9dc5;
 /// FNV-1a from `state` over `bytes`.
 #[inline]
 pub fn word_hash_raw(state: u32, bytes: &[u8]) -> u32 {
-    bytes
-        .iter()
-        .fold(state, |h, &b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193))
+    bytes.iter().fold(state, |h, &b| word_hash_step(h, b))
+}
+
+/// One byte of FNV-1a: a caller hashing several features of one text at once (a word and
+/// the pair it ends) steps each state itself.
+#[inline]
+pub fn word_hash_step(state: u32, byte: u8) -> u32 {
+    (state ^ u32::from(byte)).wrapping_mul(0x0100_0193)
 }
 
 /// Murmur3's 32-bit finaliser.
