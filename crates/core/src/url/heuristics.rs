@@ -16,48 +16,78 @@ use super::data::{packed, Heuristic, Place, TokenKind, HEURISTICS};
 const MAX_PATH_BYTES: usize = 512;
 
 /// The heuristics table arranged for one pass over a name: part and shield tokens by
-/// their first byte, word tokens sorted for binary search. Built once per process.
+/// their first two bytes, word tokens sorted for binary search, each behind a bit table
+/// that turns away almost every position or word in one test. Built once per process.
 struct Index {
-    /// Part and shield tokens that may sit in a host name, by first byte: their second
-    /// byte (0 for a one-byte token) and index into `HEURISTICS`. Most candidates at a
-    /// position fail on the second byte, one compare.
-    by_first: Vec<Vec<(u8, u16)>>,
+    /// One bit per pair of bytes that starts a part or shield token.
+    pair_bits: Box<[u64; 1024]>,
+    /// (first two bytes, index into `HEURISTICS`) of part and shield tokens that may sit
+    /// in a host name, sorted (tokens have at least three bytes: the data is checked).
+    by_pair: Vec<(u16, u16)>,
+    /// One bit per [`word_bit`] of a word, brand or lure token.
+    word_bits: Box<[u64; 64]>,
     /// (packed token, index) of word, brand and lure tokens, sorted: a token of at most
     /// 16 bytes packed into an integer compares in one instruction.
     words: Vec<(u128, u16)>,
 }
 
+fn pair_of(b: &[u8], i: usize) -> u16 {
+    u16::from_be_bytes([b[i], b[i + 1]])
+}
+
+fn has_bit(bits: &[u64], i: usize) -> bool {
+    bits[i / 64] & (1 << (i % 64)) != 0
+}
+
+/// A packed word's place in the word bit table (4,096 bits).
+fn word_bit(packed: u128) -> usize {
+    let folded = (packed as u64) ^ ((packed >> 64) as u64);
+    (folded.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 52) as usize
+}
+
 fn index() -> &'static Index {
     static INDEX: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut by_first = vec![Vec::new(); 256];
-        let mut words = Vec::new();
+        let mut ix = Index {
+            pair_bits: Box::new([0; 1024]),
+            by_pair: Vec::new(),
+            word_bits: Box::new([0; 64]),
+            words: Vec::new(),
+        };
         for (i, h) in HEURISTICS.iter().enumerate() {
             match h.kind {
                 TokenKind::Part | TokenKind::Shield => {
                     if matches!(h.place, Place::Host | Place::Any) {
-                        let t = h.token.as_bytes();
-                        by_first[usize::from(t[0])]
-                            .push((t.get(1).copied().unwrap_or(0), i as u16));
+                        let p = pair_of(h.token.as_bytes(), 0);
+                        ix.pair_bits[usize::from(p) / 64] |= 1 << (p % 64);
+                        ix.by_pair.push((p, i as u16));
                     }
                 }
-                TokenKind::Word | TokenKind::Brand | TokenKind::Lure => words.push((
-                    packed(h.token)
-                        .expect("word tokens are at most 16 bytes (checked in the data)"),
-                    i as u16,
-                )),
+                TokenKind::Word | TokenKind::Brand | TokenKind::Lure => {
+                    let packed = packed(h.token)
+                        .expect("word tokens are at most 16 bytes (checked in the data)");
+                    let bit = word_bit(packed);
+                    ix.word_bits[bit / 64] |= 1 << (bit % 64);
+                    ix.words.push((packed, i as u16));
+                }
             }
         }
-        words.sort();
-        Index { by_first, words }
+        ix.by_pair.sort();
+        ix.words.sort();
+        ix
     })
 }
 
 /// Heuristics whose word token is `word`.
 fn word_rules(word: &str) -> impl Iterator<Item = &'static Heuristic> + use<'_> {
-    let w = &index().words;
+    let ix = index();
+    let w = &ix.words;
     let key = packed(word).unwrap_or(u128::MAX);
-    let start = w.partition_point(|(t, _)| *t < key);
+    let start = if has_bit(&ix.word_bits[..], word_bit(key)) {
+        w.partition_point(|(t, _)| *t < key)
+    } else {
+        w.len()
+    };
     w[start..]
         .iter()
         .take_while(move |(t, _)| *t == key)
@@ -214,18 +244,18 @@ fn host_label(label: &str, out: &mut Vec<HeuristicHit>, lure: &mut BrandLure) {
         }
     }
     // Parts, unless every occurrence is covered by a shield word: one pass over the label,
-    // trying only the tokens that start with each byte (and then only those whose second
-    // byte follows).
+    // trying only the tokens that start with the two bytes at each position.
     let b = label.as_bytes();
     let idx = index();
     let mut shields: Vec<(usize, usize)> = Vec::new();
     let mut parts: Vec<(usize, usize, u16)> = Vec::new();
-    for i in 0..b.len() {
-        let second = b.get(i + 1).copied().unwrap_or(0);
-        for &(t1, k) in &idx.by_first[usize::from(b[i])] {
-            if t1 != second && t1 != 0 {
-                continue;
-            }
+    for i in 0..b.len().saturating_sub(1) {
+        let p = pair_of(b, i);
+        if !has_bit(&idx.pair_bits[..], usize::from(p)) {
+            continue;
+        }
+        let from = idx.by_pair.partition_point(|&(q, _)| q < p);
+        for &(_, k) in idx.by_pair[from..].iter().take_while(|&&(q, _)| q == p) {
             let h = &HEURISTICS[usize::from(k)];
             if b[i..].starts_with(h.token.as_bytes()) {
                 let span = (i, i + h.token.len());

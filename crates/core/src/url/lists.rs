@@ -222,12 +222,25 @@ pub(crate) fn probe<'a>(
         return;
     }
     let suffixes = super::address::suffixes(host, addr.host_kind, MAX_HOST_PROBES);
+    // Labels per suffix, for every pack: a domain's suffixes (most specific first) end
+    // with its top-level name, each one label shorter than the one before.
+    let mut depths = [0u8; MAX_SUFFIXES];
+    let n = suffixes.len();
+    for (i, (d, s)) in depths.iter_mut().zip(suffixes.iter()).enumerate() {
+        *d = if s.starts_with("www.") {
+            0
+        } else if addr.host_kind == HostKind::Domain {
+            (n - i) as u8
+        } else {
+            labels(s).min(usize::from(u8::MAX)) as u8
+        };
+    }
     let mut hashes = Hashes::<MAX_SUFFIXES>::new();
-    let mut paths = PathKeys::new(host, &addr.path);
+    let mut paths = None;
     for np in packs {
         let min = np.pack.min_domain_labels() as usize;
         for (i, s) in suffixes.iter().enumerate() {
-            if !may_hold(s, min) {
+            if !may_hold(depths[i], min) {
                 continue;
             }
             let h = hashes.get(i, s);
@@ -236,12 +249,13 @@ pub(crate) fn probe<'a>(
                     np,
                     hit,
                     std::borrow::Cow::Borrowed(s),
-                    labels(s),
+                    usize::from(depths[i]),
                 ));
             }
         }
         if np.pack.has_urls() {
-            probe_paths(np, &suffixes, &mut paths, out);
+            let keys = paths.get_or_insert_with(|| PathKeys::new(host, &addr.path));
+            probe_paths(np, &suffixes, &depths, keys, out);
         }
         // Hashed lists hold the address's own host and URL, not a look-alike's.
         if np.pack.has_hashes() && host == addr.host {
@@ -250,10 +264,10 @@ pub(crate) fn probe<'a>(
     }
 }
 
-/// Whether a pack whose shortest key has `min` labels can hold the key `s`: keys never
-/// start with `www.` (the builder drops it).
-fn may_hold(s: &str, min: usize) -> bool {
-    !s.starts_with("www.") && labels(s) >= min
+/// Whether a pack whose shortest key has `min` labels can hold a key of `depth` labels
+/// (0 for a key that starts with `www.`: the builder drops it, so no pack holds one).
+fn may_hold(depth: u8, min: usize) -> bool {
+    depth != 0 && usize::from(depth) >= min
 }
 
 fn labels(s: &str) -> usize {
@@ -322,7 +336,9 @@ fn prefixes(path: &str) -> Few<'_, MAX_PATH_PROBES> {
 /// slice of it. Hashes are kept for the next pack.
 struct PathKeys<'a> {
     host: &'a str,
-    prefixes: Few<'a, MAX_PATH_PROBES>,
+    path: &'a str,
+    /// Found on first use: most packs have no `urls` entries.
+    prefixes: Option<Few<'a, MAX_PATH_PROBES>>,
     buf: Option<String>,
     hashes: Hashes<{ MAX_PATH_PROBES * MAX_SUFFIXES }>,
 }
@@ -331,7 +347,8 @@ impl<'a> PathKeys<'a> {
     fn new(host: &'a str, path: &'a str) -> PathKeys<'a> {
         PathKeys {
             host,
-            prefixes: prefixes(path),
+            path,
+            prefixes: None,
             buf: None,
             hashes: Hashes::new(),
         }
@@ -341,10 +358,13 @@ impl<'a> PathKeys<'a> {
 fn probe_paths<'a>(
     np: &'a NamedPack,
     suffixes: &[&str],
+    depths: &[u8],
     keys: &mut PathKeys<'_>,
     out: &mut Vec<ListHit<'a>>,
 ) {
-    let Some(longest) = keys.prefixes.last().copied() else {
+    let path = keys.path;
+    let prefixes = *keys.prefixes.get_or_insert_with(|| prefixes(path));
+    let Some(longest) = prefixes.last().copied() else {
         return;
     };
     let host = keys.host;
@@ -357,17 +377,17 @@ fn probe_paths<'a>(
     });
     let min = np.pack.min_url_labels() as usize;
     for (i, s) in suffixes.iter().enumerate() {
-        if !may_hold(s, min) {
+        if !may_hold(depths[i], min) {
             continue;
         }
         let from = host.len() - s.len();
-        for (j, p) in keys.prefixes.iter().enumerate() {
+        for (j, p) in prefixes.iter().enumerate() {
             let Some(key) = buf.get(from..host.len() + 1 + p.len()) else {
                 continue;
             };
             let h = keys.hashes.get(i * MAX_PATH_PROBES + j, key);
             if let Some(hit) = np.pack.url_by_hash(h) {
-                let depth = labels(s) + 1 + p.matches('/').count();
+                let depth = usize::from(depths[i]) + 1 + p.matches('/').count();
                 out.push(ListHit::listed(
                     np,
                     hit,
