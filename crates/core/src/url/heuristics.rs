@@ -10,7 +10,7 @@
 use esafety_taxonomy::UrlCategory;
 
 use super::address::{Address, HostKind};
-use super::data::{packed, Heuristic, Place, TokenKind, HEURISTICS};
+use super::data::{packed, packed_bit, Heuristic, Place, TokenKind, HEURISTICS};
 
 /// Longest path examined for word tokens.
 const MAX_PATH_BYTES: usize = 512;
@@ -41,8 +41,7 @@ fn has_bit(bits: &[u64], i: usize) -> bool {
 
 /// A packed word's place in the word bit table (4,096 bits).
 fn word_bit(packed: u128) -> usize {
-    let folded = (packed as u64) ^ ((packed >> 64) as u64);
-    (folded.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 52) as usize
+    packed_bit(packed, 12)
 }
 
 fn index() -> &'static Index {

@@ -56,6 +56,9 @@ pub(crate) struct Prefilter {
     literals: Vec<(u16, Vec<u8>, usize)>,
     /// One bit per [`pair_bit`] of a literal's first two bytes.
     bits: [u64; 64],
+    /// Whether a byte (either case) starts some literal: most bytes of an address are
+    /// passed over with this one load.
+    first: [bool; 256],
 }
 
 fn pair(a: u8, b: u8) -> u16 {
@@ -73,6 +76,7 @@ impl Prefilter {
             filtered: Vec::new(),
             literals: Vec::new(),
             bits: [0; 64],
+            first: [false; 256],
         };
         for (i, p) in patterns.enumerate() {
             let lits = required(p);
@@ -81,6 +85,8 @@ impl Prefilter {
                 let k = pair(l[0], l[1]);
                 let bit = pair_bit(k);
                 f.bits[bit / 64] |= 1 << (bit % 64);
+                f.first[usize::from(l[0].to_ascii_lowercase())] = true;
+                f.first[usize::from(l[0].to_ascii_uppercase())] = true;
                 f.literals.push((k, l, i));
             }
         }
@@ -102,6 +108,9 @@ impl Prefilter {
             return;
         }
         for i in 0..text.len().saturating_sub(1) {
+            if !self.first[usize::from(text[i])] {
+                continue;
+            }
             let k = pair(text[i], text[i + 1]);
             let bit = pair_bit(k);
             if self.bits[bit / 64] & (1 << (bit % 64)) == 0 {
