@@ -32,6 +32,28 @@ fn finds_every_entry_and_no_other() {
 }
 
 #[test]
+fn small_sets_have_a_filter_that_turns_away_most_unlisted_names() {
+    let pack = Pack::from_vec(pack_of(5_000, false)).unwrap();
+    for i in 0..5_000 {
+        assert_eq!(
+            pack.domain_filter_passes(&format!("site{i}.example")),
+            Some(true)
+        );
+    }
+    let passed = (0..100_000)
+        .filter(|i| pack.domain_filter_passes(&format!("other{i}.example")) == Some(true))
+        .count();
+    // 16 bits per entry and one hash: about 6 % pass.
+    assert!(
+        (2_000..10_000).contains(&passed),
+        "{passed} of 100,000 passed"
+    );
+    let large = Pack::from_vec(pack_of(300_000, false)).unwrap();
+    assert_eq!(large.domain_filter_passes("site1.example"), None);
+    assert!(large.domain("site299999.example").is_some());
+}
+
+#[test]
 fn about_five_bytes_per_domain_without_lines() {
     let n = 200_000;
     let bytes = pack_of(n, false);

@@ -186,8 +186,14 @@ impl UrlClassifierBuilder {
     pub fn build(self) -> UrlClassifier {
         let mut packs = Vec::with_capacity(self.packs.len() + 1);
         if self.builtin {
-            let pack = Pack::from_static(DEFAULT_PACK)
-                .expect("the built-in pack is checked at build time");
+            // Validated (and its filters built) once per process; a clone shares them.
+            static BUILTIN: std::sync::OnceLock<Pack> = std::sync::OnceLock::new();
+            let pack = BUILTIN
+                .get_or_init(|| {
+                    Pack::from_static(DEFAULT_PACK)
+                        .expect("the built-in pack is checked at build time")
+                })
+                .clone();
             packs.push(NamedPack {
                 name: "default".into(),
                 pack,
