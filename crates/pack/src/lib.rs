@@ -9,10 +9,10 @@
 //! object per rule. A pack keeps, per entry, a 32-bit fingerprint and a one- or
 //! two-byte tag (about five bytes per domain) in buckets addressed by the top bits of a
 //! 64-bit hash, so a lookup is one hash, one offset read and a binary search in a
-//! bucket of about sixteen fingerprints. Sets of up to 262,144 entries also get a
-//! one-hash Bloom filter of their fingerprints when loaded (8–16 bits per entry, at most
-//! 256 KiB, nothing stored in the pack), so most names that are not listed are turned
-//! away by one load from a table that stays in cache.
+//! bucket of about sixteen fingerprints. Sets of up to 32,768 entries also get a
+//! one-hash Bloom filter of their fingerprints when loaded (16 bits per entry, nothing
+//! stored in the pack), so most names that are not listed are turned away by one load
+//! from a table that stays in cache.
 //!
 //! The effective fingerprint is the bucket bits plus 32, so with five million domains
 //! a name that is not listed matches by chance with probability about 2⁻⁴⁹ per probe.
