@@ -17,9 +17,6 @@ pub struct Pack {
     hashes: Table,
     exprs: Table,
     exprs_end: usize,
-    /// Filters in front of the domain and URL sets (see [`Filter`]).
-    domain_filter: Option<Filter>,
-    url_filter: Option<Filter>,
 }
 
 /// A one-hash Bloom filter over a set's fingerprints, built when the pack is loaded
@@ -105,7 +102,7 @@ struct Table {
     count: usize,
 }
 
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 struct Set {
     bits: u32,
     count: usize,
@@ -116,6 +113,8 @@ struct Set {
     lines: Option<usize>,
     /// Fewest labels of any key's host (0 when empty).
     min_labels: u32,
+    /// In front of the fingerprints, for small sets (see [`Filter`]).
+    filter: Option<Filter>,
 }
 
 fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
@@ -221,8 +220,6 @@ impl Pack {
                 return Err(PackError::Malformed("source name is not UTF-8"));
             }
         }
-        let domain_filter = Filter::new(b, &domains);
-        let url_filter = Filter::new(b, &urls);
         Ok(Pack {
             bytes,
             sources,
@@ -232,8 +229,6 @@ impl Pack {
             hashes,
             exprs,
             exprs_end: sec[5].1,
-            domain_filter,
-            url_filter,
         })
     }
 
@@ -244,11 +239,7 @@ impl Pack {
 
     /// Entry for exactly this normalised host name, if listed.
     pub fn domain(&self, key: &str) -> Option<Hit> {
-        self.lookup(
-            &self.domains,
-            self.domain_filter.as_ref(),
-            key_hash(key.as_bytes()),
-        )
+        self.lookup(&self.domains, key_hash(key.as_bytes()))
     }
 
     /// Entry for exactly this normalised `host/path` prefix, if listed.
@@ -256,17 +247,13 @@ impl Pack {
         if self.urls.count == 0 {
             return None;
         }
-        self.lookup(
-            &self.urls,
-            self.url_filter.as_ref(),
-            key_hash(key.as_bytes()),
-        )
+        self.lookup(&self.urls, key_hash(key.as_bytes()))
     }
 
     /// [`Pack::domain`] for a key whose [`crate::key_hash`] the caller already has, so a
     /// name probed in several packs is hashed once.
     pub fn domain_by_hash(&self, hash: u64) -> Option<Hit> {
-        self.lookup(&self.domains, self.domain_filter.as_ref(), hash)
+        self.lookup(&self.domains, hash)
     }
 
     /// [`Pack::url`] for a key whose [`crate::key_hash`] the caller already has.
@@ -274,7 +261,7 @@ impl Pack {
         if self.urls.count == 0 {
             return None;
         }
-        self.lookup(&self.urls, self.url_filter.as_ref(), hash)
+        self.lookup(&self.urls, hash)
     }
 
     /// Fewest labels in any domain key: shorter suffixes need no probe (a pack of
@@ -366,12 +353,12 @@ impl Pack {
     #[cfg(test)]
     pub(crate) fn domain_filter_passes(&self, key: &str) -> Option<bool> {
         let (_, fp) = split(key_hash(key.as_bytes()), self.domains.bits);
-        self.domain_filter.as_ref().map(|f| f.may_hold(fp))
+        self.domains.filter.as_ref().map(|f| f.may_hold(fp))
     }
 
-    fn lookup(&self, set: &Set, filter: Option<&Filter>, hash: u64) -> Option<Hit> {
+    fn lookup(&self, set: &Set, hash: u64) -> Option<Hit> {
         let (bucket, fp) = split(hash, set.bits);
-        if filter.is_some_and(|f| !f.may_hold(fp)) {
+        if set.filter.as_ref().is_some_and(|f| !f.may_hold(fp)) {
             return None;
         }
         let b: &[u8] = &self.bytes;
@@ -475,7 +462,7 @@ fn set(b: &[u8], (start, end): (usize, usize), tag_count: usize) -> Result<Set, 
     if prev as usize != count {
         return Err(bad);
     }
-    Ok(Set {
+    let mut set = Set {
         bits,
         count,
         tag_width,
@@ -484,5 +471,8 @@ fn set(b: &[u8], (start, end): (usize, usize), tag_count: usize) -> Result<Set, 
         tags,
         lines: (has_lines == 1).then_some(lines),
         min_labels,
-    })
+        filter: None,
+    };
+    set.filter = Filter::new(b, &set);
+    Ok(set)
 }

@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 use esafety_taxonomy::{Alert, UrlCategory};
 
 use super::address::Address;
+use super::bits::Bits;
 
 /// How a search engine's SafeSearch is forced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -127,9 +128,9 @@ pub(crate) struct Anchors {
     /// (anchor packed into an integer, bit set of the rows with it), sorted for a binary
     /// search: tables have some sixty anchors, and a scan cost hundreds of instructions.
     by_anchor: Vec<(u128, u128)>,
-    /// One bit per [`anchor_bit`] of the packed anchors: most first labels are turned
-    /// away by one test, without the search.
-    bits: [u64; 4],
+    /// The packed anchors' bits: most first labels are turned away by one test, without
+    /// the search.
+    bits: Bits<4>,
     /// Anchors too long to pack (over 16 bytes; none today): scanned.
     long: Vec<(&'static str, u128)>,
     /// Rows without an anchor (a table host that is a public suffix): always tried.
@@ -160,10 +161,9 @@ impl Anchors {
             }
         }
         by_anchor.sort_unstable();
-        let mut bits = [0u64; 4];
+        let mut bits = Bits::new();
         for &(k, _) in &by_anchor {
-            let b = anchor_bit(k);
-            bits[b / 64] |= 1 << (b % 64);
+            bits.insert(Bits::<4>::packed_index(k));
         }
         Anchors {
             by_anchor,
@@ -184,7 +184,7 @@ impl Anchors {
         };
         let first = &r[..dot];
         let hung = match packed(first) {
-            Some(k) if self.bits[anchor_bit(k) / 64] & (1 << (anchor_bit(k) % 64)) == 0 => 0,
+            Some(k) if !self.bits.contains(Bits::<4>::packed_index(k)) => 0,
             Some(k) => self
                 .by_anchor
                 .binary_search_by_key(&k, |&(a, _)| a)
@@ -197,18 +197,6 @@ impl Anchors {
         };
         hung | self.always
     }
-}
-
-/// A [`packed`] label's place in a bit filter of `2^bits` bits (a multiplicative hash
-/// of its two halves): the quick "certainly not" before a search of packed labels.
-pub(crate) fn packed_bit(k: u128, bits: u32) -> usize {
-    let folded = (k as u64) ^ ((k >> 64) as u64);
-    (folded.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - bits)) as usize
-}
-
-/// A packed anchor's place in [`Anchors`]' 256-bit filter.
-fn anchor_bit(k: u128) -> usize {
-    packed_bit(k, 8)
 }
 
 /// A label or token of at most 16 bytes packed big-endian into an integer (zero-padded;

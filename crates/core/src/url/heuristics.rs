@@ -10,7 +10,8 @@
 use esafety_taxonomy::UrlCategory;
 
 use super::address::{Address, HostKind};
-use super::data::{packed, packed_bit, Heuristic, Place, TokenKind, HEURISTICS};
+use super::bits::Bits;
+use super::data::{packed, Heuristic, Place, TokenKind, HEURISTICS};
 
 /// Longest path examined for word tokens.
 const MAX_PATH_BYTES: usize = 512;
@@ -20,12 +21,12 @@ const MAX_PATH_BYTES: usize = 512;
 /// that turns away almost every position or word in one test. Built once per process.
 struct Index {
     /// One bit per pair of bytes that starts a part or shield token.
-    pair_bits: Box<[u64; 1024]>,
+    pair_bits: Bits<1024>,
     /// (first two bytes, index into `HEURISTICS`) of part and shield tokens that may sit
     /// in a host name, sorted (tokens have at least three bytes: the data is checked).
     by_pair: Vec<(u16, u16)>,
-    /// One bit per [`word_bit`] of a word, brand or lure token.
-    word_bits: Box<[u64; 64]>,
+    /// The packed word, brand and lure tokens' bits.
+    word_bits: Bits<64>,
     /// (packed token, index) of word, brand and lure tokens, sorted: a token of at most
     /// 16 bytes packed into an integer compares in one instruction.
     words: Vec<(u128, u16)>,
@@ -35,22 +36,13 @@ fn pair_of(b: &[u8], i: usize) -> u16 {
     u16::from_be_bytes([b[i], b[i + 1]])
 }
 
-fn has_bit(bits: &[u64], i: usize) -> bool {
-    bits[i / 64] & (1 << (i % 64)) != 0
-}
-
-/// A packed word's place in the word bit table (4,096 bits).
-fn word_bit(packed: u128) -> usize {
-    packed_bit(packed, 12)
-}
-
 fn index() -> &'static Index {
     static INDEX: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
     INDEX.get_or_init(|| {
         let mut ix = Index {
-            pair_bits: Box::new([0; 1024]),
+            pair_bits: Bits::new(),
             by_pair: Vec::new(),
-            word_bits: Box::new([0; 64]),
+            word_bits: Bits::new(),
             words: Vec::new(),
         };
         for (i, h) in HEURISTICS.iter().enumerate() {
@@ -58,15 +50,14 @@ fn index() -> &'static Index {
                 TokenKind::Part | TokenKind::Shield => {
                     if matches!(h.place, Place::Host | Place::Any) {
                         let p = pair_of(h.token.as_bytes(), 0);
-                        ix.pair_bits[usize::from(p) / 64] |= 1 << (p % 64);
+                        ix.pair_bits.insert(usize::from(p));
                         ix.by_pair.push((p, i as u16));
                     }
                 }
                 TokenKind::Word | TokenKind::Brand | TokenKind::Lure => {
                     let packed = packed(h.token)
                         .expect("word tokens are at most 16 bytes (checked in the data)");
-                    let bit = word_bit(packed);
-                    ix.word_bits[bit / 64] |= 1 << (bit % 64);
+                    ix.word_bits.insert(Bits::<64>::packed_index(packed));
                     ix.words.push((packed, i as u16));
                 }
             }
@@ -82,7 +73,7 @@ fn word_rules(word: &str) -> impl Iterator<Item = &'static Heuristic> + use<'_> 
     let ix = index();
     let w = &ix.words;
     let key = packed(word).unwrap_or(u128::MAX);
-    let start = if has_bit(&ix.word_bits[..], word_bit(key)) {
+    let start = if ix.word_bits.contains(Bits::<64>::packed_index(key)) {
         w.partition_point(|(t, _)| *t < key)
     } else {
         w.len()
@@ -250,7 +241,7 @@ fn host_label(label: &str, out: &mut Vec<HeuristicHit>, lure: &mut BrandLure) {
     let mut parts: Vec<(usize, usize, u16)> = Vec::new();
     for i in 0..b.len().saturating_sub(1) {
         let p = pair_of(b, i);
-        if !has_bit(&idx.pair_bits[..], usize::from(p)) {
+        if !idx.pair_bits.contains(usize::from(p)) {
             continue;
         }
         let from = idx.by_pair.partition_point(|&(q, _)| q < p);

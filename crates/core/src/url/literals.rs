@@ -21,6 +21,8 @@
 //! case-insensitive: the literals are kept in lower-case ASCII and compared with the
 //! address lower-cased in ASCII, which finds every match the engine could find.
 
+use super::bits::Bits;
+
 /// Longest literal kept: a prefix of a required literal is required too, and a bound
 /// keeps each check linear in the address.
 const MAX_LITERAL: usize = 32;
@@ -55,7 +57,7 @@ pub(crate) struct Prefilter {
     /// (first two bytes, literal, expression), sorted.
     literals: Vec<(u16, Vec<u8>, usize)>,
     /// One bit per [`pair_bit`] of a literal's first two bytes.
-    bits: [u64; 64],
+    bits: Bits<64>,
     /// Whether a byte (either case) starts some literal: most bytes of an address are
     /// passed over with this one load.
     first: [bool; 256],
@@ -75,7 +77,7 @@ impl Prefilter {
         let mut f = Prefilter {
             filtered: Vec::new(),
             literals: Vec::new(),
-            bits: [0; 64],
+            bits: Bits::new(),
             first: [false; 256],
         };
         for (i, p) in patterns.enumerate() {
@@ -83,8 +85,7 @@ impl Prefilter {
             f.filtered.push(lits.is_some());
             for l in lits.unwrap_or_default() {
                 let k = pair(l[0], l[1]);
-                let bit = pair_bit(k);
-                f.bits[bit / 64] |= 1 << (bit % 64);
+                f.bits.insert(pair_bit(k));
                 f.first[usize::from(l[0].to_ascii_lowercase())] = true;
                 f.first[usize::from(l[0].to_ascii_uppercase())] = true;
                 f.literals.push((k, l, i));
@@ -112,8 +113,7 @@ impl Prefilter {
                 continue;
             }
             let k = pair(text[i], text[i + 1]);
-            let bit = pair_bit(k);
-            if self.bits[bit / 64] & (1 << (bit % 64)) == 0 {
+            if !self.bits.contains(pair_bit(k)) {
                 continue;
             }
             let from = self.literals.partition_point(|(p, _, _)| *p < k);

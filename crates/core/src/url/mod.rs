@@ -14,6 +14,7 @@
 //! most [`MAX_CARRIER_DEPTH`] deep.
 
 pub mod address;
+mod bits;
 mod carrier;
 mod data;
 mod decide;
