@@ -5,6 +5,9 @@
 //! …). The same seed gives the same names on every machine, so runs compare. Names that
 //! must *not* be listed use other TLDs, so they cannot collide with a generated list.
 
+use esafety_lists::Entry;
+use std::path::Path;
+
 /// SplitMix64: small, fast, good enough to shape test data (not for security).
 #[derive(Clone, Debug)]
 pub struct Rng(u64);
@@ -159,6 +162,40 @@ pub fn probe_mix(listed: &[String], count: usize, seed: u64) -> Vec<String> {
         .collect();
     rng.shuffle(&mut out);
     out
+}
+
+/// The domain entries the importer takes from UT1: `domains` and `urls` files of every
+/// category `crates/lists/data/ut1.tsv` maps, normalised as the importer does.
+pub fn ut1_domains(dir: &Path) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for (name, category) in esafety_lists::ut1_map() {
+        if category.is_none() {
+            continue;
+        }
+        for file in ["domains", "urls"] {
+            let p = dir.join(name).join(file);
+            let Ok(bytes) = std::fs::read(&p) else {
+                continue;
+            };
+            let text = String::from_utf8_lossy(&bytes);
+            out.extend(
+                text.lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                    .filter_map(|l| match esafety_lists::normalise_entry(l) {
+                        Ok(Entry::Domain(d)) => Some(d),
+                        _ => None,
+                    }),
+            );
+        }
+    }
+    if out.is_empty() {
+        return Err(format!("no domains under {}", dir.display()));
+    }
+    out.sort_unstable();
+    out.dedup();
+    Rng::new(5).shuffle(&mut out);
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -536,7 +536,7 @@ pub fn normalise_entry(entry: &str) -> Result<Entry, String> {
         return Err("no host name".into());
     }
     let host = addr.host.strip_prefix("www.").unwrap_or(&addr.host);
-    let path = addr.path.trim_matches('/');
+    let path = addr.path().trim_matches('/');
     if path.is_empty() {
         Ok(Entry::Domain(host.to_string()))
     } else {

@@ -39,7 +39,7 @@ use esafety::{AgeBand, UrlCategory, UrlClassifier};
 use esafety_bench::alloc;
 use esafety_bench::domains::{self, Rng};
 use esafety_bench::measure::{self, Speed, Timing};
-use esafety_lists::{Entry, Importer};
+use esafety_lists::Importer;
 use esafety_pack::{Pack, PackBuilder};
 
 #[global_allocator]
@@ -245,45 +245,13 @@ fn default_mix(blind: &[String], count: usize) -> Vec<String> {
 // ---- data sets ---------------------------------------------------------------------
 
 fn ut1_set(dir: &Path) -> Result<DataSet, String> {
-    let domains = ut1_domains(dir)?;
+    let domains = domains::ut1_domains(dir)?;
     Ok(DataSet {
         title: format!("UT1 ({})", dir.display()),
         pack_name: "ut1",
         domains,
         source: Source::Ut1(dir.to_path_buf()),
     })
-}
-
-/// The domain entries the importer takes from UT1: `domains` and `urls` files of every
-/// category `crates/lists/data/ut1.tsv` maps, normalised as the importer does.
-fn ut1_domains(dir: &Path) -> Result<Vec<String>, String> {
-    let mut out = Vec::new();
-    for (name, category) in esafety_lists::ut1_map() {
-        if category.is_none() {
-            continue;
-        }
-        for file in ["domains", "urls"] {
-            let p = dir.join(name).join(file);
-            let Ok(bytes) = fs::read(&p) else { continue };
-            let text = String::from_utf8_lossy(&bytes);
-            out.extend(
-                text.lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                    .filter_map(|l| match esafety_lists::normalise_entry(l) {
-                        Ok(Entry::Domain(d)) => Some(d),
-                        _ => None,
-                    }),
-            );
-        }
-    }
-    if out.is_empty() {
-        return Err(format!("no domains under {}", dir.display()));
-    }
-    out.sort_unstable();
-    out.dedup();
-    Rng::new(5).shuffle(&mut out);
-    Ok(out)
 }
 
 fn generated_set(n: usize) -> DataSet {

@@ -77,8 +77,9 @@ pub enum HostKind {
 
 /// A parsed, normalised URL.
 ///
-/// Three strings are owned (the URL, the host and the matching form of the path); the
-/// scheme, registrable domain, public suffix, raw path and query are positions in them,
+/// Two strings are owned (the URL and the host), and a third (the matching form of the
+/// path) only when it differs from the raw path; the scheme, registrable domain, public
+/// suffix, raw path and query are positions in them,
 /// because a filter parses every navigation and allocation is most of the cost.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Address {
@@ -91,7 +92,9 @@ pub struct Address {
     /// The Unicode form when the host has punycode labels.
     pub unicode_host: Option<String>,
     /// Path, percent-decoded and lower-cased, for matching (starts with `/` for web URLs).
-    pub path: String,
+    /// `None` when it is the raw path itself (no percent sign or capital letter), so
+    /// that the common address costs no copy of it; read it with [`Address::path`].
+    path: Option<String>,
     /// Where the registrable domain and the public suffix start in `host`.
     registrable_at: Option<usize>,
     suffix_at: Option<usize>,
@@ -197,7 +200,7 @@ pub(crate) fn from_url(url: Url) -> Result<Address, UrlError> {
         host,
         host_kind,
         unicode_host,
-        path: decode_lower(url.path()),
+        path: Some(decode_lower(url.path())).filter(|p| p != url.path()),
         registrable_at,
         suffix_at,
         raw_path_at: (before_path, after_path),
@@ -375,10 +378,13 @@ pub fn fast(s: &str) -> Option<Address> {
     let query_at = query.map(|q| (path_end + 1, path_end + 1 + q.len()));
     let (registrable_at, suffix_at) = psl_parts(host, host_kind);
     let path = if raw_path.contains('%') {
-        decode_lower(raw_path)
+        Some(decode_lower(raw_path)).filter(|p| p != raw_path)
+    } else if raw_path.bytes().any(|b| b.is_ascii_uppercase()) {
+        Some(raw_path.to_ascii_lowercase())
     } else {
-        lower_if_needed(raw_path)
+        None
     };
+
     Some(Address {
         url,
         kind: Kind::Web,
@@ -409,14 +415,6 @@ fn canonical_ipv4(host: &str) -> bool {
         }
     }
     parts == 4
-}
-
-fn lower_if_needed(s: &str) -> String {
-    if s.bytes().any(|b| b.is_ascii_uppercase()) {
-        s.to_ascii_lowercase()
-    } else {
-        s.to_string()
-    }
 }
 
 /// Percent-decodes (invalid UTF-8 becomes U+FFFD) and lower-cases.
@@ -493,11 +491,31 @@ impl Address {
         self.suffix_at.and_then(|i| self.host.get(i..))
     }
 
+    /// The path for matching: percent-decoded and lower-cased (starts with `/` for web
+    /// URLs).
+    pub fn path(&self) -> &str {
+        self.path.as_deref().unwrap_or_else(|| self.raw_path())
+    }
+
     /// The path as the browser sends it (percent-encoded, case kept).
     pub fn raw_path(&self) -> &str {
         self.url
             .get(self.raw_path_at.0..self.raw_path_at.1)
             .unwrap_or("")
+    }
+
+    /// `host` followed at once by the raw path (and `?query` with `with_query`), as a
+    /// slice of `url` when the URL spells it so — no user info or port between them,
+    /// as for almost every address — so that lookups of `host/path` need no copy.
+    pub(crate) fn host_and_path(&self, with_query: bool) -> Option<&str> {
+        let (path_at, path_end) = self.raw_path_at;
+        let at = path_at.checked_sub(self.host.len())?;
+        let end = match self.query_at {
+            Some((_, q_end)) if with_query => q_end,
+            _ => path_end,
+        };
+        let s = self.url.get(at..end)?;
+        s.starts_with(self.host.as_str()).then_some(s)
     }
 
     /// The raw query string (without `?`).
@@ -559,7 +577,7 @@ mod tests {
         assert_eq!((q.raw_path(), q.query()), ("/a/B", Some("q=1&r=%41")));
         let q = slow("HTTPS://X.example:8080/a/B?q=1#f").unwrap();
         assert_eq!(
-            (q.raw_path(), q.query(), q.path.as_str()),
+            (q.raw_path(), q.query(), q.path()),
             ("/a/B", Some("q=1"), "/a/b")
         );
         let q = parse("https://x.example").unwrap();
@@ -586,9 +604,15 @@ mod tests {
     #[test]
     fn paths_are_decoded_and_lower_cased() {
         assert_eq!(
-            parse("http://x.com/P%6Frn/A%20b").unwrap().path,
+            parse("http://x.com/P%6Frn/A%20b").unwrap().path(),
             "/porn/a b"
         );
+        assert_eq!(parse("http://x.com/Porn").unwrap().path(), "/porn");
+        // A path that is already in its matching form is not copied.
+        let plain = parse("http://x.com/porn/a").unwrap();
+        assert_eq!((plain.path(), plain.path.is_none()), ("/porn/a", true));
+        let slow = slow("http://user@x.com/porn/a").unwrap();
+        assert_eq!((slow.path(), slow.path.is_none()), ("/porn/a", true));
         assert_eq!(decode_lower("%zz%4"), "%zz%4");
         assert_eq!(decode_lower("%ff"), "\u{fffd}");
     }

@@ -97,7 +97,8 @@ pub struct UrlDecision {
     pub safe_search_url: Option<String>,
     /// Headers to send with requests to this site (YouTube restricted mode).
     pub headers: Vec<Header>,
-    pub search_query: Option<SearchQuery>,
+    /// Boxed: a text verdict is large, and most addresses are not searches.
+    pub search_query: Option<Box<SearchQuery>>,
     /// The page a translator, cache or archive carries, when there is one.
     pub carried_url: Option<String>,
     pub alert: Alert,
@@ -300,6 +301,17 @@ impl UrlClassifier {
             text_pending: false,
             explain,
         };
+        // Filled in place and finished here: the decision is a few hundred bytes, and
+        // each move of it through a return was a copy on the hot path.
+        let extra = self.judge(addr, depth, &mut d);
+        self.finish(&mut d, extra);
+        d
+    }
+
+    /// Everything [`Self::decide`] finds, into `d`; returns the categories that only the
+    /// help routes should see besides `d.categories`.
+    fn judge(&self, addr: &Address, depth: u8, d: &mut UrlDecision) -> &'static [UrlCategory] {
+        let explain = d.explain;
         match addr.kind {
             Kind::Web => {}
             Kind::Blob => {
@@ -307,14 +319,14 @@ impl UrlClassifier {
                 if depth < MAX_CARRIER_DEPTH {
                     if let Ok(a) = address::parse(&inner) {
                         let inner_d = self.decide_owned(a, depth + 1, explain);
-                        self.merge_carried(&mut d, "blob", inner_d);
+                        self.merge_carried(d, "blob", inner_d);
                     }
                 }
-                return self.finish(d, &[]);
+                return &[];
             }
             Kind::Data => {
-                self.judge_data(addr, &mut d);
-                return self.finish(d, &[]);
+                self.judge_data(addr, d);
+                return &[];
             }
             _ => {
                 d.note(|| Reason {
@@ -324,7 +336,7 @@ impl UrlClassifier {
                     source: addr.scheme().to_string(),
                     detail: "not a web page: nothing to filter".into(),
                 });
-                return self.finish(d, &[]);
+                return &[];
             }
         }
 
@@ -344,7 +356,7 @@ impl UrlClassifier {
                 source: h.source(),
                 detail: "on a hashed list of illegal content".into(),
             });
-            return self.finish(d, &[UrlCategory::Illegal]);
+            return &[UrlCategory::Illegal];
         }
 
         // 3. List categories, most specific first.
@@ -353,11 +365,11 @@ impl UrlClassifier {
 
         // 4. Unknown addresses: look-alikes, then heuristics.
         if hits.is_empty() {
-            weak |= self.unknown(addr, &mut d);
+            weak |= self.unknown(addr, d);
         } else if bits & UrlCategory::ALLOW_BITS == 0 {
             let mut found = Vec::new();
             heuristics::check_path(addr, &mut found);
-            weak |= self.heuristic_reasons(found, &mut d);
+            weak |= self.heuristic_reasons(found, d);
         }
         // A weak heuristic only caps a category that nothing stronger gave.
         weak &= !bits;
@@ -374,7 +386,7 @@ impl UrlClassifier {
             None
         } else {
             self.overrides
-                .find(&addr.host_suffixes(lists::MAX_HOST_PROBES), &addr.path)
+                .find(&addr.host_suffixes(lists::MAX_HOST_PROBES), addr.path())
         };
         if let Some(o) = found {
             let action = match o.action {
@@ -391,11 +403,11 @@ impl UrlClassifier {
             d.action = action;
             if action == Action::Block {
                 d.alert = Alert::None;
-                return self.finish(d, &[]);
+                return &[];
             }
         } else {
             // 5. Policy per category and minimum age.
-            self.apply_policy(&mut d, bits, weak, min_age);
+            self.apply_policy(d, bits, weak, min_age);
         }
 
         let allow_site = bits & UrlCategory::ALLOW_BITS != 0;
@@ -446,7 +458,7 @@ impl UrlClassifier {
                 // Staff search for these things for good reasons (and are not filtered for
                 // them): only pupils' searches are judged this way.
                 if !verdict.help_seeking && !help_site && self.band != AgeBand::Staff {
-                    self.query_heuristics(e.id, &q, &mut d);
+                    self.query_heuristics(e.id, &q, d);
                 }
                 if verdict.flagged || verdict.help_seeking {
                     let (action, alert) = if verdict.help_seeking || help_site {
@@ -481,11 +493,11 @@ impl UrlClassifier {
                     d.action = d.action.max(action);
                     d.alert = d.alert.max(alert);
                 }
-                d.search_query = Some(SearchQuery {
+                d.search_query = Some(Box::new(SearchQuery {
                     engine: e.id,
                     text: q,
                     verdict,
-                });
+                }));
             }
         }
 
@@ -495,14 +507,14 @@ impl UrlClassifier {
                 if let Ok(a) = address::parse(&c.url) {
                     let inner_d = self.decide_owned(a, depth + 1, explain);
                     if c.redirect {
-                        follow_redirect(&mut d, c.id, inner_d);
+                        follow_redirect(d, c.id, inner_d);
                     } else {
-                        self.merge_carried(&mut d, c.id, inner_d);
+                        self.merge_carried(d, c.id, inner_d);
                     }
                 }
             }
         }
-        self.finish(d, &[])
+        &[]
     }
 
     /// Look-alike names and heuristics for an address no list knows. Returns the bits of
@@ -711,9 +723,9 @@ impl UrlClassifier {
     }
 
     /// Help routes for the categories that led to a warn or block.
-    fn finish(&self, mut d: UrlDecision, extra: &[UrlCategory]) -> UrlDecision {
+    fn finish(&self, d: &mut UrlDecision, extra: &[UrlCategory]) {
         if !d.explain {
-            return d;
+            return;
         }
         let mut per_cat = [Severity::None; 11];
         if d.action > Action::Allow {
@@ -741,7 +753,7 @@ impl UrlClassifier {
             }
         }
         if d.search_query.is_none() && per_cat.iter().all(|s| *s == Severity::None) {
-            return d;
+            return;
         }
         d.help = crate::data::help_for(self.audience.help_age(), &per_cat, &topics);
         if let Some(q) = &d.search_query {
@@ -751,7 +763,6 @@ impl UrlClassifier {
                 }
             }
         }
-        d
     }
 }
 

@@ -176,11 +176,11 @@ impl BrandLure {
 
 /// Path tokens only (for listed sites that are not education or help).
 pub(crate) fn check_path(addr: &Address, out: &mut Vec<HeuristicHit>) {
-    let mut end = addr.path.len().min(MAX_PATH_BYTES);
-    while !addr.path.is_char_boundary(end) {
+    let mut end = addr.path().len().min(MAX_PATH_BYTES);
+    while !addr.path().is_char_boundary(end) {
         end -= 1;
     }
-    for word in addr.path[..end].split(|c: char| !c.is_ascii_alphanumeric()) {
+    for word in addr.path()[..end].split(|c: char| !c.is_ascii_alphanumeric()) {
         if word.len() < 3 {
             continue;
         }

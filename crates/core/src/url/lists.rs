@@ -106,20 +106,36 @@ pub(crate) fn probe_expressions<'a>(
     if exprs.list.is_empty() || addr.host.is_empty() {
         return;
     }
-    let mut text = String::with_capacity(addr.host.len() + addr.raw_path().len() + 1);
-    text.push_str(&addr.host);
-    text.push_str(addr.raw_path());
-    if let Some(q) = addr.query() {
-        text.push('?');
-        text.push_str(q);
-    }
+    let joined;
+    let text = match addr.host_and_path(true) {
+        Some(t) => t,
+        None => {
+            let mut t = String::with_capacity(addr.host.len() + addr.raw_path().len() + 1);
+            t.push_str(&addr.host);
+            t.push_str(addr.raw_path());
+            if let Some(q) = addr.query() {
+                t.push('?');
+                t.push_str(q);
+            }
+            joined = t;
+            &joined
+        }
+    };
     let mut end = text.len().min(MAX_EXPRESSION_INPUT);
     while !text.is_char_boundary(end) {
         end -= 1;
     }
     let text = &text[..end];
-    let mut run = [0u64; MAX_EXPRESSIONS / 64];
-    exprs.prefilter.candidates(text.as_bytes(), &mut run);
+    // One bit per expression; a few words on the stack cover any real list.
+    let words = exprs.list.len().div_ceil(64);
+    let (mut inline, mut heap) = ([0u64; 4], Vec::new());
+    let run = if words <= inline.len() {
+        &mut inline[..words]
+    } else {
+        heap.resize(words, 0);
+        &mut heap[..]
+    };
+    exprs.prefilter.candidates(text.as_bytes(), run);
     let depth = labels(&addr.host) + 1;
     for (i, e) in exprs.list.iter().enumerate() {
         if run[i / 64] & (1 << (i % 64)) != 0 && e.regex.is_match(text) {
@@ -254,7 +270,10 @@ pub(crate) fn probe<'a>(
             }
         }
         if np.pack.has_urls() {
-            let keys = paths.get_or_insert_with(|| PathKeys::new(host, &addr.path));
+            let keys = paths.get_or_insert_with(|| {
+                let full = addr.host_and_path(false).filter(|_| host == addr.host);
+                PathKeys::new(host, addr.path(), full)
+            });
             probe_paths(np, &suffixes, &depths, keys, out);
         }
         // Hashed lists hold the address's own host and URL, not a look-alike's.
@@ -339,16 +358,21 @@ struct PathKeys<'a> {
     path: &'a str,
     /// Found on first use: most packs have no `urls` entries.
     prefixes: Option<Few<'a, MAX_PATH_PROBES>>,
-    buf: Option<String>,
+    /// The address's `host/path` in its URL, when `host` is the address's own.
+    full: Option<&'a str>,
+    /// `host/` and the path (without its leading slashes), cut after the longest
+    /// prefix: a slice of the address's URL when the path needs no decoding.
+    buf: Option<std::borrow::Cow<'a, str>>,
     hashes: Hashes<{ MAX_PATH_PROBES * MAX_SUFFIXES }>,
 }
 
 impl<'a> PathKeys<'a> {
-    fn new(host: &'a str, path: &'a str) -> PathKeys<'a> {
+    fn new(host: &'a str, path: &'a str, full: Option<&'a str>) -> PathKeys<'a> {
         PathKeys {
             host,
             path,
             prefixes: None,
+            full,
             buf: None,
             hashes: Hashes::new(),
         }
@@ -368,13 +392,25 @@ fn probe_paths<'a>(
         return;
     };
     let host = keys.host;
+    let full = keys.full;
     let buf = keys.buf.get_or_insert_with(|| {
-        let mut b = String::with_capacity(host.len() + 1 + longest.len());
-        b.push_str(host);
-        b.push('/');
-        b.push_str(longest);
-        b
+        // The URL already holds `host/path` when the matching path is the raw one.
+        let raw = full
+            .and_then(|hp| hp.get(..host.len() + 1 + longest.len()))
+            .filter(|hp| hp.get(host.len()..host.len() + 1) == Some("/"))
+            .filter(|hp| hp.get(host.len() + 1..) == Some(longest));
+        match raw {
+            Some(hp) => std::borrow::Cow::Borrowed(hp),
+            None => {
+                let mut b = String::with_capacity(host.len() + 1 + longest.len());
+                b.push_str(host);
+                b.push('/');
+                b.push_str(longest);
+                std::borrow::Cow::Owned(b)
+            }
+        }
     });
+    let buf: &str = buf;
     let min = np.pack.min_url_labels() as usize;
     for (i, s) in suffixes.iter().enumerate() {
         if !may_hold(depths[i], min) {

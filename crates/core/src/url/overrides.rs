@@ -223,7 +223,7 @@ pub fn normalise_target(target: &str) -> Result<String, String> {
         .strip_prefix("www.")
         .unwrap_or(&addr.host)
         .to_string();
-    let path = addr.path.trim_matches('/');
+    let path = addr.path().trim_matches('/');
     Ok(if path.is_empty() {
         host
     } else {
