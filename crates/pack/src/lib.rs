@@ -24,12 +24,16 @@
 //!
 //! # Layout (version 1, all integers little-endian)
 //! ```text
-//! header   magic "ESAFPACK" · version u32 · reserved u32 · checksum u64 (xxh3-64 of
-//!          every byte after it) · total length u64 · 6 × (offset u32, length u32)
+//! header   magic "ESAFPACK" · version u32 · URL host marks u32 · checksum u64 (xxh3-64
+//!          of every byte after it) · total length u64 · 6 × (offset u32, length u32)
 //! sources  count u32 · count × (offset u32, length u32) · UTF-8 names
 //! tags     count u32 · count × (categories u32, source u16, min_age u8, 0)
 //! domains  fingerprint set (below), keyed by host name
-//! urls     fingerprint set, keyed by "host/path" prefix
+//! urls     fingerprint set, keyed by "host/path" prefix, plus a mark per host that has
+//!          such keys (keyed by the bare host, tag without categories), so a reader probes
+//!          paths only under marked hosts; the header counts the marks (0 in packs written
+//!          before marks: readers then probe every host, and older readers never look a
+//!          key without `/` up, so packs read both ways)
 //! hashes   count u32 · count × SHA-256 (sorted) · count × source u16
 //! exprs    count u32 · count × (categories u32, source u16, 0 u16, line u32, offset u32,
 //!          length u32) · UTF-8 patterns (regular expressions over `host/path?query`)

@@ -14,6 +14,8 @@ pub struct Pack {
     tags: Table,
     domains: Set,
     urls: Set,
+    /// How many of `urls`' entries are host marks (0 in packs written before marks).
+    url_hosts: usize,
     hashes: Table,
     exprs: Table,
     exprs_end: usize,
@@ -191,6 +193,10 @@ impl Pack {
         let tags = table(b, sec[1], 8, "tag table")?;
         let domains = set(b, sec[2], tags.count)?;
         let urls = set(b, sec[3], tags.count)?;
+        let url_hosts = u32_at(b, 12).unwrap_or(0) as usize;
+        if url_hosts > urls.count {
+            return Err(PackError::Malformed("more URL host marks than URL entries"));
+        }
         let hashes = table(b, sec[4], 34, "hash table")?;
         let exprs = table(b, sec[5], 20, "expression table")?;
         let blob = exprs.start + exprs.count * 20;
@@ -226,6 +232,7 @@ impl Pack {
             tags,
             domains,
             urls,
+            url_hosts,
             hashes,
             exprs,
             exprs_end: sec[5].1,
@@ -244,7 +251,8 @@ impl Pack {
 
     /// Entry for exactly this normalised `host/path` prefix, if listed.
     pub fn url(&self, key: &str) -> Option<Hit> {
-        if self.urls.count == 0 {
+        // A key without `/` could only find a host mark.
+        if self.urls.count == 0 || !key.contains('/') {
             return None;
         }
         self.lookup(&self.urls, key_hash(key.as_bytes()))
@@ -262,6 +270,22 @@ impl Pack {
             return None;
         }
         self.lookup(&self.urls, hash)
+    }
+
+    /// Whether the pack marks the hosts that have `host/path` entries (every pack with
+    /// such entries written since marks exist): then paths need probing only under a host
+    /// for which [`Pack::has_url_host_by_hash`] is true. Older packs mark none, and every
+    /// host must be probed.
+    pub fn marks_url_hosts(&self) -> bool {
+        self.url_hosts > 0
+    }
+
+    /// Whether some `host/path` entry has the host whose [`crate::key_hash`] is `hash` (a
+    /// host's mark: the `urls` set also holds the hash of each entry's bare host). The
+    /// caller has the hash already from the host's domain probe, so a host without
+    /// `urls` entries costs one filter load, not a key per path prefix.
+    pub fn has_url_host_by_hash(&self, hash: u64) -> bool {
+        self.url_hosts > 0 && self.lookup(&self.urls, hash).is_some()
     }
 
     /// Fewest labels in any domain key: shorter suffixes need no probe (a pack of
@@ -341,7 +365,7 @@ impl Pack {
         PackStats {
             bytes: self.bytes.len(),
             domains: self.domains.count,
-            urls: self.urls.count,
+            urls: self.urls.count - self.url_hosts,
             hashes: self.hashes.count,
             sources: self.sources.count,
             tags: self.tags.count,

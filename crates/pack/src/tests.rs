@@ -224,3 +224,42 @@ fn expressions_round_trip() {
     assert_eq!((e[1].pattern, e[1].source), ("^[0-9]+/watch", s));
     assert_eq!(p.stats().expressions, 2);
 }
+
+#[test]
+fn hosts_with_url_entries_are_marked_and_marks_match_nothing_else() {
+    let mut b = PackBuilder::new();
+    let s = b.source("ut1/adult/urls").unwrap();
+    b.url("www.video.example/adult", 1, 18, s, 1);
+    b.url("video.example/adult/more", 1, 18, s, 2);
+    b.url("blog.example/page", 2, 0, s, 3);
+    b.domain("casino.example", 4, 18, s, 4);
+    let bytes = b.build().unwrap();
+    let pack = Pack::from_vec(bytes.clone()).unwrap();
+    assert!(pack.marks_url_hosts());
+    let marked = |h: &str| pack.has_url_host_by_hash(key_hash(h.as_bytes()));
+    assert!(marked("video.example") && marked("blog.example"));
+    assert!(!marked("casino.example") && !marked("www.video.example") && !marked("example"));
+    // A mark is no entry: it lists nothing and is not counted.
+    assert_eq!(pack.url("video.example"), None);
+    assert_eq!(pack.url("video.example/adult").unwrap().tag.categories, 1);
+    assert_eq!(pack.stats().urls, 3);
+
+    // A pack written before marks (count 0; the count is outside the checksum) reads as
+    // unmarked: every host must be probed, and its entries are found as before.
+    let mut old = bytes.clone();
+    old[12..16].copy_from_slice(&0u32.to_le_bytes());
+    let old = Pack::from_vec(old).unwrap();
+    assert!(!old.marks_url_hosts() && !old.has_url_host_by_hash(key_hash(b"video.example")));
+    assert!(old.url("blog.example/page").is_some());
+
+    let mut bad = bytes;
+    bad[12..16].copy_from_slice(&100u32.to_le_bytes());
+    assert!(matches!(Pack::from_vec(bad), Err(PackError::Malformed(_))));
+
+    let mut none = PackBuilder::new();
+    let s = none.source("plain").unwrap();
+    none.domain("a.example", 1, 0, s, 1);
+    assert!(!Pack::from_vec(none.build().unwrap())
+        .unwrap()
+        .marks_url_hosts());
+}

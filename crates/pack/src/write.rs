@@ -27,6 +27,8 @@ pub struct PackBuilder {
     source_ids: HashMap<String, SourceId>,
     domains: HashMap<u64, Pending>,
     urls: HashMap<u64, Pending>,
+    /// The bare host of every `host/path` key (see [`crate::Pack::has_url_host_by_hash`]).
+    url_hosts: HashMap<u64, Pending>,
     hashes: HashMap<[u8; 32], SourceId>,
     expressions: Vec<(String, u32, SourceId, u32)>,
     lines: bool,
@@ -101,7 +103,8 @@ impl PackBuilder {
     /// domains).
     pub fn url(&mut self, key: &str, categories: u32, min_age: u8, source: SourceId, line: u32) {
         let key = strip_www(key);
-        self.min_url_labels = min_labels(self.min_url_labels, key.split('/').next().unwrap_or(key));
+        let host = key.split('/').next().unwrap_or(key);
+        self.min_url_labels = min_labels(self.min_url_labels, host);
         let tag = Tag {
             categories,
             min_age,
@@ -111,6 +114,18 @@ impl PackBuilder {
             &mut self.urls,
             key_hash(key.as_bytes()),
             Pending { tag, line },
+        );
+        // The host's mark: no category, so it can only tell a reader that paths under
+        // this host are worth probing.
+        let mark = Tag {
+            categories: 0,
+            min_age: 0,
+            source,
+        };
+        insert(
+            &mut self.url_hosts,
+            key_hash(host.as_bytes()),
+            Pending { tag: mark, line: 0 },
         );
     }
 
@@ -126,7 +141,7 @@ impl PackBuilder {
             .push((pattern.to_owned(), categories, source, line));
     }
 
-    /// Number of distinct domain, URL and hash entries so far.
+    /// Number of distinct domain, URL and hash entries so far (host marks not counted).
     pub fn counts(&self) -> (usize, usize, usize) {
         (self.domains.len(), self.urls.len(), self.hashes.len())
     }
@@ -146,8 +161,14 @@ impl PackBuilder {
             .iter()
             .map(|(h, p)| (*h, intern(p.tag), p.line))
             .collect();
-        let urls: Vec<(u64, u32, u32)> = self
-            .urls
+        // Marks share the `urls` set: a key there always holds a `/`, a mark never does.
+        let marks =
+            u32::try_from(self.url_hosts.len()).map_err(|_| PackError::TooMany("URL hosts"))?;
+        let mut urls = self.urls;
+        for (h, p) in self.url_hosts {
+            insert(&mut urls, h, p);
+        }
+        let urls: Vec<(u64, u32, u32)> = urls
             .iter()
             .map(|(h, p)| (*h, intern(p.tag), p.line))
             .collect();
@@ -175,6 +196,7 @@ impl PackBuilder {
         out.resize(HEADER_LEN, 0);
         out[..8].copy_from_slice(MAGIC);
         out[8..12].copy_from_slice(&VERSION.to_le_bytes());
+        out[12..16].copy_from_slice(&marks.to_le_bytes());
         for (i, s) in sections.iter().enumerate() {
             let offset = u32::try_from(out.len()).map_err(|_| PackError::TooMany("bytes"))?;
             let len = u32::try_from(s.len()).map_err(|_| PackError::TooMany("bytes"))?;

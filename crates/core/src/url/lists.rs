@@ -269,18 +269,37 @@ pub(crate) fn probe<'a>(
                 ));
             }
         }
-        if np.pack.has_urls() {
+        if np.pack.has_urls() && under_marked_host(np, &suffixes, &depths, &mut hashes) {
             let keys = paths.get_or_insert_with(|| {
                 let full = addr.host_and_path(false).filter(|_| host == addr.host);
                 PathKeys::new(host, addr.path(), full)
             });
-            probe_paths(np, &suffixes, &depths, keys, out);
+            probe_paths(np, &suffixes, &depths, &hashes, keys, out);
         }
         // Hashed lists hold the address's own host and URL, not a look-alike's.
         if np.pack.has_hashes() && host == addr.host {
             probe_hashes(np, addr, out);
         }
     }
+}
+
+/// Whether some suffix may have `host/path` entries in this pack: always for a pack that
+/// does not mark its URL hosts; otherwise when a suffix's hash (already computed for the
+/// domain probe, or computed here and kept) finds its mark.
+fn under_marked_host<const N: usize>(
+    np: &NamedPack,
+    suffixes: &[&str],
+    depths: &[u8],
+    hashes: &mut Hashes<N>,
+) -> bool {
+    if !np.pack.marks_url_hosts() {
+        return true;
+    }
+    let min = np.pack.min_url_labels() as usize;
+    suffixes
+        .iter()
+        .enumerate()
+        .any(|(i, s)| may_hold(depths[i], min) && np.pack.has_url_host_by_hash(hashes.get(i, s)))
 }
 
 /// Whether a pack whose shortest key has `min` labels can hold a key of `depth` labels
@@ -315,6 +334,15 @@ impl<const N: usize> Hashes<N> {
             done: 0,
             values: [0; N],
         }
+    }
+
+    /// Whether slot `slot` is a host `np` marks as having `host/path` entries (true for a
+    /// pack without marks, or a slot never hashed).
+    fn marked(&self, np: &NamedPack, slot: usize) -> bool {
+        !np.pack.marks_url_hosts()
+            || slot >= N.min(128)
+            || self.done & (1 << slot) == 0
+            || np.pack.has_url_host_by_hash(self.values[slot])
     }
 
     fn get(&mut self, slot: usize, key: &str) -> u64 {
@@ -379,10 +407,11 @@ impl<'a> PathKeys<'a> {
     }
 }
 
-fn probe_paths<'a>(
+fn probe_paths<'a, const N: usize>(
     np: &'a NamedPack,
     suffixes: &[&str],
     depths: &[u8],
+    host_hashes: &Hashes<N>,
     keys: &mut PathKeys<'_>,
     out: &mut Vec<ListHit<'a>>,
 ) {
@@ -413,7 +442,7 @@ fn probe_paths<'a>(
     let buf: &str = buf;
     let min = np.pack.min_url_labels() as usize;
     for (i, s) in suffixes.iter().enumerate() {
-        if !may_hold(depths[i], min) {
+        if !may_hold(depths[i], min) || !host_hashes.marked(np, i) {
             continue;
         }
         let from = host.len() - s.len();
