@@ -269,12 +269,13 @@ pub(crate) fn probe<'a>(
                 ));
             }
         }
-        if np.pack.has_urls() && under_marked_host(np, &suffixes, &depths, &mut hashes) {
+        let hosts = path_hosts(np, &suffixes, &depths, &mut hashes);
+        if hosts != 0 {
             let keys = paths.get_or_insert_with(|| {
                 let full = addr.host_and_path(false).filter(|_| host == addr.host);
                 PathKeys::new(host, addr.path(), full)
             });
-            probe_paths(np, &suffixes, &depths, &hashes, keys, out);
+            probe_paths(np, &suffixes, &depths, hosts, keys, out);
         }
         // Hashed lists hold the address's own host and URL, not a look-alike's.
         if np.pack.has_hashes() && host == addr.host {
@@ -283,23 +284,29 @@ pub(crate) fn probe<'a>(
     }
 }
 
-/// Whether some suffix may have `host/path` entries in this pack: always for a pack that
-/// does not mark its URL hosts; otherwise when a suffix's hash (already computed for the
-/// domain probe, or computed here and kept) finds its mark.
-fn under_marked_host<const N: usize>(
+/// The suffixes (bit `i` for `suffixes[i]`) under which this pack may hold `host/path`
+/// entries: deep enough for its shortest URL host and, in a pack that marks its URL hosts,
+/// marked (the mark is found with the suffix's hash, which the domain probe has usually
+/// made already). Zero when the pack has no `urls` entries, so most packs cost nothing here.
+fn path_hosts<const N: usize>(
     np: &NamedPack,
     suffixes: &[&str],
     depths: &[u8],
     hashes: &mut Hashes<N>,
-) -> bool {
-    if !np.pack.marks_url_hosts() {
-        return true;
+) -> u32 {
+    if !np.pack.has_urls() {
+        return 0;
     }
     let min = np.pack.min_url_labels() as usize;
-    suffixes
-        .iter()
-        .enumerate()
-        .any(|(i, s)| may_hold(depths[i], min) && np.pack.has_url_host_by_hash(hashes.get(i, s)))
+    let marks = np.pack.marks_url_hosts();
+    let mut hosts = 0u32;
+    // A host has at most `MAX_SUFFIXES` (12) suffixes: a bit each fits.
+    for (i, s) in suffixes.iter().enumerate().take(MAX_SUFFIXES.min(32)) {
+        if may_hold(depths[i], min) && (!marks || np.pack.has_url_host_by_hash(hashes.get(i, s))) {
+            hosts |= 1 << i;
+        }
+    }
+    hosts
 }
 
 /// Whether a pack whose shortest key has `min` labels can hold a key of `depth` labels
@@ -334,15 +341,6 @@ impl<const N: usize> Hashes<N> {
             done: 0,
             values: [0; N],
         }
-    }
-
-    /// Whether slot `slot` is a host `np` marks as having `host/path` entries (true for a
-    /// pack without marks, or a slot never hashed).
-    fn marked(&self, np: &NamedPack, slot: usize) -> bool {
-        !np.pack.marks_url_hosts()
-            || slot >= N.min(128)
-            || self.done & (1 << slot) == 0
-            || np.pack.has_url_host_by_hash(self.values[slot])
     }
 
     fn get(&mut self, slot: usize, key: &str) -> u64 {
@@ -407,11 +405,12 @@ impl<'a> PathKeys<'a> {
     }
 }
 
-fn probe_paths<'a, const N: usize>(
+/// Probes the `host/path` keys under the suffixes `hosts` names ([`path_hosts`]).
+fn probe_paths<'a>(
     np: &'a NamedPack,
     suffixes: &[&str],
     depths: &[u8],
-    host_hashes: &Hashes<N>,
+    hosts: u32,
     keys: &mut PathKeys<'_>,
     out: &mut Vec<ListHit<'a>>,
 ) {
@@ -440,9 +439,8 @@ fn probe_paths<'a, const N: usize>(
         }
     });
     let buf: &str = buf;
-    let min = np.pack.min_url_labels() as usize;
     for (i, s) in suffixes.iter().enumerate() {
-        if !may_hold(depths[i], min) || !host_hashes.marked(np, i) {
+        if hosts & (1 << i) == 0 {
             continue;
         }
         let from = host.len() - s.len();
