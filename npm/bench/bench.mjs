@@ -211,7 +211,10 @@ if (flag('--help') || flag('-h')) {
   --children N   fresh processes for the start-up figure (default 15, quick 5)
   --out FILE     results JSON (default bench/results.json)
   --profile [S]  instead: sample classifyText over chat messages for S seconds (default 8)
-                 and print where the time goes (core, result object, glue, GC)`);
+                 and print where the time goes (core, result object, glue, GC)
+  --dump-corpus FILE  instead: write the corpus's distinct messages, one a line, in the
+                 benchmark's order (line breaks inside a message become spaces), for
+                 native profiling (cargo run -p esafety-bench --bin text_profile)`);
   process.exit(0);
 }
 const quick = flag('--quick');
@@ -552,6 +555,15 @@ function ensureRustrict() {
 // ---------------------------------------------------------------------------------------
 // Main
 // ---------------------------------------------------------------------------------------
+
+if (flag('--dump-corpus')) {
+  const file = value('--dump-corpus', '');
+  if (!file) throw new Error('--dump-corpus needs a FILE');
+  const { all, sources } = loadCorpus();
+  writeFileSync(file, all.map((t) => t.replace(/[\r\n]+/g, ' ')).join('\n') + '\n');
+  console.log(`${all.length} messages from ${sources.map((s) => s.name).join(', ')} → ${file}`);
+  process.exit(0);
+}
 
 if (flag('--profile')) {
   await profile(Number(value('--profile', '')) || 8);
