@@ -67,20 +67,31 @@ pub fn find(aut: &Automata, stream: &Stream, original: &str, out: &mut Vec<Hit>)
         }
         kept < MAX_HITS
     };
+    // The word starts of a block are listed first, without a branch per byte (whether a
+    // byte starts a word would be mispredicted about once a word), then walked.
+    let mut starts = [0u32; BLOCK];
     let mut after_word = false;
-    for (i, &first) in hay.iter().enumerate() {
-        let start = !after_word && first != b' ';
-        after_word = WORD[usize::from(first)];
-        if !start {
-            continue;
+    for (b, block) in hay.chunks(BLOCK).enumerate() {
+        let mut n = 0;
+        for (k, &first) in block.iter().enumerate() {
+            // `n <= k < BLOCK`: the slot is always there.
+            starts[n] = (b * BLOCK + k) as u32;
+            n += usize::from(!after_word & (first != b' '));
+            after_word = WORD[usize::from(first)];
         }
-        let limit = hay.len().min(i + MAX_SPAN);
-        if !walk(table, hay, i, limit, &mut |pid, end| push(pid, i, end, out)) {
-            return false;
+        for &i in &starts[..n] {
+            let i = i as usize;
+            let limit = hay.len().min(i + MAX_SPAN);
+            if !walk(table, hay, i, limit, &mut |pid, end| push(pid, i, end, out)) {
+                return false;
+            }
         }
     }
     true
 }
+
+/// Bytes of a stream whose word starts are listed at a time (on the stack).
+const BLOCK: usize = 256;
 
 /// Bytes that continue a word: after one of them no walk starts.
 const WORD: [bool; 256] = {

@@ -66,15 +66,17 @@ impl Stream {
         self.starts.partition_point(|&s| (s as usize) < offset)
     }
 
-    /// Keeps the bytes for which `keep` says so.
+    /// Keeps the bytes for which `keep` says so. `keep(r, bytes)` may read `bytes[r]` and
+    /// what comes before it as they were: every byte is written (at or before `r`, so
+    /// nothing not yet read is overwritten) and the write position moves on only when
+    /// the byte is kept, so the loop has no branch a text's letters could mispredict.
     fn retain(&mut self, keep: impl Fn(usize, &[u8]) -> bool) {
         let mut w = 0;
-        for r in 0..self.bytes.len() {
-            if keep(r, &self.bytes) {
-                self.bytes[w] = self.bytes[r];
-                self.starts[w] = self.starts[r];
-                w += 1;
-            }
+        for r in 0..self.bytes.len().min(self.starts.len()) {
+            let kept = keep(r, &self.bytes);
+            self.bytes[w] = self.bytes[r];
+            self.starts[w] = self.starts[r];
+            w += usize::from(kept);
         }
         self.bytes.truncate(w);
         self.starts.truncate(w);
@@ -256,13 +258,14 @@ fn words_from(plain: &Stream, seen: Seen, words: &mut Stream) {
     // Decoding leetspeak never makes or removes a separator, so the flags of `plain`
     // hold for `words`.
     if seen.separator_run {
-        words.retain(|i, b| !(is_word_separator(b[i]) && i > 0 && is_word_separator(b[i - 1])));
+        // `&`, not `&&`: separators sit between most words, and a branch on each would be
+        // mispredicted about once a word.
+        let sep = |b: u8| KIND[usize::from(b)] & SEPARATOR != 0;
+        words.retain(|i, b| !(sep(b[i]) & i.checked_sub(1).is_some_and(|p| sep(b[p]))));
     }
     if seen.separator {
         for b in &mut words.bytes {
-            if is_word_separator(*b) {
-                *b = b' ';
-            }
+            *b = if is_word_separator(*b) { b' ' } else { *b };
         }
     }
 }
@@ -752,17 +755,16 @@ fn has_spaced_letters(p: &[u8]) -> bool {
     let mut word_len = 0usize;
     let mut last_single_end: Option<usize> = None;
     for (i, &b) in p.iter().enumerate() {
-        if is_word_byte(b) {
-            word_len += 1;
-            continue;
-        }
-        if word_len == 1 {
+        // Without a branch on the byte's kind (mispredicted about once a word): only the
+        // end of a one-letter word is looked at.
+        let in_word = KIND[usize::from(b)] & WORD != 0;
+        if !in_word & (word_len == 1) {
             if last_single_end.is_some_and(|e| near_single(e, i)) {
                 return true;
             }
             last_single_end = Some(i);
         }
-        word_len = 0;
+        word_len = (word_len + 1) * usize::from(in_word);
     }
     word_len == 1 && last_single_end.is_some_and(|e| near_single(e, len))
 }
