@@ -782,9 +782,10 @@ fn stands_alone(b: u8) -> bool {
 /// is a word break (`u r  a  w e i r d o` has single spaces inside words and double ones
 /// between them; `0 7 8 4 2 . 6 1` a dot between groups), and every other gap joins.
 /// Letters joined by the same gap make a *segment*; a segment of three or more is joined
-/// into one word, and a segment of two when it holds a digit and another segment of the
-/// chain was joined (the `m 1` of `m 1  4 b t`). Two letters alone stay apart (`r u`,
-/// `a b`). With `apart`, one-letter words that can stand alone ([`stands_alone`]) at
+/// into one word, and a segment of two when another segment of the chain was joined (the
+/// `m y` and `m e` of `m y  u n c l e  t o u c h e s  m e`, the `m 1` of `m 1  4 b t`)
+/// unless both are one-letter words of chat ([`stands_alone`]: `r u  a l o n e` keeps
+/// `r u`). Two letters alone stay apart (`r u`, `a b`). With `apart`, one-letter words that can stand alone ([`stands_alone`]) at
 /// either edge of a segment stay apart as long as three letters are left to join
 /// (`u r a w a s t e` → `u r a waste`). Returns whether some segment had such edge
 /// letters, that is whether the `apart` reading differs.
@@ -914,12 +915,18 @@ impl<'a> Chain<'a> {
         if !segments.iter().any(long) {
             return (false, false);
         }
+        let letter = |m: usize| self.p[self.letters[m]];
+        // A two-letter word of the same spaced writing (`m y  u n c l e`), unless both are
+        // one-letter words of chat (`r u  a l o n e` keeps `r u`).
+        let pair = |&(s, e): &(usize, usize)| {
+            e - s == 2
+                && (digit(&(s, e)) || !(stands_alone(letter(s)) && stands_alone(letter(s + 1))))
+        };
         let mut edges = false;
         for seg in &segments {
-            if !(long(seg) || (seg.1 - seg.0 == 2 && digit(seg))) {
+            if !(long(seg) || pair(seg)) {
                 continue;
             }
-            let letter = |m: usize| self.p[self.letters[m]];
             let (mut lo, mut hi) = *seg;
             while lo < hi && stands_alone(letter(lo)) && hi - lo > 3 {
                 lo += 1;
@@ -1036,6 +1043,17 @@ mod tests {
             "r u alone",
             "two letters stay apart"
         );
+        assert_eq!(
+            words("m y  u n c l e  t o u c h e s  m e"),
+            "my uncle touches me",
+            "two letters of spaced writing join"
+        );
+        assert_eq!(
+            words("i s  i t  o k"),
+            "i s i t o k",
+            "no segment of three: nothing joins"
+        );
+        assert_eq!(words("w h e r e  d o  u  l i v e"), "where do u live");
         assert_eq!(words("f-u-c-k.y.o.u"), "fuck.you");
         assert_eq!(plain("0 7 8 4 2 . 6 1 . 5 3 0 9"), "07842 . 61 . 5309");
         assert_eq!(words("a  b  c"), "abc", "one gap throughout joins");
