@@ -11,7 +11,7 @@
 // each start-up moment (ms from the worker's start) per variant.
 
 import { copyFileSync } from 'node:fs';
-import { currentWorker, launch, startServer, workerStopper } from '../../tests/extension/helpers.mjs';
+import { coldStart, launch, startServer, workerStopper } from '../../tests/extension/helpers.mjs';
 
 const [file, a, b, n = '20'] = process.argv.slice(2);
 if (!file || !a || !b || !(Number(n) > 0)) {
@@ -19,9 +19,6 @@ if (!file || !a || !b || !(Number(n) > 0)) {
   process.exit(2);
 }
 const MOMENTS = ['script', 'compiled', 'classifier', 'firstEvent', 'firstDecision'];
-
-/** A promise's value, or null if it fails or takes longer than `ms`. */
-const within = (p, ms) => Promise.race([p.catch(() => null), new Promise((r) => setTimeout(() => r(null), ms))]);
 
 const server = await startServer();
 const browser = await launch(server.port);
@@ -33,21 +30,8 @@ try {
   for (let i = 0; i < 2 * Number(n); i++) {
     const v = i % 2 ? 'B' : 'A';
     copyFileSync(v === 'A' ? a : b, file);
-    await page.goto('about:blank');
-    const origin = await within(currentWorker(browser.ctx).evaluate(() => performance.timeOrigin), 2000);
-    await stopper.stop();
-    await new Promise((r) => setTimeout(r, 300));
-    await page.goto(`http://ab-${i}.example.org/`, { waitUntil: 'commit', timeout: 10000 }).catch(() => {});
-    const end = Date.now() + 10000;
-    while (Date.now() < end) {
-      const w = currentWorker(browser.ctx);
-      const s = w ? await within(w.evaluate(() => [performance.timeOrigin, globalThis.esafetyState().timings]), 1000) : null;
-      if (s && s[0] !== origin && s[1].firstDecision != null) {
-        runs[v].push(s[1]);
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const t = await coldStart(browser.ctx, page, stopper, `http://ab-${i}.example.org/`);
+    if (t) runs[v].push(t);
   }
   await stopper.close();
 } finally {

@@ -19,7 +19,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { currentWorker, launch, startServer, workerStopper } from '../../tests/extension/helpers.mjs';
+import { coldStart, currentWorker, launch, startServer, workerStopper } from '../../tests/extension/helpers.mjs';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const REPO = join(HERE, '..', '..');
@@ -63,11 +63,6 @@ function stats(list) {
   return { n: s.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: s[s.length - 1] ?? NaN };
 }
 
-/** A promise's value, or null if it fails or takes longer than `ms` (a stopped worker may never answer). */
-function within(promise, ms) {
-  return Promise.race([promise.catch(() => null), new Promise((r) => setTimeout(() => r(null), ms))]);
-}
-
 const fmt = (x) => (Number.isFinite(x) ? x.toFixed(x < 1 ? 3 : 1) : '-');
 
 async function main() {
@@ -102,22 +97,7 @@ async function main() {
     // The stopper stays open for the whole run (closing its tab would wake the worker).
     const stopper = await workerStopper(browser.ctx);
     for (let i = 0; i < COLD_STARTS; i++) {
-      await p.goto('about:blank');
-      const origin = await within(currentWorker(browser.ctx).evaluate(() => performance.timeOrigin), 2000);
-      await stopper.stop();
-      await new Promise((r) => setTimeout(r, 300));
-      await p.goto(`http://cold-start-${i}.example.org/`, { waitUntil: 'commit', timeout: 10000 }).catch(() => {});
-      const end = Date.now() + 10000;
-      let t = null;
-      while (Date.now() < end) {
-        const w = currentWorker(browser.ctx);
-        const s = w ? await within(w.evaluate(() => [performance.timeOrigin, globalThis.esafetyState().timings]), 1000) : null;
-        if (s && s[0] !== origin && s[1].firstDecision != null) {
-          t = s[1];
-          break;
-        }
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      const t = await coldStart(browser.ctx, p, stopper, `http://cold-start-${i}.example.org/`);
       if (t) cold.push(t);
     }
     await stopper.close();

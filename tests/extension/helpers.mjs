@@ -238,6 +238,33 @@ export async function workerStopper(ctx) {
   };
 }
 
+/** A promise's value, or null if it fails or takes longer than `ms` (a stopped worker may never answer). */
+export function within(promise, ms) {
+  return Promise.race([promise.catch(() => null), new Promise((r) => setTimeout(() => r(null), ms))]);
+}
+
+/**
+ * One cold start, for the benchmarks: with `page` open and idle, stops the worker (with a
+ * `workerStopper` kept open for the whole run, since closing its tab would wake the worker),
+ * lets `page` navigate to `url` (the event that wakes it) and returns the new worker's start-up
+ * timings (`esafetyState().timings`, ms from its start), or null if it decided nothing in 10 s.
+ */
+export async function coldStart(ctx, page, stopper, url) {
+  await page.goto('about:blank');
+  const origin = await within(currentWorker(ctx).evaluate(() => performance.timeOrigin), 2000);
+  await stopper.stop();
+  await new Promise((r) => setTimeout(r, 300));
+  await page.goto(url, { waitUntil: 'commit', timeout: 10000 }).catch(() => {});
+  const end = Date.now() + 10000;
+  while (Date.now() < end) {
+    const w = currentWorker(ctx);
+    const s = w ? await within(w.evaluate(() => [performance.timeOrigin, globalThis.esafetyState().timings]), 1000) : null;
+    if (s && s[0] !== origin && s[1].firstDecision != null) return s[1];
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return null;
+}
+
 /**
  * For a test file: node:test hooks that start the local server (with `pages`, as
  * startServer takes them) and Chromium with the extension before its tests, and close both

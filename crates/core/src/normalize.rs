@@ -785,9 +785,9 @@ fn stands_alone(b: u8) -> bool {
 /// into one word, and a segment of two when another segment of the chain was joined (the
 /// `m y` and `m e` of `m y  u n c l e  t o u c h e s  m e`, the `m 1` of `m 1  4 b t`)
 /// unless both are one-letter words of chat ([`stands_alone`]: `r u  a l o n e` keeps
-/// `r u`). Two letters alone stay apart (`r u`, `a b`). With `apart`, one-letter words that can stand alone ([`stands_alone`]) at
-/// either edge of a segment stay apart as long as three letters are left to join
-/// (`u r a w a s t e` → `u r a waste`). Returns whether some segment had such edge
+/// `r u`). Two letters alone stay apart (`r u`, `a b`). With `apart`, one-letter words that
+/// can stand alone at either edge of a segment stay apart as long as three letters are left
+/// to join (`u r a w a s t e` → `u r a waste`). Returns whether some segment had such edge
 /// letters, that is whether the `apart` reading differs.
 /// Callers skip it when [`has_spaced_letters`] says there is nothing to join.
 fn join_spaced(n: &mut Stream, apart: bool) -> bool {
