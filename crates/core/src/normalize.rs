@@ -902,7 +902,17 @@ impl<'a> Chain<'a> {
             let mut e = s + 1;
             if s + 1 < n && !self.is_break(s) {
                 let g = self.gap(s);
-                while e < n && self.gap(e - 1) == g {
+                // A letter between a space and a tighter separator (`a w.a.s.t.e`, `k y.o.u`)
+                // belongs to the dotted word after it: words are spaced, letters dotted.
+                let spaced = g.iter().all(|&b| b == b' ');
+                let binds_on = |e: usize| {
+                    spaced
+                        && e + 1 < n
+                        && self.gap(e) != g
+                        && !self.gap(e).contains(&b' ')
+                        && !self.is_break(e)
+                };
+                while e < n && self.gap(e - 1) == g && !binds_on(e) {
                     e += 1;
                 }
             }
@@ -928,6 +938,11 @@ impl<'a> Chain<'a> {
                 continue;
             }
             let (mut lo, mut hi) = *seg;
+            // Three or fewer letters that are all one-letter chat words (`u r a` before
+            // `w.a.s.t.e`) are words of their own in the `apart` reading.
+            if hi - lo <= 3 && (lo..hi).all(|m| stands_alone(letter(m))) {
+                lo = hi;
+            }
             while lo < hi && stands_alone(letter(lo)) && hi - lo > 3 {
                 lo += 1;
             }
@@ -1055,6 +1070,16 @@ mod tests {
         );
         assert_eq!(words("w h e r e  d o  u  l i v e"), "where do u live");
         assert_eq!(words("f-u-c-k.y.o.u"), "fuck.you");
+        assert_eq!(
+            words("f u c k y.o.u"),
+            "fuck you",
+            "the dotted word keeps its first letter"
+        );
+        let n = normalize("u r a w.a.s.t.e of space");
+        assert_eq!(
+            String::from_utf8(n.words_apart.expect("an apart reading").bytes).unwrap(),
+            "u r a waste of space"
+        );
         assert_eq!(plain("0 7 8 4 2 . 6 1 . 5 3 0 9"), "07842 . 61 . 5309");
         assert_eq!(words("a  b  c"), "abc", "one gap throughout joins");
         // Many distinct gaps in one long chain still cost a few lookups each.
