@@ -16,7 +16,8 @@
 //! capped at [`MAX_FEATURES`] distinct features.
 
 use crate::data::{
-    MODEL_BIAS, MODEL_BUCKETS, MODEL_BUCKET_BITS, MODEL_HASHES, MODEL_SCALE, MODEL_WEIGHTS,
+    MODEL_BIAS, MODEL_BUCKETS, MODEL_BUCKET_BITS, MODEL_LOW, MODEL_NIBBLES, MODEL_SCALE,
+    MODEL_WEIGHTS,
 };
 use esafety_taxonomy::Category;
 
@@ -110,19 +111,38 @@ fn feature_hashes(words: &[u8], mut visit: impl FnMut(u32, bool)) {
 }
 
 /// The index of the feature with hash `h`, if the model has one: the bucket of `h`'s top
-/// bits holds two or three hashes on average.
+/// bits holds about six features, each stored as the hash's other 20 bits (low 16, then a
+/// nibble), so a match is the whole hash's.
 #[inline]
 fn lookup(h: u32) -> Option<usize> {
     let b = (h >> (32 - MODEL_BUCKET_BITS)) as usize;
     let lo = usize::from(*MODEL_BUCKETS.get(b)?);
     let hi = usize::from(*MODEL_BUCKETS.get(b + 1)?);
-    let bucket = MODEL_HASHES.get(lo..hi)?;
-    bucket.iter().position(|&x| x == h).map(|k| lo + k)
+    let bucket = MODEL_LOW.get(lo..hi)?;
+    bucket
+        .iter()
+        .enumerate()
+        .filter(|&(_, &low)| low == h as u16)
+        .map(|(k, _)| lo + k)
+        .find(|&i| nibble(i) == Some((h >> 16) as u8 & 0xf))
+}
+
+/// Bits 16–19 of feature `i`'s hash.
+#[inline]
+fn nibble(i: usize) -> Option<u8> {
+    MODEL_NIBBLES
+        .get(i / 2)
+        .map(|&b| (b >> (4 * (i % 2))) & 0xf)
+}
+
+/// The number of features in the model.
+fn features_len() -> usize {
+    MODEL_LOW.len()
 }
 
 /// The concern the model finds in `words` (a normalised words stream), if it finds one.
 pub(crate) fn judge(words: &[u8], seen: &mut Vec<u32>) -> Option<Category> {
-    if MODEL_HASHES.is_empty() {
+    if features_len() == 0 {
         return None;
     }
     seen.clear();
@@ -201,15 +221,39 @@ mod tests {
         }
     }
 
+    /// Every feature's whole hash, from its bucket and its stored bits.
+    fn hashes() -> Vec<u32> {
+        let mut out = Vec::new();
+        for (b, w) in MODEL_BUCKETS.windows(2).enumerate() {
+            let (lo, hi) = (usize::from(w[0]), usize::from(w[1]));
+            for (i, &low) in MODEL_LOW.iter().enumerate().take(hi).skip(lo) {
+                let rest = u32::from(low) | u32::from(nibble(i).unwrap()) << 16;
+                out.push((b as u32) << (32 - MODEL_BUCKET_BITS) | rest);
+            }
+        }
+        out
+    }
+
     #[test]
     fn every_feature_is_found_in_its_bucket() {
-        assert!(MODEL_HASHES.windows(2).all(|w| w[0] < w[1]));
         assert_eq!(MODEL_BUCKETS.len(), (1 << MODEL_BUCKET_BITS) + 1);
-        for (i, &h) in MODEL_HASHES.iter().enumerate() {
+        assert_eq!(MODEL_NIBBLES.len(), features_len().div_ceil(2));
+        let all = hashes();
+        assert_eq!(all.len(), features_len());
+        assert!(all.windows(2).all(|w| w[0] < w[1]));
+        for (i, &h) in all.iter().enumerate() {
             assert_eq!(lookup(h), Some(i));
+            // The same low bits or the same nibble alone are not a match.
+            assert_eq!(lookup(h ^ 0x1_0000).filter(|&j| j == i), None);
+            assert_eq!(lookup(h ^ 1).filter(|&j| j == i), None);
         }
+        let trained = esafety_pack::word_hash(b"kill");
+        assert!(
+            all.binary_search(&trained).is_ok(),
+            "a word the model knows"
+        );
         let unknown = esafety_pack::word_hash(b"zzqqxxnotaword");
-        assert!(MODEL_HASHES.binary_search(&unknown).is_err());
+        assert!(all.binary_search(&unknown).is_err());
         assert_eq!(lookup(unknown), None);
     }
 }

@@ -17,6 +17,8 @@ pub const OUTPUTS: usize = 12;
 
 /// Top bits of a feature hash that pick its bucket (`MODEL_BUCKETS`).
 pub const BUCKET_BITS: u32 = 12;
+// A hash's bits below its bucket are stored as 16 + 4 (`generate_model_rust`).
+const _: () = assert!(BUCKET_BITS == 12);
 
 /// A parsed model.
 #[derive(Clone, Debug, Default)]
@@ -145,9 +147,10 @@ pub fn parse(text: &str) -> Result<LearnedModel, Vec<DataError>> {
     }
 }
 
-/// Rust source for the core: `MODEL_HASHES` (sorted), `MODEL_BUCKETS` (for each value of
-/// a hash's top [`BUCKET_BITS`] bits, the index of the first hash with that value or more;
-/// one entry more at the end), `MODEL_WEIGHTS`, `MODEL_SCALE`, `MODEL_BIAS`.
+/// Rust source for the core: the features' hashes in order, each as its bucket (top
+/// [`BUCKET_BITS`] bits) and the rest (`MODEL_LOW`: bits 0–15, `MODEL_NIBBLES`: bits 16–19,
+/// two features to a byte); `MODEL_BUCKETS` (for each bucket, the index of its first
+/// feature; one entry more at the end), `MODEL_WEIGHTS`, `MODEL_SCALE`, `MODEL_BIAS`.
 pub fn generate_model_rust(m: &LearnedModel) -> String {
     let mut scale = [0f32; OUTPUTS];
     for (_, w) in &m.features {
@@ -182,9 +185,19 @@ pub fn generate_model_rust(m: &LearnedModel) -> String {
         "pub(crate) static MODEL_SCALE: [f32; {OUTPUTS}] = {:?};",
         scale
     );
-    s.push_str("pub(crate) static MODEL_HASHES: &[u32] = &[");
+    // The top BUCKET_BITS bits of a hash are its bucket; only the other 20 are stored, as a
+    // low half and a nibble (two to a byte): the same comparison as the whole hash, in 2.5
+    // bytes a feature instead of 4.
+    s.push_str("pub(crate) static MODEL_LOW: &[u16] = &[");
     for (h, _) in &rows {
-        let _ = write!(s, "{h:#x},");
+        let _ = write!(s, "{},", h & 0xffff);
+    }
+    s.push_str("];\n");
+    s.push_str("pub(crate) static MODEL_NIBBLES: &[u8] = &[");
+    for pair in rows.chunks(2) {
+        let nibble = |h: u32| ((h >> 16) & 0xf) as u8;
+        let hi = pair.get(1).map_or(0, |r| nibble(r.0));
+        let _ = write!(s, "{},", nibble(pair[0].0) | hi << 4);
     }
     s.push_str("];\n");
     let _ = writeln!(
@@ -219,7 +232,7 @@ mod tests {
         assert_eq!(m.bias[0], -1.0);
         assert_eq!(m.features.len(), 2);
         let rust = generate_model_rust(&m);
-        assert!(rust.contains("MODEL_HASHES") && rust.contains("[127, 127,"));
+        assert!(rust.contains("MODEL_LOW") && rust.contains("[127, 127,"));
         let bad = "feature\tany\tb\tc\td\te\tf\tg\th\ti\tj\tk\tl\nUgly!\t1\t1\t1\t1\t1\t1\t1\t1\t1\t1\t1\t1\nx\tnan\t1\t1\t1\t1\t1\t1\t1\t1\t1\t1\t1\ny\t1\n";
         let errs = parse(bad).unwrap_err();
         assert_eq!(errs.len(), 3, "{errs:?}"); // bad feature, bad weight, columns
