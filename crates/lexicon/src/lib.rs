@@ -43,4 +43,15 @@ pub use model::{
     Source,
 };
 pub use parse::{load_dir, parse_files, parse_rules};
+
+/// The regex (HIR) one part of a rule compiles to: macros expanded, parsed, made
+/// evasion-proof and given word boundaries, as it goes into the automata. For tools that
+/// measure other automaton designs (`examples/phrase_size`).
+pub fn build_pattern(
+    part: &str,
+    flags: Flags,
+    macros: &std::collections::HashMap<&str, &Macro>,
+) -> Result<regex_syntax::hir::Hir, ErrorKind> {
+    pattern::build(part, flags, macros)
+}
 pub use url_data::{load_url_dir, parse_url_files, UrlData};
