@@ -37,8 +37,25 @@ pub struct Hit {
 
 /// Appends every hit of `aut` in `stream` to `out`, with spans in `original`.
 /// Returns `false` if it stopped at [`MAX_HITS`].
-#[inline(never)] // one call per stream; kept out of line so profiles show it
 pub fn find(aut: &Automata, stream: &Stream, original: &str, out: &mut Vec<Hit>) -> bool {
+    find_where(aut, stream, original, out, |_| true, None)
+}
+
+/// [`find`] from the word starts `walk_from` accepts only. With `stops`, records for each
+/// start walked where its walk stopped reading: the position of the byte it died on, or the
+/// end it was allowed to reach (`stops` must be as long as the stream; other entries are
+/// left alone). A reading of the same text that differs only from some position on can
+/// then skip every start whose walk stopped before it: that walk would read the same bytes
+/// and find the same hits.
+#[inline(never)] // one call per stream; kept out of line so profiles show it
+pub fn find_where(
+    aut: &Automata,
+    stream: &Stream,
+    original: &str,
+    out: &mut Vec<Hit>,
+    walk_from: impl Fn(usize) -> bool,
+    mut stops: Option<&mut [u32]>,
+) -> bool {
     let Some(table) = &aut.table else { return true };
     let hay = &stream.bytes;
     let mut kept = 0;
@@ -81,8 +98,15 @@ pub fn find(aut: &Automata, stream: &Stream, original: &str, out: &mut Vec<Hit>)
         }
         for &i in &starts[..n] {
             let i = i as usize;
+            if !walk_from(i) {
+                continue;
+            }
             let limit = hay.len().min(i + MAX_SPAN);
-            if !walk(table, hay, i, limit, &mut |pid, end| push(pid, i, end, out)) {
+            let (go_on, stop) = walk(table, hay, i, limit, &mut |pid, end| push(pid, i, end, out));
+            if let Some(slot) = stops.as_deref_mut().and_then(|s| s.get_mut(i)) {
+                *slot = stop as u32;
+            }
+            if !go_on {
                 return false;
             }
         }
@@ -105,8 +129,9 @@ const WORD: [bool; 256] = {
 };
 
 /// Walks `table` over `hay[i..limit]` from a start state, calling `hit(pattern, end)` for
-/// every match; `false` as soon as `hit` returns `false`. Kept out of line so that the
-/// scan for word starts and the walk each keep their values in registers.
+/// every match; `false` as soon as `hit` returns `false`, and where the walk stopped
+/// reading (the byte it died on, or `limit`). Kept out of line so that the scan for word
+/// starts and the walk each keep their values in registers.
 #[inline(never)]
 fn walk(
     table: &Table,
@@ -114,22 +139,23 @@ fn walk(
     i: usize,
     limit: usize,
     hit: &mut dyn FnMut(u32, usize) -> bool,
-) -> bool {
+) -> (bool, usize) {
     let mut state = table.start(i == 0);
     let mut rest = hay.get(i..limit).unwrap_or_default();
     while let Some((&b, tail)) = rest.split_first() {
         let Some(next) = table.step(state, b) else {
-            return true;
+            return (true, limit - rest.len());
         };
         state = next;
         if state.has_matches() {
             // Matches are reported one byte late: they end before `b`.
             let at = limit - rest.len();
             if !table.matches(state).all(|pid| hit(pid, at)) {
-                return false;
+                return (false, at);
             }
         }
         rest = tail;
     }
-    limit != hay.len() || table.eoi_matches(state).all(|pid| hit(pid, limit))
+    let go_on = limit != hay.len() || table.eoi_matches(state).all(|pid| hit(pid, limit));
+    (go_on, limit)
 }

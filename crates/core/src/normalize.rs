@@ -271,7 +271,7 @@ fn words_from(plain: &Stream, seen: Seen, words: &mut Stream) {
 }
 
 /// Positions of the censoring stars in `words`: a `*` beside a letter.
-fn stars(words: &[u8]) -> impl Iterator<Item = usize> + '_ {
+pub(crate) fn stars(words: &[u8]) -> impl Iterator<Item = usize> + '_ {
     let letter = |i: Option<usize>| {
         i.and_then(|i| words.get(i))
             .is_some_and(u8::is_ascii_lowercase)
