@@ -135,6 +135,12 @@ fn nibble(i: usize) -> Option<u8> {
         .map(|&b| (b >> (4 * (i % 2))) & 0xf)
 }
 
+/// Whether `word` (one normalised word) is in the model's vocabulary: a word of at least
+/// two of the messages it learned from.
+pub(crate) fn knows_word(word: &[u8]) -> bool {
+    lookup(esafety_pack::word_hash(word)).is_some()
+}
+
 /// The number of features in the model.
 fn features_len() -> usize {
     MODEL_LOW.len()

@@ -102,6 +102,8 @@ pub struct Normalized {
     /// (`u r a w a s t e` → `u r a waste`, where `words` has `urawaste`); `None` when no
     /// run has such letters (almost all text).
     pub words_apart: Option<Stream>,
+    /// The text has letters spaced out (`f u c k`): `words` may hold words joined from them.
+    pub spaced: bool,
 }
 
 /// What one pass over the folded bytes saw, so that the passes that could change nothing
@@ -218,6 +220,7 @@ pub fn normalize_into(text: &str, n: &mut Normalized) {
     // Spaced letters are rare; when there are some, keep the unjoined text in case a run
     // can also be read with its one-letter words apart (`u r a w a s t e`).
     let spaced = has_spaced_letters(&plain.bytes);
+    n.spaced = spaced;
     let unjoined = spaced.then(|| plain.clone());
     let apart = spaced && join_spaced(plain, false);
     let seen = Seen::of(&plain.bytes);

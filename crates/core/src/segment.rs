@@ -1,0 +1,194 @@
+//! Phrases spelled out a letter at a time with no break between the words
+//! (`k i l l y o u r s e l f`, `s e n d m e n u d e s`) read as words again.
+//!
+//! The normaliser joins spaced-out letters into one word; when the writer also left out
+//! the word breaks, that word is a whole phrase (`killyourself`) that no rule can read. Such
+//! a joined word, when it is not itself a word the classifier knows, is cut into the fewest
+//! words it knows (the word model's vocabulary: every word of at least two of the project's
+//! labelled messages), and the classifier reads the text once more with those cuts.
+//!
+//! Only joined words are cut, never a word the writer typed whole, so "therapist" or
+//! "scunthorpe" in ordinary text are never read as two words. Work is bounded: a word is
+//! cut only up to [`MAX_WORD`] bytes, trying pieces of at most [`MAX_PIECE`] letters.
+
+use crate::learned::knows_word;
+use crate::normalize::Stream;
+
+/// Longest joined word that is cut (longer ones are left whole).
+pub const MAX_WORD: usize = 64;
+/// Longest piece tried.
+const MAX_PIECE: usize = 16;
+
+/// One-letter words a phrase can hold (`i want`, `u r`, `a`).
+fn one_letter_word(b: u8) -> bool {
+    matches!(b, b'a' | b'i' | b'u' | b'r' | b'y')
+}
+
+/// Where to cut `word` (letters only) into the fewest known words, at least two: the
+/// positions of the cuts, or `None` when no such reading exists.
+pub fn cuts(word: &[u8]) -> Option<Vec<usize>> {
+    let n = word.len();
+    if !(2..=MAX_WORD).contains(&n) {
+        return None;
+    }
+    // best[k]: the fewest known words that make word[..k], and where the last one starts.
+    let mut best: Vec<Option<(u32, usize)>> = vec![None; n + 1];
+    best[0] = Some((0, 0));
+    for a in 0..n {
+        let Some((words, _)) = best[a] else { continue };
+        for b in a + 1..=n.min(a + MAX_PIECE) {
+            let piece = &word[a..b];
+            let known = if piece.len() == 1 {
+                one_letter_word(piece[0])
+            } else {
+                knows_word(piece)
+            };
+            if known && best[b].is_none_or(|(w, _)| words + 1 < w) {
+                best[b] = Some((words + 1, a));
+            }
+        }
+    }
+    let (words, _) = best[n]?;
+    if words < 2 {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut k = n;
+    while k > 0 {
+        let (_, a) = best[k]?;
+        if a > 0 {
+            out.push(a);
+        }
+        k = a;
+    }
+    out.reverse();
+    Some(out)
+}
+
+/// Whether the letters of `words[a..b]` were spaced out in `original` (a space or other
+/// separator between the first and the last).
+fn was_spaced(words: &Stream, original: &str, a: usize, b: usize) -> bool {
+    let (Some(&first), Some(&last)) = (words.starts.get(a), words.starts.get(b - 1)) else {
+        return false;
+    };
+    original
+        .as_bytes()
+        .get(first as usize..last as usize)
+        .is_some_and(|between| {
+            between
+                .iter()
+                .any(|c| matches!(c, b' ' | b'.' | b'-' | b'_' | b'*' | b'~' | b'/' | b','))
+        })
+}
+
+/// `words` with every joined, unknown word cut into known words (a space before each
+/// piece after the first, standing at the piece's first letter), or `None` when no word
+/// was cut.
+pub fn segmented(words: &Stream, original: &str) -> Option<Stream> {
+    let bytes = &words.bytes;
+    let mut cut_at: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        let word = &bytes[start..i];
+        if word.len() >= 4
+            && word.len() <= MAX_WORD
+            && word.iter().all(u8::is_ascii_lowercase)
+            && was_spaced(words, original, start, i)
+            && !knows_word(word)
+        {
+            if let Some(cuts) = cuts(word) {
+                cut_at.extend(cuts.into_iter().map(|c| start + c));
+            }
+        }
+    }
+    if cut_at.is_empty() {
+        return None;
+    }
+    let mut out = Stream {
+        bytes: Vec::with_capacity(bytes.len() + cut_at.len()),
+        starts: Vec::with_capacity(bytes.len() + cut_at.len()),
+    };
+    let mut next = cut_at.iter().peekable();
+    for (k, (&b, &s)) in bytes.iter().zip(&words.starts).enumerate() {
+        if next.peek() == Some(&&k) {
+            next.next();
+            out.bytes.push(b' ');
+            out.starts.push(s);
+        }
+        out.bytes.push(b);
+        out.starts.push(s);
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::normalize;
+
+    fn read(text: &str) -> Option<String> {
+        let n = normalize(text);
+        segmented(&n.words, text).map(|s| String::from_utf8(s.bytes).unwrap())
+    }
+
+    #[test]
+    fn spaced_phrases_are_cut_into_the_fewest_known_words() {
+        assert_eq!(
+            read("k i l l y o u r s e l f").as_deref(),
+            Some("kill yourself")
+        );
+        assert_eq!(
+            read("s e n d m e n u d e s").as_deref(),
+            Some("send me nudes")
+        );
+        assert_eq!(
+            read("i w a n t t o d i e").as_deref(),
+            Some("i want to die")
+        );
+        assert_eq!(
+            read("hey m y u n c l e t o u c h e s m e ok").as_deref(),
+            Some("hey my uncle touches me ok")
+        );
+    }
+
+    #[test]
+    fn words_typed_whole_or_known_or_unreadable_are_left() {
+        // Typed whole: never cut, even where a cut would read as a risk.
+        assert_eq!(read("my therapist is nice"), None);
+        assert_eq!(
+            read("killyourself"),
+            None,
+            "not spaced out: rules see it as one word"
+        );
+        // Spaced out but a known word: the rules read it already.
+        assert_eq!(read("f u c k"), None);
+        // No reading in known words.
+        assert_eq!(read("x q z v b k"), None);
+        assert_eq!(read(""), None);
+    }
+
+    #[test]
+    fn cut_positions() {
+        assert_eq!(cuts(b"killyourself"), Some(vec![4]));
+        assert_eq!(cuts(b"kill"), None, "one word is not a phrase");
+        assert_eq!(cuts(b"zzzzqqqq"), None);
+        assert_eq!(cuts(&[b'a'; MAX_WORD + 1]), None, "too long to try");
+    }
+
+    #[test]
+    fn spans_stay_on_the_original_letters() {
+        let text = "ok k i l l y o u r s e l f";
+        let n = normalize(text);
+        let s = segmented(&n.words, text).unwrap();
+        let at = s.bytes.iter().position(|&b| b == b'y').unwrap();
+        assert_eq!(s.original_span(text, at, s.bytes.len()), (11, text.len()));
+    }
+}
