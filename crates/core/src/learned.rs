@@ -138,7 +138,12 @@ fn nibble(i: usize) -> Option<u8> {
 /// Whether `word` (one normalised word) is in the model's vocabulary: a word of at least
 /// two of the messages it learned from.
 pub(crate) fn knows_word(word: &[u8]) -> bool {
-    lookup(esafety_pack::word_hash(word)).is_some()
+    knows_hash(esafety_pack::word_hash(word))
+}
+
+/// [`knows_word`] for a word's `esafety_pack::word_hash`.
+pub(crate) fn knows_hash(h: u32) -> bool {
+    lookup(h).is_some()
 }
 
 /// The number of features in the model.

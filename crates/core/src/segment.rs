@@ -11,8 +11,9 @@
 //! "scunthorpe" in ordinary text are never read as two words. Work is bounded: a word is
 //! cut only up to [`MAX_WORD`] bytes, trying pieces of at most [`MAX_PIECE`] letters.
 
-use crate::learned::knows_word;
+use crate::learned::{knows_hash, knows_word};
 use crate::normalize::Stream;
+use esafety_pack::{word_hash_finish, word_hash_step, WORD_HASH_SEED};
 
 /// Longest joined word that is cut (longer ones are left whole).
 pub const MAX_WORD: usize = 64;
@@ -36,12 +37,14 @@ pub fn cuts(word: &[u8]) -> Option<Vec<usize>> {
     best[0] = Some((0, 0));
     for a in 0..n {
         let Some((words, _)) = best[a] else { continue };
+        // The pieces from `a` are hashed as they grow, one step a letter.
+        let mut raw = WORD_HASH_SEED;
         for b in a + 1..=n.min(a + MAX_PIECE) {
-            let piece = &word[a..b];
-            let known = if piece.len() == 1 {
-                one_letter_word(piece[0])
+            raw = word_hash_step(raw, word[b - 1]);
+            let known = if b - a == 1 {
+                one_letter_word(word[a])
             } else {
-                knows_word(piece)
+                knows_hash(word_hash_finish(raw))
             };
             if known && best[b].is_none_or(|(w, _)| words + 1 < w) {
                 best[b] = Some((words + 1, a));
