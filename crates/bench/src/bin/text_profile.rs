@@ -16,6 +16,7 @@
 
 use esafety::{AgeBand, Classifier};
 use std::hint::black_box;
+use std::io::Write as _;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -121,13 +122,19 @@ fn slowest(c: &Classifier, messages: &[&str], show: usize) {
         .collect();
     let mean = bytes_at_p99.iter().sum::<usize>() as f64 / bytes_at_p99.len().max(1) as f64;
     println!("the slowest 1 %: {mean:.0} bytes on average");
+    // Written, not printed: `| head` closing the pipe ends the listing quietly.
+    let mut out = std::io::stdout().lock();
     for &(us, i) in timed.iter().rev().take(show) {
         let m = messages[i];
         let shown: String = m.chars().take(100).collect();
-        println!(
+        let line = writeln!(
+            out,
             "{us:8.1} µs {:6} B {:6.1} ns/B  {shown}",
             m.len(),
             us * 1e3 / m.len() as f64
         );
+        if line.is_err() {
+            break;
+        }
     }
 }
