@@ -130,6 +130,14 @@ pub fn build(
     macros: &HashMap<&str, &Macro>,
 ) -> Result<Hir, ErrorKind> {
     let expanded = expand_macros(pattern, macros)?;
+    // The streams the rules read are lower-case ASCII: emoji become words (emoji.tsv) and
+    // letters fold. A non-ASCII character could never match, and its bytes would widen the
+    // automaton's alphabet, and with it every dense row (one emoji: about 90 KiB).
+    if let Some(c) = expanded.chars().find(|c| !c.is_ascii()) {
+        return Err(ErrorKind::BadPattern(format!(
+            "{c:?} is not ASCII: the text rules read is folded to ASCII, and emoji become words (emoji.tsv)"
+        )));
+    }
     let hir = parse(&expanded)?;
     if !flags.plain {
         check_narrow(&hir)?;
@@ -288,5 +296,13 @@ mod tests {
         );
         assert_eq!(expand_macros("a{2,3}", &map).unwrap(), "a{2,3}");
         assert!(build("a?", Flags::default(), &map).is_err());
+        assert!(
+            build("lol|😂", Flags::default(), &map).is_err(),
+            "an emoji is read as its word"
+        );
+        assert!(
+            build("café", Flags::default(), &map).is_err(),
+            "accents fold"
+        );
     }
 }
