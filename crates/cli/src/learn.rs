@@ -29,8 +29,9 @@ const LEARNING_RATE: f64 = 0.05;
 /// A feature must appear in at least this many messages.
 const MIN_MESSAGES: u32 = 2;
 /// A word pair, in at least this many: pairs seen in only two messages were a third of all
-/// features (24,227 -> 16,277 without them: about 70 KB of the WebAssembly module) and changed no verdict on the blind sets the model has not learned (blind 9 and 10); at
-/// four, blind 10 lost two risky messages and Davidson's "neither" tweets gained twelve flags.
+/// features (24,227 -> 16,277 without them: about 60 KB of the WebAssembly module) and
+/// changed no verdict on the blind sets the model has not learned (blind 9 and 10); at four,
+/// blind 10 lost two risky messages and Davidson's "neither" tweets gained twelve flags.
 const MIN_PAIR_MESSAGES: u32 = 3;
 /// Bands whose labels the model learns (it is applied up to KS3: see the core).
 const BANDS: [&str; 4] = ["eyfs", "ks1", "ks2", "ks3"];

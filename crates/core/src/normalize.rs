@@ -742,7 +742,8 @@ const fn is_word_byte(b: u8) -> bool {
         || matches!(b, b'@' | b'$' | b'!' | b'|' | b'+' | b'*' | b'#')
 }
 
-fn is_separator(b: u8) -> bool {
+/// Bytes that may stand between spaced-out letters (`f u c k`, `f.u.c.k`, `f-u-c-k`).
+pub(crate) fn is_separator(b: u8) -> bool {
     matches!(
         b,
         b' ' | b'.' | b'-' | b'_' | b'*' | b'~' | b'/' | b',' | b':' | b';' | b'='

@@ -12,7 +12,7 @@
 //! cut only up to [`MAX_WORD`] bytes, trying pieces of at most [`MAX_PIECE`] letters.
 
 use crate::learned::{knows_hash, knows_word};
-use crate::normalize::Stream;
+use crate::normalize::{is_separator, Stream};
 use esafety_pack::{word_hash_finish, word_hash_step, WORD_HASH_SEED};
 
 /// Longest joined word that is cut (longer ones are left whole).
@@ -68,8 +68,8 @@ pub fn cuts(word: &[u8]) -> Option<Vec<usize>> {
     Some(out)
 }
 
-/// Whether the letters of `words[a..b]` were spaced out in `original` (a space or other
-/// separator between the first and the last).
+/// Whether the letters of `words[a..b]` were spaced out in `original` (a separator that
+/// joining spaced letters reads, [`is_separator`], between the first and the last).
 fn was_spaced(words: &Stream, original: &str, a: usize, b: usize) -> bool {
     let (Some(&first), Some(&last)) = (words.starts.get(a), words.starts.get(b - 1)) else {
         return false;
@@ -77,11 +77,7 @@ fn was_spaced(words: &Stream, original: &str, a: usize, b: usize) -> bool {
     original
         .as_bytes()
         .get(first as usize..last as usize)
-        .is_some_and(|between| {
-            between
-                .iter()
-                .any(|c| matches!(c, b' ' | b'.' | b'-' | b'_' | b'*' | b'~' | b'/' | b','))
-        })
+        .is_some_and(|between| between.iter().any(|&c| is_separator(c)))
 }
 
 /// `words` with every joined, unknown word cut into known words (a space before each
