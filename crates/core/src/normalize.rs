@@ -18,8 +18,9 @@
 //! - in the plain stream, a phone number spelled out in words (`oh seven seven double
 //!   oh …`) becomes its digits;
 //! - stretched letters (`fuuuuck`, `asssss`): runs of three or more of one letter are
-//!   squeezed to one and to two in two extra variants of the words stream
-//!   ([`squeeze`]), made only when such a run exists.
+//!   squeezed to one and to two in two extra readings of the words stream, made only
+//!   around such runs ([`stretch_windows`], [`squeeze_range`]; the classifier reads them
+//!   again only from the word starts whose first walk reached a run).
 //!
 //! Two streams come out: `plain` (digits kept, punctuation kept, for phone numbers,
 //! postcodes and emails) and `words` (leetspeak decoded, separators folded, for everything
@@ -289,9 +290,45 @@ pub(crate) fn stars(words: &[u8]) -> impl Iterator<Item = usize> + '_ {
 /// merged where they overlap. A long page with one `f*ck` is then read again around it
 /// only, not whole.
 pub fn star_windows(words: &[u8], reach: usize) -> Vec<std::ops::Range<usize>> {
+    windows(words, stars(words).map(|p| p..p + 1), reach)
+}
+
+/// Where each run of three or more of one letter starts and ends in `words` (what
+/// [`squeeze`] cuts), in order.
+pub(crate) fn runs(words: &[u8]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < words.len() {
+            let start = i;
+            i += 1;
+            while words.get(i) == Some(&words[start]) {
+                i += 1;
+            }
+            if words[start].is_ascii_lowercase() && i - start >= 3 {
+                return Some(start..i);
+            }
+        }
+        None
+    })
+}
+
+/// As [`star_windows`], around each run of stretched letters: from `reach` bytes before a
+/// run to `reach` after its end, so that every walk that can read a run, read again with
+/// the run cut, fits inside (a walk reads at most `reach` bytes of the cut text, and the
+/// cut text is shorter).
+pub fn stretch_windows(words: &[u8], reach: usize) -> Vec<std::ops::Range<usize>> {
+    windows(words, runs(words), reach)
+}
+
+fn windows(
+    words: &[u8],
+    around: impl Iterator<Item = std::ops::Range<usize>>,
+    reach: usize,
+) -> Vec<std::ops::Range<usize>> {
     let word_break = |i: usize| !words.get(i).is_some_and(u8::is_ascii_alphanumeric);
     let mut out: Vec<std::ops::Range<usize>> = Vec::new();
-    for p in stars(words) {
+    for r in around {
+        let (p, q) = (r.start, r.end - 1);
         let mut a = p.saturating_sub(reach);
         for _ in 0..64 {
             if a == 0 || word_break(a) {
@@ -299,7 +336,7 @@ pub fn star_windows(words: &[u8], reach: usize) -> Vec<std::ops::Range<usize>> {
             }
             a -= 1;
         }
-        let mut b = (p + reach).min(words.len());
+        let mut b = (q + reach).min(words.len());
         for _ in 0..64 {
             if b >= words.len() || word_break(b) {
                 break;
@@ -598,6 +635,37 @@ pub fn fold_char(c: char) -> Option<&'static str> {
     FOLD.binary_search_by_key(&c, |f| f.0)
         .ok()
         .map(|i| FOLD[i].1)
+}
+
+/// `words[range]` with every run of three or more of one letter cut to `keep` letters (as
+/// [`squeeze`] cuts them), into `into`, and for each byte kept its position in `words`
+/// in `from`. Runs are found in `range` only, so one cut at the window's edge may be
+/// shorter: windows end at word breaks ([`stretch_windows`]), where no run is cut.
+pub fn squeeze_range(
+    words: &Stream,
+    range: std::ops::Range<usize>,
+    keep: usize,
+    into: &mut Stream,
+    from: &mut Vec<u32>,
+) {
+    let end = range.end.min(words.bytes.len());
+    let range = range.start.min(end)..end;
+    into.bytes.clear();
+    into.starts.clear();
+    from.clear();
+    let b = &words.bytes[range.clone()];
+    let mut copy = |kept: std::ops::Range<usize>| {
+        into.bytes.extend_from_slice(&b[kept.clone()]);
+        let at = range.start + kept.start..range.start + kept.end;
+        into.starts.extend_from_slice(&words.starts[at.clone()]);
+        from.extend(at.map(|i| i as u32));
+    };
+    let mut last = 0;
+    for run in runs(b) {
+        copy(last..run.start + keep);
+        last = run.end;
+    }
+    copy(last..b.len());
 }
 
 /// The words stream with every run of three or more of one letter cut to `keep` (1 or 2)
@@ -1228,6 +1296,32 @@ mod tests {
         assert_eq!(two.bytes, b"fuuck ass good");
         assert_eq!(one.bytes.len(), one.starts.len());
         assert!(squeeze(&normalize("good book").words, 1).is_none());
+        // A range of the stream, squeezed, with each kept byte's place in the stream.
+        let (mut part, mut from) = (Stream::default(), Vec::new());
+        squeeze_range(&n.words, 0..n.words.bytes.len(), 2, &mut part, &mut from);
+        assert_eq!(part, two);
+        squeeze_range(&n.words, 7..15, 1, &mut part, &mut from);
+        assert_eq!(part.bytes, b" as ");
+        assert_eq!(from, [7, 8, 9, 14]);
+        assert_eq!(part.starts, [7, 8, 9, 14].map(|i| n.words.starts[i]));
+        // Only the parts around runs are read again, cut at word breaks.
+        let long = format!(
+            "{} soooo {}",
+            "hello there ".repeat(100),
+            "bye now ".repeat(100)
+        );
+        let w = normalize(&long).words.bytes;
+        let windows = stretch_windows(&w, 40);
+        assert_eq!(windows.len(), 1);
+        let r = windows[0].clone();
+        let run = runs(&w).next().unwrap();
+        assert!(
+            r.len() < 130 && r.start < run.start && run.end < r.end,
+            "{r:?} {run:?}"
+        );
+        assert!(!w[r.start].is_ascii_alphanumeric() && !w[r.end].is_ascii_alphanumeric());
+        assert_eq!(runs(b"aaa bb cccc").collect::<Vec<_>>(), [0..3, 7..11]);
+        assert_eq!(runs(b"... 111").count(), 0, "letters only");
     }
 
     /// The byte-at-a-time fold of ASCII text equals the character fold, and the flags that

@@ -22,7 +22,8 @@ use crate::data::{
 use crate::learned;
 use crate::matcher::{self, Hit};
 use crate::normalize::{
-    normalize_into, squeeze, star_windows, stars, unstarred, Normalized, Stream,
+    normalize_into, runs, squeeze, squeeze_range, star_windows, stars, stretch_windows, unstarred,
+    Normalized, Stream,
 };
 use crate::segment;
 use esafety_taxonomy::{Action, AgeBand, Alert, Category, Severity, MAX_AGE};
@@ -268,7 +269,9 @@ impl Classifier {
         };
         // `complete` turns false if a stream reached MAX_HITS: the verdict then says it
         // is incomplete (`truncated`) rather than look like a full reading.
-        let mut complete = if norm.starred {
+        // Leetspeak sets `may_stretch` too; most such texts have no run once decoded.
+        let stretched = norm.may_stretch && runs(&norm.words.bytes).next().is_some();
+        let mut complete = if norm.starred || stretched {
             stops.clear();
             stops.resize(norm.words.bytes.len(), 0);
             matcher::find_where(words, &norm.words, text, hits, |_| true, Some(stops))
@@ -286,8 +289,7 @@ impl Classifier {
             star_at.clear();
             star_at.extend(stars(&norm.words.bytes).map(|p| p as u32));
             let reaches_star = |i: usize| {
-                #[cfg(test)]
-                if WALK_EVERY_START.with(std::cell::Cell::get) {
+                if walk_every_start() {
                     return true;
                 }
                 let next = star_at.partition_point(|&p| (p as usize) < i);
@@ -310,12 +312,36 @@ impl Classifier {
                 }
             }
         }
-        // Stretched letters: also read the text with long runs cut to one and to two.
-        // No run to cut to one letter means none to cut to two either.
-        if let Some(one) = norm.may_stretch.then(|| squeeze(&norm.words, 1)).flatten() {
-            complete &= matcher::find(words, &one, text, hits);
-            if let Some(two) = squeeze(&norm.words, 2) {
-                complete &= matcher::find(words, &two, text, hits);
+        // Stretched letters: also read the text with long runs cut to one and to two, as
+        // with stars only around the runs, and only from the starts whose walk got as far
+        // as a run: the others read the same bytes either way.
+        if stretched && walk_every_start() {
+            for keep in [1, 2] {
+                let whole = squeeze(&norm.words, keep).unwrap_or_default();
+                complete &= matcher::find(words, &whole, text, hits);
+            }
+        } else if stretched {
+            star_at.clear();
+            star_at.extend(runs(&norm.words.bytes).map(|r| r.start as u32));
+            let reaches_run = |i: usize| {
+                let next = star_at.partition_point(|&p| (p as usize) < i);
+                star_at
+                    .get(next)
+                    .is_some_and(|&p| stops.get(i).is_some_and(|&stop| stop >= p))
+            };
+            let (mut read, mut from) = (Stream::default(), Vec::new());
+            for window in stretch_windows(&norm.words.bytes, matcher::MAX_SPAN) {
+                for keep in [1, 2] {
+                    squeeze_range(&norm.words, window.clone(), keep, &mut read, &mut from);
+                    complete &= matcher::find_where(
+                        words,
+                        &read,
+                        text,
+                        hits,
+                        |k| from.get(k).is_some_and(|&i| reaches_run(i as usize)),
+                        None,
+                    );
+                }
             }
         }
         // A phrase spelled out with no word breaks (`k i l l y o u r s e l f`): also read
@@ -550,8 +576,17 @@ impl Classifier {
 
 #[cfg(test)]
 thread_local! {
-    /// Tests: read every start again in the starred readings, as before the skip.
+    /// Tests: read every start again in the starred readings, as before the skip, and
+    /// the stretched readings whole.
     static WALK_EVERY_START: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether a test asked for the readings as they were before the skips.
+fn walk_every_start() -> bool {
+    #[cfg(test)]
+    return WALK_EVERY_START.with(std::cell::Cell::get);
+    #[cfg(not(test))]
+    false
 }
 
 /// Buffers one thread reuses from one message to the next, so that a message with no
@@ -562,9 +597,10 @@ struct Scratch {
     hits: Vec<Hit>,
     parts_seen: PartsSeen,
     verdict: VerdictScratch,
-    /// Where each walk of the words stream stopped (texts with censoring stars only).
+    /// Where each walk of the words stream stopped (texts with censoring stars or
+    /// stretched letters only).
     stops: Vec<u32>,
-    /// The censoring stars' positions in the words stream.
+    /// The censoring stars' positions in the words stream, then the stretched runs'.
     star_at: Vec<u32>,
 }
 
@@ -801,6 +837,50 @@ mod tests {
         assert!(
             differ > 100,
             "the texts exercise starred matches ({differ})"
+        );
+    }
+
+    /// Reading stretched letters only around their runs, and only from the starts whose
+    /// walk reached a run, finds what reading the whole text squeezed finds: random texts
+    /// with stretched letters (some long, runs hundreds of bytes apart, some runs at the
+    /// start or end of a word or of the text).
+    #[test]
+    fn stretched_readings_skip_only_walks_that_cannot_differ() {
+        let words = [
+            "kill", "yourself", "you", "fuck", "off", "send", "nudes", "the", "school", "shit",
+            "hate", "my", "mum", "a", "i", "will", "stab", "go", "die", "slag", "nobody", "likes",
+            "u", "ur", "so", "ugly", "dont", "tell", "anyone", "what", "loser", "ass", "sexy",
+            "noo", "pls", "lol", "yes", "bitch", "kys", "weed", "hello", "good",
+        ];
+        let c = Classifier::new();
+        let mut rng = crate::test_rng::Rng::new(12);
+        let mut stretched_flags = 0;
+        for n in 0..400 {
+            let len = if n % 10 == 0 { 150 } else { 1 + rng.below(10) };
+            let mut text = String::new();
+            for _ in 0..len {
+                let mut w = rng.pick(&words).to_string();
+                if rng.below(4) == 0 {
+                    let k = rng.below(w.len());
+                    let letter = w[k..k + 1].repeat(2 + rng.below(5));
+                    w.replace_range(k..k + 1, &letter);
+                }
+                text.push_str(&w);
+                text.push_str(if rng.below(8) == 0 { ", " } else { " " });
+            }
+            let skipped = c.classify(&text);
+            WALK_EVERY_START.with(|w| w.set(true));
+            let every = c.classify(&text);
+            WALK_EVERY_START.with(|w| w.set(false));
+            assert_eq!(format!("{skipped:?}"), format!("{every:?}"), "{text}");
+            let has_run = crate::normalize::runs(&crate::normalize::normalize(&text).words.bytes)
+                .next()
+                .is_some();
+            stretched_flags += usize::from(has_run && skipped.flagged);
+        }
+        assert!(
+            stretched_flags > 100,
+            "the texts exercise stretched matches ({stretched_flags})"
         );
     }
 
