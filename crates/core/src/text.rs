@@ -800,87 +800,99 @@ fn negated(words: &[u8], start: usize) -> bool {
 mod tests {
     use super::*;
 
-    /// Skipping the starts whose walk stopped before a star finds what walking them all
-    /// finds: random texts of risky and ordinary words, some with a star for a vowel, some
-    /// of them long (stars hundreds of bytes apart).
-    #[test]
-    fn starred_readings_skip_only_walks_that_cannot_differ() {
-        let words = [
-            "kill", "yourself", "you", "fuck", "off", "send", "nudes", "the", "school", "shit",
-            "hate", "my", "mum", "a", "i", "will", "stab", "go", "die", "slag", "nobody", "likes",
-            "u", "ur", "so", "ugly", "dont", "tell", "anyone", "what", "f*", "**", "m****r", "*",
-            "s*x", "n*de", "b*tch", "k*ll", "y*urself",
-        ];
+    /// Classifies random texts of `words` (each word changed by `disguise` sometimes; every
+    /// tenth text 150 words long) with the skips and as if every start were walked again,
+    /// asserts the verdicts equal, and returns how many flagged texts `counts` accepts.
+    fn skips_change_nothing(
+        words: &[&str],
+        seed: u64,
+        disguise: impl Fn(&mut crate::test_rng::Rng, String) -> String,
+        counts: impl Fn(&str) -> bool,
+    ) -> usize {
         let c = Classifier::new();
-        let mut rng = crate::test_rng::Rng::new(11);
-        let mut differ = 0;
+        let mut rng = crate::test_rng::Rng::new(seed);
+        let mut exercised = 0;
         for n in 0..400 {
-            let len = if n % 10 == 0 { 150 } else { 2 + rng.below(12) };
+            let len = if n % 10 == 0 { 150 } else { 1 + rng.below(12) };
             let mut text = String::new();
             for _ in 0..len {
-                let mut w = rng.pick(&words).to_string();
+                let w = rng.pick(words).to_string();
+                text.push_str(&disguise(&mut rng, w));
+                text.push_str(if rng.below(8) == 0 { ", " } else { " " });
+            }
+            let skipped = c.classify(&text);
+            WALK_EVERY_START.with(|w| w.set(true));
+            let every = c.classify(&text);
+            WALK_EVERY_START.with(|w| w.set(false));
+            assert_eq!(format!("{skipped:?}"), format!("{every:?}"), "{text}");
+            exercised += usize::from(counts(&text) && skipped.flagged);
+        }
+        exercised
+    }
+
+    const RISKY_AND_ORDINARY: [&str; 31] = [
+        "kill", "yourself", "you", "fuck", "off", "send", "nudes", "the", "school", "shit", "hate",
+        "my", "mum", "a", "i", "will", "stab", "go", "die", "slag", "nobody", "likes", "u", "ur",
+        "so", "ugly", "dont", "tell", "anyone", "what", "loser",
+    ];
+
+    /// Skipping the starts whose walk stopped before a star finds what walking them all
+    /// finds: some words with a star for a vowel, some texts long (stars hundreds of bytes
+    /// apart).
+    #[test]
+    fn starred_readings_skip_only_walks_that_cannot_differ() {
+        let mut words = RISKY_AND_ORDINARY.to_vec();
+        words.extend([
+            "f*", "**", "m****r", "*", "s*x", "n*de", "b*tch", "k*ll", "y*urself",
+        ]);
+        let starred = skips_change_nothing(
+            &words,
+            11,
+            |rng, mut w| {
                 if rng.below(6) == 0 {
                     if let Some(v) = w.find(|ch| "aeiou".contains(ch)) {
                         w.replace_range(v..v + 1, "*");
                     }
                 }
-                text.push_str(&w);
-                text.push_str(if rng.below(8) == 0 { ", " } else { " " });
-            }
-            let skipped = c.classify(&text);
-            WALK_EVERY_START.with(|w| w.set(true));
-            let every = c.classify(&text);
-            WALK_EVERY_START.with(|w| w.set(false));
-            assert_eq!(format!("{skipped:?}"), format!("{every:?}"), "{text}");
-            differ += usize::from(text.contains('*') && skipped.flagged);
-        }
+                w
+            },
+            |text| text.contains('*'),
+        );
         assert!(
-            differ > 100,
-            "the texts exercise starred matches ({differ})"
+            starred > 100,
+            "the texts exercise starred matches ({starred})"
         );
     }
 
     /// Reading stretched letters only around their runs, and only from the starts whose
-    /// walk reached a run, finds what reading the whole text squeezed finds: random texts
-    /// with stretched letters (some long, runs hundreds of bytes apart, some runs at the
-    /// start or end of a word or of the text).
+    /// walk reached a run, finds what reading the whole text squeezed finds (runs at the
+    /// start, inside and at the end of words and texts, hundreds of bytes apart).
     #[test]
     fn stretched_readings_skip_only_walks_that_cannot_differ() {
-        let words = [
-            "kill", "yourself", "you", "fuck", "off", "send", "nudes", "the", "school", "shit",
-            "hate", "my", "mum", "a", "i", "will", "stab", "go", "die", "slag", "nobody", "likes",
-            "u", "ur", "so", "ugly", "dont", "tell", "anyone", "what", "loser", "ass", "sexy",
-            "noo", "pls", "lol", "yes", "bitch", "kys", "weed", "hello", "good",
-        ];
-        let c = Classifier::new();
-        let mut rng = crate::test_rng::Rng::new(12);
-        let mut stretched_flags = 0;
-        for n in 0..400 {
-            let len = if n % 10 == 0 { 150 } else { 1 + rng.below(10) };
-            let mut text = String::new();
-            for _ in 0..len {
-                let mut w = rng.pick(&words).to_string();
+        let mut words = RISKY_AND_ORDINARY.to_vec();
+        words.extend([
+            "ass", "sexy", "noo", "pls", "lol", "bitch", "kys", "weed", "good",
+        ]);
+        let stretched = skips_change_nothing(
+            &words,
+            12,
+            |rng, mut w| {
                 if rng.below(4) == 0 {
                     let k = rng.below(w.len());
                     let letter = w[k..k + 1].repeat(2 + rng.below(5));
                     w.replace_range(k..k + 1, &letter);
                 }
-                text.push_str(&w);
-                text.push_str(if rng.below(8) == 0 { ", " } else { " " });
-            }
-            let skipped = c.classify(&text);
-            WALK_EVERY_START.with(|w| w.set(true));
-            let every = c.classify(&text);
-            WALK_EVERY_START.with(|w| w.set(false));
-            assert_eq!(format!("{skipped:?}"), format!("{every:?}"), "{text}");
-            let has_run = crate::normalize::runs(&crate::normalize::normalize(&text).words.bytes)
-                .next()
-                .is_some();
-            stretched_flags += usize::from(has_run && skipped.flagged);
-        }
+                w
+            },
+            |text| {
+                runs(&crate::normalize::normalize(text).words.bytes)
+                    .next()
+                    .is_some()
+            },
+        );
         assert!(
-            stretched_flags > 100,
-            "the texts exercise stretched matches ({stretched_flags})"
+            stretched > 100,
+            "the texts exercise stretched matches ({stretched})"
         );
     }
 
