@@ -389,6 +389,20 @@ impl Classifier {
                 None => self.nothing(truncated),
             };
         }
+        // Only low risks spoke (one small step of grooming, a mild word), none of them
+        // negated: low alone flags nothing, so it does not silence the model either.
+        if !joined.iter().any(|h| h.rule as usize >= MODEL_RULES_AT)
+            && joined.iter().all(|h| {
+                let r = &RULES[h.rule as usize];
+                r.kind == RuleKind::Risk
+                    && r.severity == Severity::Low
+                    && !(r.negatable && negated(&words.bytes, words.position(h.start)))
+            })
+        {
+            if let Some(m) = self.model_hit(text, words, features) {
+                joined.push(m);
+            }
+        }
         shields.clear();
         risks.clear();
         kept.clear();
@@ -451,6 +465,11 @@ impl Classifier {
         // there are two matters, so each category keeps its first family and a flag.
         let mut first_family: [Option<&str>; 11] = [None; 11];
         let mut two_families = [false; 11];
+        // Grooming builds up from small steps that are innocent one at a time (a
+        // compliment, asking for a number, "turn your camera on"): two different low
+        // signals in one message make a medium one.
+        let g = Category::Grooming.index();
+        let (mut first_low, mut two_low) = (None, false);
         for h in kept.iter() {
             let r = &RULES[h.rule as usize];
             let c = r.categories[0].index();
@@ -461,7 +480,16 @@ impl Classifier {
                     None => first_family[c] = Some(family),
                     Some(f) => two_families[c] |= f != family,
                 }
+            } else if c == g && r.severity == Severity::Low {
+                let family = family(r.id);
+                match first_low {
+                    None => first_low = Some(family),
+                    Some(f) => two_low |= f != family,
+                }
             }
+        }
+        if two_low && per_cat[g] == Severity::Low {
+            per_cat[g] = Severity::Medium;
         }
         for cat in [
             Category::Grooming,
@@ -474,7 +502,7 @@ impl Classifier {
                 per_cat[c] = per_cat[c].escalate();
             }
         }
-        let (g, s) = (Category::Grooming.index(), Category::Sexual.index());
+        let s = Category::Sexual.index();
         if per_cat[g] >= Severity::Medium && per_cat[s] >= Severity::Medium {
             per_cat[g] = Severity::Critical;
         }
