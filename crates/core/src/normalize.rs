@@ -669,26 +669,12 @@ pub fn squeeze_range(
 }
 
 /// The words stream with every run of three or more of one letter cut to `keep` (1 or 2)
-/// letters, or `None` when there is no such run (most text): one pass finds the runs, and
-/// only text that has one is copied.
+/// letters, or `None` when there is no such run (most text): [`squeeze_range`] over the
+/// whole stream, made only when [`runs`] finds one.
 pub fn squeeze(words: &Stream, keep: usize) -> Option<Stream> {
-    let b = &words.bytes;
-    let mut drop: Option<Vec<bool>> = None;
-    let mut i = 0;
-    while i < b.len() {
-        let mut j = i + 1;
-        while j < b.len() && b[j] == b[i] {
-            j += 1;
-        }
-        if b[i].is_ascii_lowercase() && j - i >= 3 {
-            let d = drop.get_or_insert_with(|| vec![false; b.len()]);
-            d[i + keep..j].fill(true);
-        }
-        i = j;
-    }
-    let drop = drop?;
-    let mut out = words.clone();
-    out.retain(|i, _| !drop[i]);
+    runs(&words.bytes).next()?;
+    let (mut out, mut from) = (Stream::default(), Vec::new());
+    squeeze_range(words, 0..words.bytes.len(), keep, &mut out, &mut from);
     Some(out)
 }
 

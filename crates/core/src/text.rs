@@ -460,35 +460,27 @@ impl Classifier {
         }
 
         let mut per_cat = [Severity::None; 11];
-        // Distinct rule families (`grooming.secrecy`, `grooming.meet`, …) with a medium or
-        // worse signal, per category: two different kinds of signal escalate. Only whether
-        // there are two matters, so each category keeps its first family and a flag.
-        let mut first_family: [Option<&str>; 11] = [None; 11];
-        let mut two_families = [false; 11];
-        // Grooming builds up from small steps that are innocent one at a time (a
-        // compliment, asking for a number, "turn your camera on"): two different low
-        // signals in one message make a medium one.
-        let g = Category::Grooming.index();
-        let (mut first_low, mut two_low) = (None, false);
+        // Distinct rule families (`grooming.secrecy`, `grooming.meet`, …) per category, in
+        // two tiers (low; medium or worse): two different kinds of signal add up. Only
+        // whether there are two matters, so each keeps its first family and a flag.
+        let mut first_family: [[Option<&str>; 11]; 2] = [[None; 11]; 2];
+        let mut two_families = [[false; 11]; 2];
         for h in kept.iter() {
             let r = &RULES[h.rule as usize];
             let c = r.categories[0].index();
             per_cat[c] = per_cat[c].max(r.severity);
-            if r.severity >= Severity::Medium {
-                let family = family(r.id);
-                match first_family[c] {
-                    None => first_family[c] = Some(family),
-                    Some(f) => two_families[c] |= f != family,
-                }
-            } else if c == g && r.severity == Severity::Low {
-                let family = family(r.id);
-                match first_low {
-                    None => first_low = Some(family),
-                    Some(f) => two_low |= f != family,
-                }
+            let tier = usize::from(r.severity >= Severity::Medium);
+            let family = family(r.id);
+            match first_family[tier][c] {
+                None => first_family[tier][c] = Some(family),
+                Some(f) => two_families[tier][c] |= f != family,
             }
         }
-        if two_low && per_cat[g] == Severity::Low {
+        // Grooming builds up from small steps that are innocent one at a time (a
+        // compliment, asking for a number, "turn your camera on"): two different low
+        // signals in one message make a medium one.
+        let g = Category::Grooming.index();
+        if two_families[0][g] && per_cat[g] == Severity::Low {
             per_cat[g] = Severity::Medium;
         }
         for cat in [
@@ -498,7 +490,7 @@ impl Classifier {
             Category::Extremism,
         ] {
             let c = cat.index();
-            if two_families[c] {
+            if two_families[1][c] {
                 per_cat[c] = per_cat[c].escalate();
             }
         }
