@@ -5,29 +5,47 @@
 //
 // Files are copied (never symlinked, so the folder can be zipped or loaded anywhere), the
 // service worker is bundled into one file with esbuild (npm/'s devDependency), and the zip is
-// written by hand with node:zlib's deflateRaw and a CRC-32 table.
+// written by pack.mjs (node:zlib's deflateRaw and a CRC-32 table).
 // Idempotent: dist/ is rebuilt from scratch each time, and the zip is byte-for-byte the same
 // for the same inputs (sorted entries, fixed timestamps). Does not build the WebAssembly:
 // run `node scripts/build.mjs` in npm/ first if npm/dist/web-split is missing.
 //
 //   node extension/build.mjs            build dist/ and dist.zip
 //   node extension/build.mjs --no-zip   build dist/ only
+//   node extension/build.mjs --crx KEY.pem --codebase URL
+//       also sign the zip into dist.crx with the school's RSA key and write update.xml naming
+//       URL (where dist.crx will be served) for a self-hosted force-install (see pack.mjs)
 
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deflateRawSync } from 'node:zlib';
+import { folderFiles, makeZip, packCrx, updateManifest } from './pack.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SRC = join(HERE, 'src');
 const DIST = join(HERE, 'dist');
 const ZIP = join(HERE, 'dist.zip');
+const CRX = join(HERE, 'dist.crx');
+const UPDATE_XML = join(HERE, 'update.xml');
 const NPM = join(HERE, '..', 'npm');
 /** Where the package lands inside dist/: the package's own layout, so its relative imports work. */
 const LIB = join(DIST, 'lib', 'esafety');
 
 const started = performance.now();
 const noZip = process.argv.includes('--no-zip');
+/** The value after a flag, or null when the flag is absent. */
+function option(flag) {
+  const at = process.argv.indexOf(flag);
+  if (at < 0) return null;
+  const value = process.argv[at + 1];
+  if (value === undefined || value.startsWith('--')) fail(`${flag} needs a value`);
+  return value;
+}
+const crxKey = option('--crx');
+const codebase = option('--codebase');
+if (crxKey && noZip) fail('--crx signs the zip: drop --no-zip');
+if (Boolean(crxKey) !== Boolean(codebase)) fail('--crx KEY.pem and --codebase URL go together');
+if (codebase && !/^https?:\/\//.test(codebase)) fail(`--codebase must be an http(s) URL: ${codebase}`);
 
 function fail(message) {
   console.error(`extension/build.mjs: ${message}`);
@@ -97,86 +115,30 @@ await bundle({
   logLevel: 'error',
 });
 
-// 5. The zip.
-function listFiles(dir) {
-  const out = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...listFiles(p));
-    else out.push(p);
-  }
-  return out;
-}
-
-const CRC_TABLE = new Uint32Array(256).map((_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(buf) {
-  let c = 0xffffffff;
-  for (let i = 0; i < buf.length; i++) c = CRC_TABLE[(c ^ buf[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-/** A zip of `files` ([name, bytes]) with fixed timestamps (1980-01-01 00:00). */
-function makeZip(files) {
-  const DOS_TIME = 0;
-  const DOS_DATE = (0 << 9) | (1 << 5) | 1; // 1980-01-01
-  const locals = [];
-  const centrals = [];
-  let offset = 0;
-  for (const [name, data] of files) {
-    const nameBytes = Buffer.from(name, 'utf8');
-    const deflated = deflateRawSync(data, { level: 9 });
-    const stored = deflated.length >= data.length;
-    const body = stored ? data : deflated;
-    const crc = crc32(data);
-    // The local header (from byte 4) and the central header (from byte 6) share one run:
-    // version needed, flags (UTF-8 names), method, time, date, crc, sizes, name length.
-    const shared = Buffer.alloc(24);
-    shared.writeUInt16LE(20, 0); // version needed
-    shared.writeUInt16LE(0x0800, 2); // UTF-8 names
-    shared.writeUInt16LE(stored ? 0 : 8, 4);
-    shared.writeUInt16LE(DOS_TIME, 6);
-    shared.writeUInt16LE(DOS_DATE, 8);
-    shared.writeUInt32LE(crc, 10);
-    shared.writeUInt32LE(body.length, 14);
-    shared.writeUInt32LE(data.length, 18);
-    shared.writeUInt16LE(nameBytes.length, 22);
-
-    const local = Buffer.alloc(30); // extra length at 28: 0
-    local.writeUInt32LE(0x04034b50, 0);
-    shared.copy(local, 4);
-    locals.push(local, nameBytes, body);
-
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4); // made by
-    shared.copy(central, 6);
-    // extra, comment, disk, internal attributes, external attributes: 0
-    central.writeUInt32LE(offset, 42);
-    centrals.push(central, nameBytes);
-    offset += local.length + nameBytes.length + body.length;
-  }
-  const cd = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(files.length, 8);
-  end.writeUInt16LE(files.length, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, end]);
-}
-
-const files = listFiles(DIST)
-  .map((p) => [relative(DIST, p).split(sep).join('/'), readFileSync(p)])
-  .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+// 5. The zip (and, when asked, the signed CRX).
+const files = folderFiles(DIST);
 let zipNote = '';
 if (!noZip) {
   const zip = makeZip(files);
   writeFileSync(ZIP, zip);
   zipNote = `, ${relative(process.cwd(), ZIP) || ZIP} ${(zip.length / 1024).toFixed(0)} KiB`;
+  if (crxKey) {
+    let pem;
+    try {
+      pem = readFileSync(crxKey);
+    } catch (e) {
+      fail(`cannot read the signing key ${crxKey}: ${e.message}`);
+    }
+    let packed;
+    try {
+      packed = packCrx(zip, pem);
+    } catch (e) {
+      fail(`cannot sign with ${crxKey}: ${e.message}`);
+    }
+    writeFileSync(CRX, packed.crx);
+    writeFileSync(UPDATE_XML, updateManifest(packed.id, manifest.version, codebase));
+    zipNote += `, ${relative(process.cwd(), CRX) || CRX} (ID ${packed.id}) and update.xml`;
+  }
 }
 const total = files.reduce((n, [, b]) => n + b.length, 0);
 console.log(

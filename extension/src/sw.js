@@ -92,8 +92,12 @@ let policy = normalisePolicy({});
 let policyKey = JSON.stringify(policy);
 let policySource = 'default';
 let managedSeen = false;
+/** Whether Chromium calls the blocking request listener (force-installed; known a moment after start-up). */
+let blockingGranted = false;
 /** @type {Promise<import('./lib/esafety/src/index.js').Classifier> | null} */
 let classifierPromise = null;
+/** The current policy's classifier once built: what a synchronous decision (onRequest) uses. */
+let readyClassifier = null;
 let generation = 0;
 /** url -> decision summary, oldest first (a Map keeps insertion order). */
 const cache = new Map();
@@ -106,7 +110,10 @@ function getClassifier() {
     const p = policy;
     classifierPromise = buildClassifier(p).then((c) => {
       timings.classifier ??= performance.now();
-      if (gen === generation) updateHeaderRules(c).catch((e) => recordError('header rules', e));
+      if (gen === generation) {
+        readyClassifier = c;
+        updateHeaderRules(c).catch((e) => recordError('header rules', e));
+      }
       return c;
     });
     classifierPromise.catch(() => {
@@ -188,11 +195,13 @@ async function buildClassifier(p) {
 // (about 100 ms on a slow machine: extension/bench), while the page it should stop is already
 // loading. Chrome's extension documentation allows, for enterprise and education extensions on
 // managed devices only, keeping the worker alive by calling an extension API every ~20 s (each
-// call resets the idle timer). So: on while a managed policy is in force, off otherwise.
+// call resets the idle timer). So: on while a managed policy is in force or the extension is
+// force-installed, off otherwise.
 const KEEP_ALIVE_MS = 20000;
 let keepAliveTimer = null;
 function updateKeepAlive() {
-  const managed = policySource === 'managed';
+  // Force-installed (blocking granted) is managed too, even before the school sets a policy.
+  const managed = policySource === 'managed' || blockingGranted;
   if (managed && keepAliveTimer === null) {
     keepAliveTimer = setInterval(() => {
       chrome.runtime.getPlatformInfo().catch(() => {});
@@ -216,6 +225,7 @@ function applyPolicy(raw, source) {
   policyKey = key;
   generation += 1;
   classifierPromise = null;
+  readyClassifier = null;
   cache.clear();
   hot.clear().catch((e) => recordError('hot rules', e));
   getClassifier().catch((e) => recordError('classifier', e));
@@ -270,12 +280,8 @@ async function updateHeaderRules(c) {
  * the block page and the log need.
  */
 async function decide(url) {
-  const hit = cache.get(url);
-  if (hit) {
-    cache.delete(url);
-    cache.set(url, hit);
-    return hit;
-  }
+  const now = decideNow(url);
+  if (now !== undefined) return now;
   let c;
   try {
     c = await getClassifier();
@@ -293,6 +299,38 @@ async function decide(url) {
     // The lexicon could not be loaded: as when the classifier is unavailable.
     return e && e.code === 'E_NOT_READY' ? unavailable(url) : null;
   }
+  return remember(url, d, started);
+}
+
+/**
+ * The decision without waiting, from the cache or the classifier when it is built; undefined
+ * when it would have to wait (no classifier yet, or search terms that need the lexicon table).
+ * null, as from `decide`, when there is nothing to do (not a URL the classifier takes).
+ */
+function decideNow(url) {
+  const hit = cache.get(url);
+  if (hit) {
+    cache.delete(url);
+    cache.set(url, hit);
+    return hit;
+  }
+  const c = readyClassifier;
+  if (!c) return undefined;
+  const started = performance.now();
+  let d;
+  try {
+    d = c.classifyUrl(url);
+  } catch (e) {
+    if (e && e.code === 'E_NOT_READY') return undefined;
+    if (e && e.code === 'E_BAD_URL') return null;
+    recordError('classifyUrl', e);
+    return null;
+  }
+  return remember(url, d, started);
+}
+
+/** Caches the summary of a decision (what navigation handling, the block page and the log need). */
+function remember(url, d, started) {
   const summary = {
     action: d.action,
     concern: concernOf(d),
@@ -478,6 +516,99 @@ async function onFrame(tabId, frameId, url, phase) {
     .catch(() => {}); // the frame went away meanwhile
 }
 
+// ---- blocking before the request (force-installed builds) -----------------------------------
+// Chromium honours a blocking `webRequest` listener only in an extension force-installed by
+// policy (ExtensionInstallForcelist, or the Admin console's force install): there the
+// listener below decides a navigation's request before it leaves the browser, so not even
+// the first visit to a blocked site reaches its server, a server redirect to a blocked site is
+// caught at its hop, and SafeSearch is applied before the unsafe search is sent. Loaded
+// unpacked (the tests, a developer) the listener is accepted but never called, and
+// `chrome.permissions.contains` says so: webNavigation then decides everything, as it does in
+// a force-installed build until the classifier is built (a worker's first ~70 ms) or when a
+// search's words need the lexicon table that is still loading.
+
+chrome.permissions.contains({ permissions: ['webRequestBlocking'] }).then(
+  (granted) => {
+    blockingGranted = granted;
+    updateKeepAlive();
+  },
+  (e) => recordError('permissions', e),
+);
+
+/** Whether the request listener decides main-frame navigations now (webNavigation stands aside). */
+function requestsDecided() {
+  return blockingGranted && readyClassifier !== null;
+}
+
+/** tabId -> the URL whose "before" look webNavigation took (the request listener leaves it). */
+const navigationTook = new Map();
+/** requestIds of navigations a "continue" let through: their redirect hops pass too. */
+const passedRequests = new Set();
+
+/**
+ * The blocking listener: a synchronous decision for a main frame or frame request. Returns the
+ * redirect Chromium should make, or nothing. What it cannot decide without waiting goes to the
+ * navigation handler, which redirects the tab a moment later, as in an unpacked build.
+ */
+function onRequest({ requestId, tabId, frameId, type, url, timeStamp }) {
+  if (tabId < 0 || !/^https?:/i.test(url)) return {};
+  const arrived = performance.now();
+  if (timings.firstEvent === null) {
+    timings.firstEvent = arrived;
+    if (typeof timeStamp === 'number') timings.firstEventSinceNavigation = performance.timeOrigin + arrived - timeStamp;
+  }
+  if (type !== 'main_frame') return onFrameRequest(tabId, url);
+  if (passedRequests.has(requestId)) {
+    passed.set(tabId, url); // a redirect hop of a page the pupil chose to continue to
+    return {};
+  }
+  if (navigationTook.get(tabId) === url) {
+    navigationTook.delete(tabId);
+    return {};
+  }
+  passed.delete(tabId);
+  if (allowOnce.get(tabId) === url) {
+    allowOnce.delete(tabId);
+    passed.set(tabId, url);
+    passedRequests.add(requestId);
+    if (passedRequests.size > 64) passedRequests.delete(passedRequests.values().next().value);
+    return {};
+  }
+  const s = decideNow(url);
+  if (s === undefined) {
+    onNavigate({ tabId, frameId, url, timeStamp }, 'before').catch((e) => recordError('navigate', e));
+    return {};
+  }
+  sample('navigation', performance.now() - arrived);
+  if (!s) return {};
+  if (s.action === 'block' || s.action === 'warn') {
+    const ruled = hot.has(s.host);
+    learnHost(s, generation).catch((e) => recordError('hot rules', e));
+    if (ruled && s.action === 'block') return {}; // the hot rule redirects it, and the block page logs the visit
+    const ids = {};
+    if (s.action === 'warn') {
+      ids.warn = crypto.randomUUID();
+      // Read only when the pupil presses "continue", long after this write.
+      chrome.storage.session
+        .set({ [`warn:${ids.warn}`]: { url: s.safeSearchUrl ?? url, tabId, time: Date.now() } })
+        .catch((e) => recordError('session', e));
+    }
+    ids.incident = logVisit(tabId, s);
+    return { redirectUrl: blockPageUrl(s, ids) };
+  }
+  return s.safeSearchUrl ? { redirectUrl: s.safeSearchUrl } : {};
+}
+
+/** A frame's request: a blocked host's frame shows the (compact) block page instead. */
+function onFrameRequest(tabId, url) {
+  const s = decideNow(url);
+  if (!s || s.action !== 'block') return {}; // undecided: onFrame looks again when it commits
+  const ruled = hot.has(s.host);
+  learnHost(s, generation).catch((e) => recordError('hot rules', e));
+  if (ruled) return {};
+  return { redirectUrl: blockPageUrl(s, { incident: logVisit(tabId, s, { frame: true }) }) };
+}
+
 /**
  * Blocks the open tabs whose page is blocked (warnings are left: a pupil may have chosen to
  * continue before a worker restart).
@@ -641,8 +772,33 @@ function pageFields(msg) {
 
 // ---- listeners: all registered synchronously at start ----------------------------------------
 chrome.webNavigation.onBeforeNavigate.addListener((details) => {
+  if (details.frameId === 0) {
+    // A force-installed build with its classifier built: the request listener decides it.
+    if (requestsDecided()) {
+      navigationTook.delete(details.tabId);
+      return;
+    }
+    navigationTook.set(details.tabId, details.url);
+  }
   onNavigate(details, 'before').catch((e) => recordError('navigate', e));
 });
+try {
+  chrome.webRequest.onBeforeRequest.addListener(
+    (details) => {
+      try {
+        return onRequest(details);
+      } catch (e) {
+        recordError('request', e);
+        return {};
+      }
+    },
+    { urls: ['http://*/*', 'https://*/*'], types: ['main_frame', 'sub_frame'] },
+    ['blocking'],
+  );
+} catch (e) {
+  // A Chromium without the permission: webNavigation decides everything.
+  console.warn('esafety: no blocking webRequest listener', String(e));
+}
 chrome.webNavigation.onCommitted.addListener((details) => {
   onNavigate(details, 'commit').catch((e) => recordError('navigate (commit)', e));
 });
@@ -675,6 +831,7 @@ chrome.storage.onChanged.addListener((changes, area) => {
 });
 chrome.tabs.onRemoved.addListener((tabId) => {
   allowOnce.delete(tabId);
+  navigationTook.delete(tabId);
   passed.delete(tabId);
   lastBlock.delete(tabId);
 });
@@ -722,6 +879,7 @@ globalThis.esafetyState = () => ({
   generation,
   hotHosts: [...hot.hosts.keys()],
   keepAlive: keepAliveTimer !== null,
+  webRequestBlocking: blockingGranted,
   timings: { ...timings },
   samples: { decide: samplesOf('decide'), navigation: samplesOf('navigation') },
   errors: [...errors],

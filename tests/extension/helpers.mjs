@@ -3,17 +3,18 @@
 // each request, and one headless Chromium (Debian's, driven by playwright-core from
 // npm/node_modules) with extension/dist loaded unpacked into a fresh profile.
 
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import { createServer as createNetServer } from 'node:net';
 import { createRequire } from 'node:module';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { folderFiles, makeZip, packCrx, updateManifest } from '../../extension/pack.mjs';
 
 const NPM = fileURLToPath(new URL('../../npm/', import.meta.url));
 const require = createRequire(join(NPM, 'package.json'));
@@ -21,6 +22,9 @@ const { chromium } = require('playwright-core');
 
 export const EXT = fileURLToPath(new URL('../../extension/dist/', import.meta.url));
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/lib/chromium/chromium';
+/** Chromium's machine-wide managed policy folder on Linux (writing it needs root). */
+export const POLICY_DIR = '/etc/chromium/policies/managed';
+const FORCED_POLICY = join(POLICY_DIR, 'esafety-forced-install-test.json');
 
 /** The extension ID Chromium derives from the manifest key (SHA-256 of the DER key, a–p). */
 export function extensionId() {
@@ -40,13 +44,13 @@ function selfSigned(dir) {
  * A page for any host and path, over http and https on the same port (the first byte of a
  * connection tells them apart); every request is recorded. `pages` (also returned, a Map that
  * tests may change later) maps `host/path` (no scheme, no query), or `/path` for every host,
- * to what to serve there instead of the plain test page: HTML, or `{ body, type?, headers? }`.
- * @param {Record<string, string | {body: string, type?: string, headers?: Record<string, string>}>} [initial]
+ * to what to serve there instead of the plain test page: HTML, or `{ body, type?, status?, headers? }`.
+ * @param {Record<string, string | {body: string | Buffer, type?: string, status?: number, headers?: Record<string, string>}>} [initial]
  */
 export async function startServer(initial = {}) {
   /** @type {{host: string, url: string, headers: Record<string, string | string[] | undefined>}[]} */
   const requests = [];
-  /** @type {Map<string, string | {body: string, type?: string, headers?: Record<string, string>}>} */
+  /** @type {Map<string, string | {body: string | Buffer, type?: string, status?: number, headers?: Record<string, string>}>} */
   const pages = new Map(Object.entries(initial));
   const handler = (req, res) => {
     requests.push({ host: String(req.headers.host ?? '').replace(/:\d+$/, ''), url: req.url ?? '/', headers: req.headers });
@@ -58,7 +62,7 @@ export async function startServer(initial = {}) {
     const path = String(req.url ?? '/').split('?')[0];
     const own = pages.get(host + path) ?? pages.get(path);
     if (own !== undefined && typeof own !== 'string') {
-      res.writeHead(200, { 'content-type': own.type ?? 'text/html; charset=utf-8', 'cache-control': 'no-store', ...own.headers });
+      res.writeHead(own.status ?? 200, { 'content-type': own.type ?? 'text/html; charset=utf-8', 'cache-control': 'no-store', ...own.headers });
       res.end(own.body);
       return;
     }
@@ -93,34 +97,95 @@ export async function startServer(initial = {}) {
   };
 }
 
+/**
+ * Chromium's switches for every test browser: all names to the local server, nothing else.
+ * A force-install needs the extension updater, which `--disable-background-networking` stops.
+ */
+function browserArgs(port, { updater = false } = {}) {
+  return [
+    `--host-resolver-rules=MAP * 127.0.0.1:${port}`,
+    '--no-sandbox', '--disable-gpu', '--disable-component-update',
+    ...(updater ? [] : ['--disable-background-networking']),
+    '--disable-sync', '--no-first-run', '--disable-quic',
+  ];
+}
+
 /** Launches Chromium with the extension and returns the context and its service worker. */
 export async function launch(port) {
+  return launchWith(port, [`--disable-extensions-except=${EXT}`, `--load-extension=${EXT}`], extensionId());
+}
+
+/**
+ * Launches Chromium with the extension in a fresh profile (`args` say how it gets there) and
+ * waits for the worker of extension `id` to decide a navigation.
+ */
+async function launchWith(port, args, id, { updater = false, workerTimeout = 15000 } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'esafety-ext-'));
   const ctx = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    ignoreDefaultArgs: ['--disable-extensions'],
-    args: [
-      `--disable-extensions-except=${EXT}`,
-      `--load-extension=${EXT}`,
-      `--host-resolver-rules=MAP * 127.0.0.1:${port}`,
-      '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-quic',
-    ],
+    ignoreDefaultArgs: ['--disable-extensions', ...(updater ? ['--disable-background-networking'] : [])],
+    args: [...args, ...browserArgs(port, { updater })],
     viewport: { width: 1000, height: 900 },
     ignoreHTTPSErrors: true,
   });
-  const sw = ctx.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'))
-    ?? (await ctx.waitForEvent('serviceworker', { timeout: 15000 }));
-  await waitUntilDeciding(ctx, sw);
-  return {
-    ctx,
-    sw,
-    async close() {
-      await ctx.close().catch(() => {});
-      rmSync(profile, { recursive: true, force: true });
-    },
+  const close = async () => {
+    await ctx.close().catch(() => {});
+    rmSync(profile, { recursive: true, force: true });
   };
+  try {
+    const mine = (w) => w.url().startsWith(`chrome-extension://${id}/`);
+    const sw = ctx.serviceWorkers().find(mine)
+      ?? (await ctx.waitForEvent('serviceworker', { predicate: mine, timeout: workerTimeout }));
+    await waitUntilDeciding(ctx, sw);
+    return { ctx, sw, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+/**
+ * Launches Chromium with the extension force-installed by policy, as a school's Admin console
+ * installs it: `extension/dist` signed into a CRX with a throw-away key (so the ID differs
+ * from the unpacked one), served with its update manifest by the test server, and named in
+ * a Chromium managed-policy file (ExtensionInstallForcelist) with `policy` as its own
+ * managed policy. Only a force-installed extension may block requests synchronously
+ * (webRequestBlocking). The policy file affects the whole machine: `close` removes it, and
+ * so does a failed launch. DevTools are allowed for force-installed extensions in this file
+ * (DeveloperToolsAvailability 1; Chromium's default refuses them, and the test reads the
+ * worker through them); schools set 2 (see the README's admin checklist).
+ * @param {{port: number, pages: Map<string, unknown>}} server from startServer
+ * @returns {Promise<{ctx: any, sw: any, id: string, close: () => Promise<void>}>}
+ */
+export async function launchForced(server, policy = {}) {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { crx, id } = packCrx(makeZip(folderFiles(EXT)), privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  const { version } = JSON.parse(readFileSync(join(EXT, 'manifest.json'), 'utf8'));
+  const base = `http://127.0.0.1:${server.port}`;
+  server.pages.set('127.0.0.1/esafety-forced.crx', { body: crx, type: 'application/x-chrome-extension' });
+  server.pages.set('127.0.0.1/esafety-forced.xml', { body: updateManifest(id, version, `${base}/esafety-forced.crx`), type: 'text/xml' });
+  mkdirSync(POLICY_DIR, { recursive: true });
+  writeFileSync(FORCED_POLICY, JSON.stringify({
+    ExtensionInstallForcelist: [`${id};${base}/esafety-forced.xml`],
+    DeveloperToolsAvailability: 1,
+    '3rdparty': { extensions: { [id]: policy } },
+  }));
+  try {
+    // Installing means an update check and a download first: give the worker longer to appear.
+    const browser = await launchWith(server.port, [], id, { updater: true, workerTimeout: 30000 });
+    return {
+      ...browser,
+      id,
+      async close() {
+        await browser.close();
+        rmSync(FORCED_POLICY, { force: true });
+      },
+    };
+  } catch (e) {
+    rmSync(FORCED_POLICY, { force: true });
+    throw e;
+  }
 }
 
 /**

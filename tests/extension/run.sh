@@ -21,4 +21,4 @@ node "$repo/extension/build.mjs"
 exec node --test --test-concurrency=1 "$@" \
   "$here/unit.test.mjs" "$here/hot.test.mjs" "$here/identity.test.mjs" "$here/summary.test.mjs" "$here/outbox.test.mjs" \
   "$here/extension.test.mjs" "$here/network.test.mjs" "$here/summary.e2e.test.mjs" \
-  "$here/messages.test.mjs" "$here/outbox.browser.test.mjs" "$here/policy.test.mjs"
+  "$here/messages.test.mjs" "$here/outbox.browser.test.mjs" "$here/policy.test.mjs" "$here/forced.test.mjs"

@@ -12,6 +12,8 @@ import { entryForOrigin, matchPatterns, messageIncident, scanConfig } from '../.
 import { PAGE, REASON } from '../../extension/src/words.js';
 import { createClassifier } from '../../npm/src/node.js';
 import { extensionId } from './helpers.mjs';
+import { extensionIdOf, makeZip, packCrx, updateManifest } from '../../extension/pack.mjs';
+import { createPublicKey, createVerify, generateKeyPairSync } from 'node:crypto';
 
 test('no policy protects as a KS2 pupil', () => {
   const p = normalisePolicy(undefined);
@@ -189,4 +191,50 @@ test('the admin checklist and its example policy file name the same Chrome polic
   // The extension's own policy in the example is one the extension accepts without problems.
   const own = example['3rdparty'].extensions[extensionId()];
   assert.deepEqual(normalisePolicy(own).problems, []);
+});
+
+test('a CRX3 package carries the key, a signature that verifies, and the ID Chromium derives', () => {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' });
+  const zip = makeZip([['manifest.json', Buffer.from('{"manifest_version":3}')]]);
+  const { crx, id, publicKey } = packCrx(zip, pem);
+  assert.equal(crx.subarray(0, 4).toString('latin1'), 'Cr24');
+  assert.equal(crx.readUInt32LE(4), 3);
+  const headerEnd = 12 + crx.readUInt32LE(8);
+  assert.deepEqual(crx.subarray(headerEnd), zip, 'the zip follows the header unchanged');
+  const header = crx.subarray(12, headerEnd);
+  const der = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
+  assert.equal(publicKey, der.toString('base64'));
+  assert.equal(id, extensionIdOf(der));
+  assert.match(id, /^[a-p]{32}$/);
+  // The signed data is the last field (10000: tag bytes 0x82 0xf1 0x04, length 18, then field 1 with the 16-byte id).
+  const signedData = header.subarray(header.length - 18);
+  assert.deepEqual([...header.subarray(header.length - 22, header.length - 18)], [0x82, 0xf1, 0x04, 18]);
+  assert.equal(signedData[0], 0x0a);
+  assert.equal(signedData[1], 16);
+  // The signature is the 256 bytes before the signed data's field, after its own tag and length (0x12 0x80 0x02).
+  const sigEnd = header.length - 22;
+  const signature = header.subarray(sigEnd - 256, sigEnd);
+  assert.deepEqual([...header.subarray(sigEnd - 259, sigEnd - 256)], [0x12, 0x80, 0x02]);
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(signedData.length);
+  const verify = createVerify('sha256');
+  for (const part of [Buffer.from('CRX3 SignedData\x00', 'latin1'), len, signedData, zip]) verify.update(part);
+  assert.equal(verify.verify(createPublicKey(privateKey), signature), true);
+  // A different zip under the same header would not verify.
+  const other = createVerify('sha256');
+  for (const part of [Buffer.from('CRX3 SignedData\x00', 'latin1'), len, signedData, makeZip([])]) other.update(part);
+  assert.equal(other.verify(createPublicKey(privateKey), signature), false);
+});
+
+test('the signing key must be RSA, and the update manifest refuses what Chromium would', () => {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  assert.throws(() => packCrx(Buffer.alloc(0), privateKey.export({ type: 'pkcs8', format: 'pem' })), /must be RSA/);
+  const id = 'a'.repeat(32);
+  const xml = updateManifest(id, '0.1.0', "https://it.example.sch.uk/e?x=1&y='2'");
+  assert.match(xml, new RegExp(`appid='${id}'`));
+  assert.match(xml, /codebase='https:\/\/it\.example\.sch\.uk\/e\?x=1&amp;y=&apos;2&apos;'/);
+  assert.match(xml, /version='0\.1\.0'/);
+  assert.throws(() => updateManifest('Q'.repeat(32), '0.1.0', 'https://x/'), /not an extension ID/);
+  assert.throws(() => updateManifest(id, '0.1.0-beta', 'https://x/'), /not an extension version/);
 });
