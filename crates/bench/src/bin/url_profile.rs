@@ -105,13 +105,23 @@ fn run(out: &str, passes: &str, classify: bool) -> Result<(), String> {
         .map_err(|_| format!("{passes:?}: not a count"))?;
     let (c, urls) = load(out, AgeBand::Ks2)?;
     let mut blocked = 0usize;
+    let mut best = f64::INFINITY;
+    let started = std::time::Instant::now();
     for _ in 0..passes {
+        let t = std::time::Instant::now();
         for u in &urls {
             let d = if classify { c.classify(u) } else { c.check(u) };
             blocked += usize::from(black_box(d).is_ok_and(|d| d.action == esafety::Action::Block));
         }
+        best = best.min(t.elapsed().as_nanos() as f64 / urls.len().max(1) as f64);
     }
-    println!("{} decisions, {blocked} blocked", passes * urls.len());
+    let n = passes * urls.len();
+    println!("{n} decisions, {blocked} blocked");
+    if n > 0 {
+        // Wall-clock, for A/B runs of two builds (instruction counts: url-instructions.sh).
+        let mean = started.elapsed().as_nanos() as f64 / n as f64;
+        eprintln!("ns per decision: mean {mean:.1}, best pass {best:.1}");
+    }
     Ok(())
 }
 
@@ -121,14 +131,8 @@ fn dump(out: &str) -> Result<(), String> {
         for u in &urls {
             for (how, d) in [("check", c.check(u)), ("classify", c.classify(u))] {
                 match d {
-                    Ok(d) => println!(
-                        "{} {how} {u} {:?} {:?} {:?} {:?}",
-                        band.as_str(),
-                        d.action,
-                        d.categories,
-                        d.min_age,
-                        d.reasons
-                    ),
+                    // The whole decision: a change meant to keep decisions must keep all of it.
+                    Ok(d) => println!("{} {how} {u} {d:?}", band.as_str()),
                     Err(e) => println!("{} {how} {u} error {e}", band.as_str()),
                 }
             }

@@ -8,6 +8,7 @@
 //! matching is percent-decoded and lower-cased, so `/P%6Frn` and `/porn` are one path.
 
 use core::fmt;
+use std::borrow::Cow;
 
 use url::{Host, Position, Url};
 
@@ -77,17 +78,18 @@ pub enum HostKind {
 
 /// A parsed, normalised URL.
 ///
-/// Two strings are owned (the URL and the host), and a third (the matching form of the
-/// path) only when it differs from the raw path; the scheme, registrable domain, public
-/// suffix, raw path and query are positions in them,
-/// because a filter parses every navigation and allocation is most of the cost.
+/// The URL and the host are slices of the input when it already spells them as the
+/// browser would (almost every address: [`fast`]), and owned strings otherwise; the
+/// matching form of the path is owned only when it differs from the raw path; the scheme,
+/// registrable domain, public suffix, raw path and query are positions in them. A filter
+/// parses every navigation, and allocation and copying were most of a parse's cost.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Address {
+pub struct Address<'a> {
     /// The URL as the browser would show it (WHATWG serialisation).
-    pub url: String,
+    pub url: Cow<'a, str>,
     pub kind: Kind,
     /// Lower-case ASCII (punycode), no trailing dot; dotted IPv4; `[…]` IPv6; empty if none.
-    pub host: String,
+    pub host: Cow<'a, str>,
     pub host_kind: HostKind,
     /// The Unicode form when the host has punycode labels.
     pub unicode_host: Option<String>,
@@ -118,7 +120,7 @@ const OTHER: [&str; 5] = ["mailto", "tel", "sms", "intent", "market"];
 
 /// Parses and normalises `input`. Input without a scheme (`bbc.co.uk/news`,
 /// `pornhub.com:443`) is read as `http://…`, as the address bar does.
-pub fn parse(input: &str) -> Result<Address, UrlError> {
+pub fn parse(input: &str) -> Result<Address<'_>, UrlError> {
     if input.len() > MAX_URL_BYTES {
         return Err(UrlError::TooLong { len: input.len() });
     }
@@ -139,7 +141,7 @@ pub fn parse(input: &str) -> Result<Address, UrlError> {
 }
 
 /// The WHATWG parse (the `url` crate) for anything [`fast`] does not take.
-pub fn slow(s: &str) -> Result<Address, UrlError> {
+pub fn slow(s: &str) -> Result<Address<'static>, UrlError> {
     let url = match Url::parse(s) {
         Ok(u) if known_scheme(u.scheme()) || s.contains("://") => u,
         // `host:port/…` parses as a URL whose scheme is the host: read it as http.
@@ -163,7 +165,7 @@ fn known_scheme(s: &str) -> bool {
         || matches!(s, "data" | "javascript" | "blob" | "file")
 }
 
-pub(crate) fn from_url(url: Url) -> Result<Address, UrlError> {
+pub(crate) fn from_url(url: Url) -> Result<Address<'static>, UrlError> {
     let kind = match url.scheme() {
         s if WEB.contains(&s) => Kind::Web,
         "data" => Kind::Data,
@@ -195,9 +197,9 @@ pub(crate) fn from_url(url: Url) -> Result<Address, UrlError> {
         .query()
         .map(|_| (after_path + 1, url[..Position::AfterQuery].len()));
     Ok(Address {
-        url: url.as_str().to_string(),
+        url: Cow::Owned(url.as_str().to_string()),
         kind,
-        host,
+        host: Cow::Owned(host),
         host_kind,
         unicode_host,
         path: Some(decode_lower(url.path())).filter(|p| p != url.path()),
@@ -288,7 +290,7 @@ static REST_CLASS: [Class; 256] = class_table(false);
 /// bytes it encodes). For such input the WHATWG result is the input itself (with `/` for
 /// an empty path), so this gives exactly what [`slow`] gives, about five times faster;
 /// the fuzz target checks that they agree.
-pub fn fast(s: &str) -> Option<Address> {
+pub fn fast(s: &str) -> Option<Address<'_>> {
     let (scheme, rest) = if let Some(r) = s.strip_prefix("https://") {
         ("https", r)
     } else {
@@ -369,9 +371,9 @@ pub fn fast(s: &str) -> Option<Address> {
     let query = query_at.map(|q| &after[q + 1..frag_at]);
     let raw_path = if raw_path.is_empty() { "/" } else { raw_path };
     let url = if after.starts_with('/') {
-        s.to_string()
+        Cow::Borrowed(s)
     } else {
-        format!("{scheme}://{host}/{after}")
+        Cow::Owned(format!("{scheme}://{host}/{after}"))
     };
     let path_start = scheme.len() + 3 + host.len();
     let path_end = path_start + raw_path.len();
@@ -388,7 +390,7 @@ pub fn fast(s: &str) -> Option<Address> {
     Some(Address {
         url,
         kind: Kind::Web,
-        host: host.to_string(),
+        host: Cow::Borrowed(host),
         host_kind,
         unicode_host: None,
         path,
@@ -474,7 +476,7 @@ fn each_suffix<'a>(h: &'a str, kind: HostKind, max: usize, mut push: impl FnMut(
     }
 }
 
-impl Address {
+impl Address<'_> {
     /// The scheme (`https`, `data`, …).
     pub fn scheme(&self) -> &str {
         self.url.split(':').next().unwrap_or("")
@@ -515,7 +517,7 @@ impl Address {
             _ => path_end,
         };
         let s = self.url.get(at..end)?;
-        s.starts_with(self.host.as_str()).then_some(s)
+        s.starts_with(&*self.host).then_some(s)
     }
 
     /// The raw query string (without `?`).
@@ -544,7 +546,7 @@ mod tests {
     use super::*;
 
     fn host(s: &str) -> String {
-        parse(s).unwrap().host
+        parse(s).unwrap().host.into_owned()
     }
 
     #[test]

@@ -52,7 +52,7 @@ pub(crate) fn carried(addr: &Address) -> Option<Carried> {
 /// carried URL keeps its own scheme and query.
 fn from_path(addr: &Address, prefix: &str) -> Option<String> {
     let full = &addr.url;
-    let after_host = full.find(&addr.host).map(|i| i + addr.host.len())?;
+    let after_host = full.find(&*addr.host).map(|i| i + addr.host.len())?;
     let rest = &full[after_host..];
     let rest = rest
         .strip_prefix(|c: char| c == ':')

@@ -108,7 +108,7 @@ pub(crate) fn check(addr: &Address) -> Vec<HeuristicHit> {
     if addr.host_kind == HostKind::Domain {
         let name = match addr.suffix() {
             Some(s) if addr.host.len() > s.len() => &addr.host[..addr.host.len() - s.len() - 1],
-            _ => addr.host.as_str(),
+            _ => &addr.host,
         };
         let mut lure = BrandLure::default();
         // `paypal.com.account-verify.xyz`: a top-level name among the subdomains, that is

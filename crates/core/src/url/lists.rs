@@ -474,7 +474,7 @@ pub fn hash_forms(addr: &Address) -> Vec<String> {
         .collect();
     let raw_path = addr.raw_path();
     let bare = addr.host.strip_prefix("www.").unwrap_or(&addr.host);
-    for h in [addr.host.as_str(), bare] {
+    for h in [&*addr.host, bare] {
         forms.push(format!("{h}{raw_path}"));
         if let Some(q) = addr.query() {
             forms.push(format!("{h}{raw_path}?{q}"));

@@ -183,7 +183,7 @@ fn data_hosts(out: &mut BTreeSet<String>) {
         {
             if let Ok(a) = crate::url::address::parse(url) {
                 if a.host_kind == crate::url::HostKind::Domain {
-                    out.insert(a.host);
+                    out.insert(a.host.into_owned());
                 }
             }
         }
