@@ -207,9 +207,24 @@ pub(crate) fn packed(label: &str) -> Option<u128> {
     if b.len() > 16 {
         return None;
     }
-    let mut k = [0u8; 16];
-    k[..b.len()].copy_from_slice(b);
-    Some(u128::from_be_bytes(k))
+    // Two overlapping fixed-size loads (the first and last 8 or 4 bytes) put in place,
+    // instead of a copy of a variable length into an array, which is a call to `memcpy`:
+    // this runs for a label or two of every address. Overlapping bytes are equal, so
+    // or-ing them is harmless.
+    let n = b.len();
+    let be8 = |s: &[u8]| s.first_chunk::<8>().map_or(0, |c| u64::from_be_bytes(*c));
+    let be4 = |s: &[u8]| s.first_chunk::<4>().map_or(0, |c| u32::from_be_bytes(*c));
+    let k = if n >= 8 {
+        (u128::from(be8(b)) << 64) | (u128::from(be8(&b[n - 8..])) << (8 * (16 - n)))
+    } else if n >= 4 {
+        let v = (u64::from(be4(b)) << 32) | (u64::from(be4(&b[n - 4..])) << (8 * (8 - n)));
+        u128::from(v) << 64
+    } else {
+        b.iter()
+            .enumerate()
+            .fold(0, |k, (i, &c)| k | (u128::from(c) << (8 * (15 - i))))
+    };
+    Some(k)
 }
 
 /// The rows of a host table whose host matches `addr`, in table order. Rows are first
@@ -287,4 +302,22 @@ fn host_matches(host: &str, suffix: Option<&str>, pattern: &str, any_suffix: boo
 /// against a table of patterns) stop at the first byte without a `memcmp` call.
 fn ends_with(a: &[u8], b: &[u8]) -> bool {
     a.len() >= b.len() && a.iter().rev().zip(b.iter().rev()).all(|(x, y)| x == y)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::packed;
+
+    #[test]
+    fn packed_is_the_label_big_endian_and_zero_padded() {
+        let all = "abcdefghijklmnopq";
+        for n in 0..=16 {
+            let label = &all[..n];
+            let mut k = [0u8; 16];
+            k[..n].copy_from_slice(label.as_bytes());
+            assert_eq!(packed(label), Some(u128::from_be_bytes(k)), "{label:?}");
+        }
+        assert_eq!(packed(all), None);
+        assert_ne!(packed("ab"), packed("ab\u{1}"));
+    }
 }

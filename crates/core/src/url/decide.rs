@@ -278,12 +278,31 @@ impl UrlClassifier {
     /// `classify` for the page that explains a block.
     pub fn check(&self, url: &str) -> Result<UrlDecision, UrlError> {
         let addr = address::parse(url)?;
-        Ok(self.decide(&addr, 0, false))
+        // Filled where it is returned from: the decision is a few hundred bytes, and a
+        // decision made in a callee's frame was copied out twice on this hot path.
+        let mut out = Ok(self.blank(false));
+        if let Ok(d) = &mut out {
+            self.fill(&addr, 0, d);
+        }
+        out
     }
 
     fn decide(&self, addr: &Address, depth: u8, explain: bool) -> UrlDecision {
-        // url, host and registrable domain are moved in by `decide_owned`.
-        let mut d = UrlDecision {
+        let mut d = self.blank(explain);
+        self.fill(addr, depth, &mut d);
+        d
+    }
+
+    /// Everything [`Self::decide`] finds, into `d` (from [`Self::blank`]).
+    fn fill(&self, addr: &Address, depth: u8, d: &mut UrlDecision) {
+        let extra = self.judge(addr, depth, d);
+        self.finish(d, extra);
+    }
+
+    /// A decision with nothing found yet; `url`, `host` and the registrable domain are
+    /// moved in by `decide_owned`.
+    fn blank(&self, explain: bool) -> UrlDecision {
+        UrlDecision {
             url: String::new(),
             host: String::new(),
             registrable_domain: None,
@@ -300,12 +319,7 @@ impl UrlClassifier {
             age_band: self.band,
             text_pending: false,
             explain,
-        };
-        // Filled in place and finished here: the decision is a few hundred bytes, and
-        // each move of it through a return was a copy on the hot path.
-        let extra = self.judge(addr, depth, &mut d);
-        self.finish(&mut d, extra);
-        d
+        }
     }
 
     /// Everything [`Self::decide`] finds, into `d`; returns the categories that only the

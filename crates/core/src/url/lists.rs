@@ -136,9 +136,13 @@ pub(crate) fn probe_expressions<'a>(
         &mut heap[..]
     };
     exprs.prefilter.candidates(text.as_bytes(), run);
-    let depth = labels(&addr.host) + 1;
+    let first = text.as_bytes().first().copied().unwrap_or(0);
     for (i, e) in exprs.list.iter().enumerate() {
-        if run[i / 64] & (1 << (i % 64)) != 0 && e.regex.is_match(text) {
+        if run[i / 64] & (1 << (i % 64)) != 0
+            && exprs.prefilter.may_start(i, first)
+            && e.regex.is_match(text)
+        {
+            let depth = labels(&addr.host) + 1;
             out.push(ListHit::by_expression(&packs[e.pack], e, depth));
         }
     }

@@ -61,6 +61,9 @@ pub(crate) struct Prefilter {
     /// Whether a byte (either case) starts some literal: most bytes of an address are
     /// passed over with this one load.
     first: [bool; 256],
+    /// Per expression: the bytes its matches must begin with, for one anchored at the
+    /// start (see [`start_bytes`]).
+    starts: Vec<Option<Bits<4>>>,
 }
 
 fn pair(a: u8, b: u8) -> u16 {
@@ -79,8 +82,10 @@ impl Prefilter {
             literals: Vec::new(),
             bits: Bits::new(),
             first: [false; 256],
+            starts: Vec::new(),
         };
         for (i, p) in patterns.enumerate() {
+            f.starts.push(start_bytes(p));
             let lits = required(p);
             f.filtered.push(lits.is_some());
             for l in lits.unwrap_or_default() {
@@ -93,6 +98,17 @@ impl Prefilter {
         }
         f.literals.sort();
         f
+    }
+
+    /// Whether expression `i` may match a text that begins with `first`: false only for
+    /// an expression anchored at the start whose first byte cannot be `first`. UT1's
+    /// malware list has `^[0-9]+\.[0-9]+…/search\?q=…`: its literal is in every search
+    /// address, and running it cost ~950 instructions each time.
+    pub(crate) fn may_start(&self, i: usize, first: u8) -> bool {
+        match self.starts.get(i) {
+            Some(Some(set)) => set.contains(usize::from(first)),
+            _ => true,
+        }
     }
 
     /// Marks in `run` (one bit per expression) those that may match `text`: every
@@ -125,6 +141,96 @@ impl Prefilter {
                 }
             }
         }
+    }
+}
+
+/// The bytes every match of `pattern` begins with, when it is anchored at the start
+/// (`^`) and its first item is one that must be there: a literal character, an escaped
+/// punctuation character or a simple class of letters, digits, ranges of them and
+/// escaped punctuation (`[0-9]`, `[a-z_\.]`); ASCII case folded, as the expressions run.
+/// `None` for anything else, so the expression is run as before: no anchor, an
+/// alternation anywhere (`^a|b` matches `b` anywhere), a group, `.`, a negated class, or a
+/// first item that may be absent (`?`, `*`, `{…}`, or those after `+`).
+pub(crate) fn start_bytes(pattern: &str) -> Option<Bits<4>> {
+    let s = pattern.as_bytes();
+    if s.contains(&b'|') {
+        return None;
+    }
+    let rest = s.strip_prefix(b"^")?;
+    let mut set = Bits::<4>::new();
+    let mut add = |b: u8| {
+        set.insert(usize::from(b.to_ascii_lowercase()));
+        set.insert(usize::from(b.to_ascii_uppercase()));
+    };
+    let after = match *rest.first()? {
+        b'[' => {
+            let mut i = 1;
+            let mut any = false;
+            loop {
+                let c = *rest.get(i)?;
+                match c {
+                    b']' if any => break i + 1,
+                    b'\\' => {
+                        let e = *rest.get(i + 1)?;
+                        if !e.is_ascii_punctuation() {
+                            return None;
+                        }
+                        add(e);
+                        i += 2;
+                    }
+                    c if c.is_ascii_alphanumeric() => {
+                        if rest.get(i + 1) == Some(&b'-')
+                            && rest.get(i + 2).is_some_and(|&e| e != b']')
+                        {
+                            let e = rest[i + 2];
+                            let same_kind = (c.is_ascii_digit() && e.is_ascii_digit())
+                                || (c.is_ascii_lowercase() && e.is_ascii_lowercase())
+                                || (c.is_ascii_uppercase() && e.is_ascii_uppercase());
+                            if !same_kind || e < c {
+                                return None;
+                            }
+                            (c..=e).for_each(&mut add);
+                            i += 3;
+                        } else {
+                            add(c);
+                            i += 1;
+                        }
+                    }
+                    b'_' | b'-' | b'.' => {
+                        add(c);
+                        i += 1;
+                    }
+                    _ => return None,
+                }
+                any = true;
+            }
+        }
+        b'\\' => {
+            let e = *rest.get(1)?;
+            if !e.is_ascii_punctuation() {
+                return None;
+            }
+            add(e);
+            2
+        }
+        c if c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'/' | b'-' | b'_' | b'%' | b'=' | b',' | b':' | b'@' | b'~'
+            ) =>
+        {
+            add(c);
+            1
+        }
+        _ => return None,
+    };
+    // Required: not followed by a quantifier that allows none (`+` alone keeps it, but
+    // not `+` quantified again, as in `a+{0,1}`).
+    let quantifier = |b: Option<&u8>| matches!(b, Some(b'?' | b'*' | b'{' | b'+'));
+    match rest.get(after) {
+        Some(b'+') if !quantifier(rest.get(after + 1)) => Some(set),
+        next if quantifier(next) => None,
+        _ => Some(set),
     }
 }
 
@@ -452,5 +558,73 @@ mod tests {
             }
         }
         assert!(checked > 500, "only {checked} matches checked");
+    }
+
+    #[test]
+    fn start_bytes_of_anchored_expressions() {
+        let set = |p: &str| {
+            start_bytes(p).map(|b| {
+                (0u8..=255)
+                    .filter(|&c| b.contains(usize::from(c)))
+                    .collect::<Vec<u8>>()
+            })
+        };
+        assert_eq!(
+            set(r"^[0-9]+\.[0-9]+/search\?q=[0-9]+$"),
+            Some((b'0'..=b'9').collect())
+        );
+        assert_eq!(set("^ab"), Some(vec![b'A', b'a']));
+        assert_eq!(set(r"^\.x"), Some(vec![b'.']));
+        assert_eq!(
+            set("^[a-c_]"),
+            Some(vec![b'A', b'B', b'C', b'_', b'a', b'b', b'c'])
+        );
+        for unsure in [
+            "ab", "^a?b", "^a*", "^a{0,2}", "^a|b", "^(ab)", "^.", "^[^a]", "^[]a]", "^[a-",
+            "^\\d", "^[c-a]", "(?m)^a", "",
+        ] {
+            assert_eq!(set(unsure), None, "{unsure:?}");
+        }
+    }
+
+    #[test]
+    fn start_bytes_hold_every_match() {
+        const PIECES: [&str; 22] = [
+            "^", "a", "B", "0", "[0-9]", "[a-c_]", "\\.", ".", "*", "+", "?", "|", "(", ")", "{2}",
+            "{0,1}", "$", "/", "-", "x", "[^a]", "\\d",
+        ];
+        const TEXTS: [&str; 9] = [
+            "ab", "0.1/x", "Ba", "_x", ".a", "xa0", "a", "9/search", "-/",
+        ];
+        let mut rng = crate::test_rng::Rng::new(0x2545_f491_4f6c_dd1du64);
+        let mut next = move || rng.next();
+        let mut checked = 0;
+        for _ in 0..20_000 {
+            let mut p = String::from("^");
+            for _ in 0..(next() % 6) {
+                p.push_str(PIECES[(next() % PIECES.len() as u64) as usize]);
+            }
+            let Some(starts) = start_bytes(&p) else {
+                continue;
+            };
+            let Ok(re) = regex_lite::RegexBuilder::new(&p)
+                .case_insensitive(true)
+                .build()
+            else {
+                continue;
+            };
+            for t in TEXTS {
+                if re.is_match(t) {
+                    checked += 1;
+                    assert!(
+                        starts.contains(usize::from(t.as_bytes()[0])),
+                        "{p:?} matches {t:?}"
+                    );
+                    let f = Prefilter::new([p.as_str()].into_iter());
+                    assert!(f.may_start(0, t.as_bytes()[0]));
+                }
+            }
+        }
+        assert!(checked > 300, "only {checked} matches checked");
     }
 }
