@@ -523,6 +523,33 @@ mod tests {
 
     /// Random patterns from pieces of regex syntax: whenever the engine matches, the
     /// text holds one of the literals (and the reader never panics).
+    /// For property tests: `n` random patterns (`prefix` and up to `max_pieces` pieces),
+    /// each that builds as the classifier builds expressions, with the texts it matches.
+    fn random_matches(
+        seed: u64,
+        n: usize,
+        prefix: &str,
+        pieces: &[&str],
+        max_pieces: u64,
+        texts: &'static [&'static str],
+    ) -> impl Iterator<Item = (String, Vec<&'static str>)> {
+        let mut rng = crate::test_rng::Rng::new(seed);
+        let prefix = prefix.to_string();
+        let pieces: Vec<String> = pieces.iter().map(|s| s.to_string()).collect();
+        (0..n).filter_map(move |_| {
+            let mut p = prefix.clone();
+            for _ in 0..(rng.next() % max_pieces) {
+                p.push_str(&pieces[(rng.next() % pieces.len() as u64) as usize]);
+            }
+            let re = regex_lite::RegexBuilder::new(&p)
+                .case_insensitive(true)
+                .build()
+                .ok()?;
+            let matched = texts.iter().copied().filter(|t| re.is_match(t)).collect();
+            Some((p, matched))
+        })
+    }
+
     #[test]
     fn literals_are_in_every_match() {
         const PIECES: [&str; 24] = [
@@ -532,29 +559,15 @@ mod tests {
         const TEXTS: [&str; 8] = [
             "ab", "xab/b", "a.b-x", "AB/xB", "é-ab.x", "bbbb", "x/1/ab", "a-b-c",
         ];
-        let mut rng = crate::test_rng::Rng::new(0x9e37_79b9_7f4a_7c15u64);
-        let mut next = move || rng.next();
         let mut checked = 0;
-        for _ in 0..20_000 {
-            let mut p = String::new();
-            for _ in 0..(next() % 8) {
-                p.push_str(PIECES[(next() % PIECES.len() as u64) as usize]);
-            }
+        for (p, matched) in random_matches(0x9e37_79b9_7f4a_7c15, 20_000, "", &PIECES, 8, &TEXTS) {
             let Some(lits) = required(&p) else { continue };
-            let Ok(re) = regex_lite::RegexBuilder::new(&p)
-                .case_insensitive(true)
-                .build()
-            else {
-                continue;
-            };
-            for t in TEXTS {
-                if re.is_match(t) {
-                    checked += 1;
-                    let f = Prefilter::new([p.as_str()].into_iter());
-                    let mut run = [0u64];
-                    f.candidates(t.as_bytes(), &mut run);
-                    assert!(run[0] & 1 == 1, "{p:?} matches {t:?} without {lits:?}");
-                }
+            for t in matched {
+                checked += 1;
+                let f = Prefilter::new([p.as_str()].into_iter());
+                let mut run = [0u64];
+                f.candidates(t.as_bytes(), &mut run);
+                assert!(run[0] & 1 == 1, "{p:?} matches {t:?} without {lits:?}");
             }
         }
         assert!(checked > 500, "only {checked} matches checked");
@@ -596,33 +609,19 @@ mod tests {
         const TEXTS: [&str; 9] = [
             "ab", "0.1/x", "Ba", "_x", ".a", "xa0", "a", "9/search", "-/",
         ];
-        let mut rng = crate::test_rng::Rng::new(0x2545_f491_4f6c_dd1du64);
-        let mut next = move || rng.next();
         let mut checked = 0;
-        for _ in 0..20_000 {
-            let mut p = String::from("^");
-            for _ in 0..(next() % 6) {
-                p.push_str(PIECES[(next() % PIECES.len() as u64) as usize]);
-            }
+        for (p, matched) in random_matches(0x2545_f491_4f6c_dd1d, 20_000, "^", &PIECES, 6, &TEXTS) {
             let Some(starts) = start_bytes(&p) else {
                 continue;
             };
-            let Ok(re) = regex_lite::RegexBuilder::new(&p)
-                .case_insensitive(true)
-                .build()
-            else {
-                continue;
-            };
-            for t in TEXTS {
-                if re.is_match(t) {
-                    checked += 1;
-                    assert!(
-                        starts.contains(usize::from(t.as_bytes()[0])),
-                        "{p:?} matches {t:?}"
-                    );
-                    let f = Prefilter::new([p.as_str()].into_iter());
-                    assert!(f.may_start(0, t.as_bytes()[0]));
-                }
+            for t in matched {
+                checked += 1;
+                assert!(
+                    starts.contains(usize::from(t.as_bytes()[0])),
+                    "{p:?} matches {t:?}"
+                );
+                let f = Prefilter::new([p.as_str()].into_iter());
+                assert!(f.may_start(0, t.as_bytes()[0]));
             }
         }
         assert!(checked > 300, "only {checked} matches checked");
