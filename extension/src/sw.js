@@ -440,6 +440,43 @@ async function learnHost(s, gen) {
   return hot.has(s.host);
 }
 
+/** Notes when the first navigation event reached this worker (for the benchmark's cold starts). */
+function noteFirstEvent(timeStamp) {
+  if (timings.firstEvent !== null) return;
+  const arrived = performance.now();
+  timings.firstEvent = arrived;
+  // How long the browser's event took to reach this worker (timeStamp is the browser's clock, ms since 1970).
+  if (typeof timeStamp === 'number') timings.firstEventSinceNavigation = performance.timeOrigin + arrived - timeStamp;
+}
+
+/**
+ * At the start of a top-level navigation: whether it is the one URL the pupil chose to
+ * continue to after a warning (let through once, and marked so its commit is left alone).
+ */
+function continuedTo(tabId, url) {
+  passed.delete(tabId);
+  if (allowOnce.get(tabId) !== url) return false;
+  allowOnce.delete(tabId);
+  passed.set(tabId, url);
+  return true;
+}
+
+/**
+ * The block or warning page for a navigation decided `block` or `warn`: the visit logged, a
+ * warning's destination kept in the worker's session storage (not in the page's address);
+ * `stored` resolves once it is kept.
+ */
+function stopPage(tabId, s, url) {
+  const ids = {};
+  let stored = Promise.resolve();
+  if (s.action === 'warn') {
+    ids.warn = crypto.randomUUID();
+    stored = chrome.storage.session.set({ [`warn:${ids.warn}`]: { url: s.safeSearchUrl ?? url, tabId, time: Date.now() } });
+  }
+  ids.incident = logVisit(tabId, s);
+  return { page: blockPageUrl(s, ids), stored };
+}
+
 /**
  * Decides a top-level navigation. Called before it starts and again when it commits (and
  * when a page changes its address itself, as single-page sites do): the second look catches
@@ -450,23 +487,13 @@ async function learnHost(s, gen) {
  */
 async function onNavigate({ tabId, frameId, url, timeStamp }, phase) {
   if (tabId < 0 || !/^https?:/i.test(url)) return;
-  const arrived = performance.now();
-  if (timings.firstEvent === null) {
-    timings.firstEvent = arrived;
-    // How long the browser's event took to reach this worker (timeStamp is the browser's clock, ms since 1970).
-    if (typeof timeStamp === 'number') timings.firstEventSinceNavigation = performance.timeOrigin + arrived - timeStamp;
-  }
+  noteFirstEvent(timeStamp);
   if (frameId !== 0) {
     await onFrame(tabId, frameId, url, phase);
     return;
   }
   if (phase === 'before') {
-    passed.delete(tabId);
-    if (allowOnce.get(tabId) === url) {
-      allowOnce.delete(tabId);
-      passed.set(tabId, url);
-      return;
-    }
+    if (continuedTo(tabId, url)) return;
   } else if (passed.get(tabId) === url) {
     return;
   }
@@ -479,16 +506,11 @@ async function onNavigate({ tabId, frameId, url, timeStamp }, phase) {
   if (s.action === 'block' || s.action === 'warn') {
     const learning = learnHost(s, gen).catch((e) => recordError('hot rules', e));
     if (ruled && s.action === 'block') return;
-    const ids = {};
-    if (s.action === 'warn') {
-      ids.warn = crypto.randomUUID();
-      // The destination stays in the worker's session storage, not in the page's address.
-      await chrome.storage.session.set({ [`warn:${ids.warn}`]: { url: s.safeSearchUrl ?? url, tabId, time: Date.now() } });
-    }
-    ids.incident = logVisit(tabId, s);
+    const { page, stored } = stopPage(tabId, s, url);
+    await stored;
     // The rule first (a few ms), so the https half of an HSTS upgrade meets it too.
     if (phase === 'before') await learning;
-    await redirectTab(tabId, blockPageUrl(s, ids));
+    await redirectTab(tabId, page);
   } else if (s.safeSearchUrl) {
     await redirectTab(tabId, s.safeSearchUrl);
   }
@@ -553,10 +575,7 @@ const passedRequests = new Set();
 function onRequest({ requestId, tabId, frameId, type, url, timeStamp }) {
   if (tabId < 0 || !/^https?:/i.test(url)) return {};
   const arrived = performance.now();
-  if (timings.firstEvent === null) {
-    timings.firstEvent = arrived;
-    if (typeof timeStamp === 'number') timings.firstEventSinceNavigation = performance.timeOrigin + arrived - timeStamp;
-  }
+  noteFirstEvent(timeStamp);
   if (type !== 'main_frame') return onFrameRequest(tabId, url);
   if (passedRequests.has(requestId)) {
     passed.set(tabId, url); // a redirect hop of a page the pupil chose to continue to
@@ -566,10 +585,7 @@ function onRequest({ requestId, tabId, frameId, type, url, timeStamp }) {
     navigationTook.delete(tabId);
     return {};
   }
-  passed.delete(tabId);
-  if (allowOnce.get(tabId) === url) {
-    allowOnce.delete(tabId);
-    passed.set(tabId, url);
+  if (continuedTo(tabId, url)) {
     passedRequests.add(requestId);
     if (passedRequests.size > 64) passedRequests.delete(passedRequests.values().next().value);
     return {};
@@ -585,16 +601,10 @@ function onRequest({ requestId, tabId, frameId, type, url, timeStamp }) {
     const ruled = hot.has(s.host);
     learnHost(s, generation).catch((e) => recordError('hot rules', e));
     if (ruled && s.action === 'block') return {}; // the hot rule redirects it, and the block page logs the visit
-    const ids = {};
-    if (s.action === 'warn') {
-      ids.warn = crypto.randomUUID();
-      // Read only when the pupil presses "continue", long after this write.
-      chrome.storage.session
-        .set({ [`warn:${ids.warn}`]: { url: s.safeSearchUrl ?? url, tabId, time: Date.now() } })
-        .catch((e) => recordError('session', e));
-    }
-    ids.incident = logVisit(tabId, s);
-    return { redirectUrl: blockPageUrl(s, ids) };
+    const { page, stored } = stopPage(tabId, s, url);
+    // A warning's destination is read only when the pupil presses "continue", long after.
+    stored.catch((e) => recordError('session', e));
+    return { redirectUrl: page };
   }
   return s.safeSearchUrl ? { redirectUrl: s.safeSearchUrl } : {};
 }
