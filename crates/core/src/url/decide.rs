@@ -278,8 +278,8 @@ impl UrlClassifier {
     /// `classify` for the page that explains a block.
     pub fn check(&self, url: &str) -> Result<UrlDecision, UrlError> {
         let addr = address::parse(url)?;
-        // Filled where it is returned from: the decision is a few hundred bytes, and a
-        // decision made in a callee's frame was copied out twice on this hot path.
+        // Filled in place in the result that is returned, instead of built by `decide`
+        // and moved into it (the decision is a few hundred bytes).
         let mut out = Ok(self.blank(false));
         if let Ok(d) = &mut out {
             self.fill(&addr, 0, d);
