@@ -16,6 +16,11 @@ if [[ ! -d "$repo/npm/node_modules/playwright-core" ]]; then
   exit 1
 fi
 
+# Policy files the policy and force-install tests write (and remove after) affect every Chromium
+# on the machine: an interrupted earlier run may have left them behind.
+rm -f /etc/chromium/policies/managed/esafety-extension-test.json \
+  /etc/chromium/policies/managed/esafety-forced-install-test.json 2>/dev/null || true
+
 node "$repo/extension/build.mjs"
 # One file at a time: each starts its own browser, and the machine may have 2 cores.
 exec node --test --test-concurrency=1 "$@" \
