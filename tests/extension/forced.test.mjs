@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { incidents, launchForced, navigate, POLICY_DIR, startServer, workerErrors } from './helpers.mjs';
+import { incidents, launchForced, navigate, POLICY_DIR, startServer, waitForManagedPolicy, workerErrors } from './helpers.mjs';
 
 let canWrite = true;
 try {
@@ -35,12 +35,7 @@ before(async () => {
   server = await startServer(PAGES);
   browser = await launchForced(server, { schoolName: 'Oakfield Test School' });
   blockPage = `chrome-extension://${browser.id}/blocked.html`;
-  // The first managed read can take seconds; decisions never wait for it, the test does.
-  const end = Date.now() + 20000;
-  while ((await browser.sw.evaluate(() => globalThis.esafetyState().policySource)) !== 'managed') {
-    if (Date.now() > end) throw new Error('the managed policy never reached the extension');
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitForManagedPolicy(browser.sw);
 });
 
 after(async () => {

@@ -3,7 +3,7 @@
 // each request, and one headless Chromium (Debian's, driven by playwright-core from
 // npm/node_modules) with extension/dist loaded unpacked into a fresh profile.
 
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { folderFiles, makeZip, packCrx, updateManifest } from '../../extension/pack.mjs';
+import { extensionIdOf, folderFiles, makeZip, packCrx, updateManifest } from '../../extension/pack.mjs';
 
 const NPM = fileURLToPath(new URL('../../npm/', import.meta.url));
 const require = createRequire(join(NPM, 'package.json'));
@@ -26,11 +26,25 @@ export const CHROMIUM = process.env.CHROMIUM ?? '/usr/lib/chromium/chromium';
 export const POLICY_DIR = '/etc/chromium/policies/managed';
 const FORCED_POLICY = join(POLICY_DIR, 'esafety-forced-install-test.json');
 
-/** The extension ID Chromium derives from the manifest key (SHA-256 of the DER key, a–p). */
+/** The extension ID Chromium derives from the manifest key (see extension/pack.mjs). */
 export function extensionId() {
   const { key } = JSON.parse(readFileSync(join(EXT, 'manifest.json'), 'utf8'));
-  const hex = createHash('sha256').update(Buffer.from(key, 'base64')).digest('hex').slice(0, 32);
-  return [...hex].map((h) => String.fromCharCode(97 + parseInt(h, 16))).join('');
+  return extensionIdOf(Buffer.from(key, 'base64'));
+}
+
+/**
+ * Waits until the worker has read the machine's managed policy: the first read can take
+ * seconds, and decisions never wait for it (the extension protects as KS2 meanwhile); a test
+ * of the policy must.
+ */
+export async function waitForManagedPolicy(sw, timeout = 20000) {
+  const end = Date.now() + timeout;
+  while (Date.now() < end) {
+    const state = await sw.evaluate(() => globalThis.esafetyState?.());
+    if (state?.policySource === 'managed') return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('the managed policy never reached the extension');
 }
 
 /** A throw-away self-signed certificate (HSTS-preloaded hosts such as YouTube need https). */

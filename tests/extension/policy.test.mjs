@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, rmdirSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { after, before, test } from 'node:test';
-import { extensionId, incidents, launch, navigate, startServer, workerErrors } from './helpers.mjs';
+import { extensionId, incidents, launch, navigate, POLICY_DIR, startServer, waitForManagedPolicy, workerErrors } from './helpers.mjs';
 
-const DIR = '/etc/chromium/policies/managed';
+const DIR = POLICY_DIR;
 const FILE = `${DIR}/esafety-extension-test.json`;
 const POLICY = {
   role: 'staff',
@@ -35,14 +35,7 @@ before(async () => {
   if (!canWrite) return;
   server = await startServer();
   browser = await launch(server.port);
-  // The first managed read can take seconds; decisions never wait for it, the test does.
-  const end = Date.now() + 20000;
-  while (Date.now() < end) {
-    const state = await browser.sw.evaluate(() => globalThis.esafetyState?.());
-    if (state?.policySource === 'managed') return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('the managed policy never reached the extension');
+  await waitForManagedPolicy(browser.sw);
 });
 
 after(async () => {
