@@ -346,12 +346,12 @@ impl Classifier {
         }
         // A phrase spelled out with no word breaks (`k i l l y o u r s e l f`): also read
         // with its joined word cut into known words.
-        if let Some(cut) = norm
+        let cut = norm
             .spaced
             .then(|| segment::segmented(&norm.words, text))
-            .flatten()
-        {
-            complete &= matcher::find(words, &cut, text, hits);
+            .flatten();
+        if let Some(cut) = &cut {
+            complete &= matcher::find(words, cut, text, hits);
         }
         if norm.has_digit_or_at {
             complete &= matcher::find(&self.plain, &norm.plain, text, hits);
@@ -359,13 +359,24 @@ impl Classifier {
         drop_unjoinable(hits, parts_seen);
         hits.sort_unstable();
         hits.dedup();
-        self.verdict(text, &norm.words, hits, truncated || !complete, verdict)
+        self.verdict(
+            text,
+            &norm.words,
+            cut.as_ref(),
+            hits,
+            truncated || !complete,
+            verdict,
+        )
     }
 
+    /// `cut`: the words with a phrase spelled out without breaks cut into words, when
+    /// there was one; the word model reads it if the words as written tell it nothing
+    /// (`b r i n g a b l a d e` is three words it knows, not two, one unknown).
     fn verdict(
         &self,
         text: &str,
         words: &Stream,
+        cut: Option<&Stream>,
         hits: &[Hit],
         truncated: bool,
         scratch: &mut VerdictScratch,
@@ -384,8 +395,8 @@ impl Classifier {
             // No rule spoke at all, for any band (parts that never joined do not count):
             // the word model may (see `learned`). A rule that spoke — a risk cancelled by a
             // negation, an allow or help rule, a risk for other bands — keeps the say.
-            return match self.model_hit(text, words, features) {
-                Some(h) => self.verdict(text, words, &[h], truncated, scratch),
+            return match self.model_hit(text, words, cut, features) {
+                Some(h) => self.verdict(text, words, None, &[h], truncated, scratch),
                 None => self.nothing(truncated),
             };
         }
@@ -399,7 +410,7 @@ impl Classifier {
                     && !(r.negatable && negated(&words.bytes, words.position(h.start)))
             })
         {
-            if let Some(m) = self.model_hit(text, words, features) {
+            if let Some(m) = self.model_hit(text, words, cut, features) {
                 joined.push(m);
             }
         }
@@ -555,12 +566,19 @@ impl Classifier {
 
     /// The word model's verdict over the whole (trimmed) text as a hit of its
     /// `model.<category>` rule, if it finds a concern and applies to this band.
-    fn model_hit(&self, text: &str, words: &Stream, features: &mut Vec<u32>) -> Option<Hit> {
+    fn model_hit(
+        &self,
+        text: &str,
+        words: &Stream,
+        cut: Option<&Stream>,
+        features: &mut Vec<u32>,
+    ) -> Option<Hit> {
         let first = RULES.get(MODEL_RULES_AT)?;
         if first.bands & (1u8 << self.band.index()) == 0 {
             return None;
         }
-        let category = learned::judge(&words.bytes, features)?;
+        let category = learned::judge(&words.bytes, features)
+            .or_else(|| cut.and_then(|cut| learned::judge(&cut.bytes, features)))?;
         let start = text.len() - text.trim_start().len();
         let end = text.trim_end().len();
         (start < end).then_some(Hit {
