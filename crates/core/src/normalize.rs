@@ -91,8 +91,9 @@ pub struct Normalized {
     pub plain: Stream,
     /// Leetspeak decoded inside words, separator runs folded to one space.
     pub words: Stream,
-    /// `plain` holds a digit or `@`: only then can a personal-information rule match.
-    pub has_digit_or_at: bool,
+    /// `plain` holds a digit, `@` or `_` (handles such as `owen_the_legend`): only then
+    /// can a personal-information rule match.
+    pub plain_may_match: bool,
     /// `words` may hold a run of three or more of one letter, so [`squeeze`] may find
     /// something; `false` means it certainly would not.
     pub may_stretch: bool,
@@ -156,6 +157,7 @@ impl Seen {
 }
 
 const DIGIT: u8 = 1;
+/// `@` or `_`: an email address or a handle, for the plain rules.
 const AT: u8 = 2;
 const LEET: u8 = 4;
 const SEPARATOR: u8 = 8;
@@ -178,7 +180,7 @@ const KIND: [u8; 256] = {
         if matches!(c, b'@' | b'$' | b'!' | b'|' | b'+' | b'#') {
             k |= LEET;
         }
-        if c == b'@' {
+        if c == b'@' || c == b'_' {
             k |= AT;
         }
         if c.is_ascii_lowercase() {
@@ -245,7 +247,7 @@ pub fn normalize_into(text: &str, n: &mut Normalized) {
     // Leetspeak can make a star (`f#ck`), so look at the words themselves then.
     n.starred = (seen.star || seen.leet) && stars(&n.words.bytes).next().is_some();
     let spelled = spelled_numbers(&mut n.plain);
-    n.has_digit_or_at = seen.digit || seen.at || spelled;
+    n.plain_may_match = seen.digit || seen.at || spelled;
     // Leetspeak can make a run of one letter from different bytes (`4@a`).
     n.may_stretch = seen.letter_run || seen.leet;
 }
@@ -1270,7 +1272,7 @@ mod tests {
             &text[a..b],
             "oh seven seven double oh nine double oh one two three"
         );
-        assert!(n.has_digit_or_at);
+        assert!(n.plain_may_match);
     }
 
     #[test]
@@ -1325,11 +1327,11 @@ mod tests {
             assert_eq!(fast, slow, "{text:?}");
             let n = normalize(&text);
             assert_eq!(
-                n.has_digit_or_at,
+                n.plain_may_match,
                 n.plain
                     .bytes
                     .iter()
-                    .any(|b| b.is_ascii_digit() || *b == b'@'),
+                    .any(|b| b.is_ascii_digit() || *b == b'@' || *b == b'_'),
                 "{text:?}"
             );
             if !n.may_stretch {

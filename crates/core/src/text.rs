@@ -353,7 +353,7 @@ impl Classifier {
         if let Some(cut) = &cut {
             complete &= matcher::find(words, cut, text, hits);
         }
-        if norm.has_digit_or_at {
+        if norm.plain_may_match {
             complete &= matcher::find(&self.plain, &norm.plain, text, hits);
         }
         drop_unjoinable(hits, parts_seen);
