@@ -113,7 +113,8 @@ pub struct Normalized {
 #[derive(Clone, Copy, Debug, Default)]
 struct Seen {
     digit: bool,
-    at: bool,
+    /// `@` or `_`: an email address or a handle may be there.
+    email_or_handle: bool,
     /// A byte that [`decode_leet`] may rewrite.
     leet: bool,
     /// A word separator other than a space.
@@ -146,7 +147,7 @@ impl Seen {
         }
         Seen {
             digit: mask & DIGIT != 0,
-            at: mask & AT != 0,
+            email_or_handle: mask & EMAIL_OR_HANDLE != 0,
             leet,
             separator: mask & OTHER_SEPARATOR != 0,
             separator_run,
@@ -158,7 +159,7 @@ impl Seen {
 
 const DIGIT: u8 = 1;
 /// `@` or `_`: an email address or a handle, for the plain rules.
-const AT: u8 = 2;
+const EMAIL_OR_HANDLE: u8 = 2;
 const LEET: u8 = 4;
 const SEPARATOR: u8 = 8;
 const OTHER_SEPARATOR: u8 = 16;
@@ -181,7 +182,7 @@ const KIND: [u8; 256] = {
             k |= LEET;
         }
         if c == b'@' || c == b'_' {
-            k |= AT;
+            k |= EMAIL_OR_HANDLE;
         }
         if c.is_ascii_lowercase() {
             k |= LETTER;
@@ -247,7 +248,7 @@ pub fn normalize_into(text: &str, n: &mut Normalized) {
     // Leetspeak can make a star (`f#ck`), so look at the words themselves then.
     n.starred = (seen.star || seen.leet) && stars(&n.words.bytes).next().is_some();
     let spelled = spelled_numbers(&mut n.plain);
-    n.plain_may_match = seen.digit || seen.at || spelled;
+    n.plain_may_match = seen.digit || seen.email_or_handle || spelled;
     // Leetspeak can make a run of one letter from different bytes (`4@a`).
     n.may_stretch = seen.letter_run || seen.leet;
 }
