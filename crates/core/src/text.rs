@@ -248,6 +248,25 @@ impl Classifier {
         })
     }
 
+    /// The id of every rule that some reading of `text` matched, before allow and help
+    /// rules, negations, age bands and overlaps are applied (sorted, each once). For tests
+    /// that check every rule is exercised by a corpus case: a verdict's `matches` leave out
+    /// a match that a longer one covers.
+    #[doc(hidden)]
+    pub fn rules_matched(&self, text: &str) -> Vec<&'static str> {
+        let (text, truncated) = cut(text, self.max_input);
+        let mut scratch = Scratch::default();
+        self.classify_with(text, truncated, &mut scratch);
+        let mut ids: Vec<&'static str> = scratch
+            .hits
+            .iter()
+            .filter_map(|h| RULES.get(h.rule as usize).map(|r| r.id))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
     fn classify_with(&self, text: &str, truncated: bool, scratch: &mut Scratch) -> TextVerdict {
         let Scratch {
             norm,

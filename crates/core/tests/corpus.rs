@@ -196,3 +196,36 @@ fn corpus() {
         failures.join("\n  ")
     );
 }
+
+/// Every risk rule in `crates/core/data/text/rules` is matched by at least one corpus case
+/// (the lexicon README asks for one; a rule nothing exercises is a rule nobody checked).
+/// Read from raw matches, since a verdict leaves out a match that a longer one covers.
+#[test]
+fn every_risk_rule_is_exercised() {
+    let c = Classifier::builder().age_band(AgeBand::Staff).build();
+    let mut seen = std::collections::BTreeSet::new();
+    for case in load() {
+        seen.extend(c.rules_matched(&case.text));
+    }
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/data/text/rules");
+    let mut missing = Vec::new();
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .expect("rules folder")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("rules file");
+        for line in text.lines() {
+            let f: Vec<&str> = line.split('\t').collect();
+            if f.len() >= 8 && f[1] == "risk" && !seen.contains(f[0]) {
+                missing.push(f[0].to_string());
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "{} risk rules are matched by no corpus case: {missing:?}",
+        missing.len()
+    );
+}
