@@ -254,9 +254,9 @@ impl Classifier {
     /// a match that a longer one covers.
     #[doc(hidden)]
     pub fn rules_matched(&self, text: &str) -> Vec<&'static str> {
-        let (text, truncated) = cut(text, self.max_input);
+        let (text, _) = cut(text, self.max_input);
         let mut scratch = Scratch::default();
-        self.classify_with(text, truncated, &mut scratch);
+        self.find_hits(text, &mut scratch);
         let mut ids: Vec<&'static str> = scratch
             .hits
             .iter()
@@ -268,13 +268,34 @@ impl Classifier {
     }
 
     fn classify_with(&self, text: &str, truncated: bool, scratch: &mut Scratch) -> TextVerdict {
+        let (complete, cut) = self.find_hits(text, scratch);
+        let Scratch {
+            norm,
+            hits,
+            verdict,
+            ..
+        } = scratch;
+        self.verdict(
+            text,
+            &norm.words,
+            cut.as_ref(),
+            hits,
+            truncated || !complete,
+            verdict,
+        )
+    }
+
+    /// Every reading of `text` walked, its hits (joined parts only, sorted, each once) in
+    /// `scratch.hits`. Returns whether every stream was read to the end (no stream reached
+    /// [`matcher::MAX_HITS`]) and the words with a spelled-out phrase cut, if there was one.
+    fn find_hits(&self, text: &str, scratch: &mut Scratch) -> (bool, Option<Stream>) {
         let Scratch {
             norm,
             hits,
             parts_seen,
-            verdict,
             stops,
             star_at,
+            ..
         } = scratch;
         normalize_into(text, norm);
         hits.clear();
@@ -378,14 +399,7 @@ impl Classifier {
         drop_unjoinable(hits, parts_seen);
         hits.sort_unstable();
         hits.dedup();
-        self.verdict(
-            text,
-            &norm.words,
-            cut.as_ref(),
-            hits,
-            truncated || !complete,
-            verdict,
-        )
+        (complete, cut)
     }
 
     /// `cut`: the words with a phrase spelled out without breaks cut into words, when
