@@ -76,24 +76,49 @@ function exactText(verdict, input) {
   return verdict;
 }
 
+/**
+ * The verdict the module leaves to the wrapper (it returns `undefined`): nothing flagged,
+ * matched or offered. The same fields, in the same order, as the JSON of any other verdict
+ * (`TextOut` in crates/wasm/src/out.rs); a fresh object each time, as callers may keep or
+ * change what they get.
+ */
+function quietVerdict(ageBand) {
+  return {
+    flagged: false,
+    severity: 'none',
+    categories: [],
+    action: 'allow',
+    alert: 'none',
+    matches: [],
+    help: [],
+    helpSeeking: false,
+    helpTopics: [],
+    ageBand,
+    truncated: false,
+  };
+}
+
 const dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
 
 class Classifier {
   #inner;
   #routes;
-  /** Read once: every classifyText checks it, and a getter would cross into WebAssembly. */
+  /** Read once: every classifyText checks them, and a getter would cross into WebAssembly. */
   #maxText;
+  #ageBand;
   constructor(inner, routes) {
     this.#inner = inner;
     this.#routes = routes;
     this.#maxText = inner.maxTextLength;
+    this.#ageBand = inner.ageBand;
   }
   #live() {
     if (!this.#inner) throw new EsafetyError('E_FREED', 'this classifier was freed; create a new one');
     return this.#inner;
   }
   get ageBand() {
-    return this.#live().ageBand;
+    this.#live();
+    return this.#ageBand;
   }
   get maxTextLength() {
     this.#live();
@@ -119,6 +144,7 @@ class Classifier {
     } catch (e) {
       rethrow(e);
     }
+    if (json === undefined) return quietVerdict(this.#ageBand);
     return withHelp(exactText(JSON.parse(json), text), this.#routes);
   }
   classifyUrl(url) {

@@ -72,6 +72,22 @@ impl<'a> TextOut<'a> {
     }
 }
 
+/// Whether a verdict says nothing at all: not flagged, no match, no help, not truncated.
+/// The wrapper builds such a verdict itself (`quietVerdict` in `npm/src/classifier.js`,
+/// the same fields as [`TextOut`] with only `ageBand` varying).
+pub fn is_quiet(v: &TextVerdict) -> bool {
+    !v.flagged
+        && v.severity == Severity::None
+        && v.categories.is_empty()
+        && v.action == Action::Allow
+        && v.alert == Alert::None
+        && v.matches.is_empty()
+        && v.help.is_empty()
+        && !v.help_seeking
+        && v.help_topics.is_empty()
+        && !v.truncated
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UrlOut<'a> {
