@@ -4,16 +4,15 @@
 // worker then logs the visit), whether a search decided (s) and, for a warning, an opaque id (w) the service worker
 // maps to the destination. Never the full address or the search words.
 //
-// Wording: this extension's words.js for the reason, the npm package's vle/words.js for the
-// support panel and the trusted-adult sentences, vle/help-list.js for the help-route cards
+// Wording: the npm package's vle/words.js for the page's headings and reasons (BLOCK_PAGE,
+// BLOCK_REASON), the support panel and the trusted-adult sentences, vle/help-list.js for the help-route cards
 // (tel:/sms: links, real web links), and <esafety-report> for "Report a worry".
 
 import { helpRoutes } from './engine.js';
-import { bandGroup, SUPPORT } from './lib/esafety/src/vle/words.js';
+import { bandGroup, BLOCK_PAGE, BLOCK_REASON, BLOCK_SUPPORT_CONCERNS, SUPPORT } from './lib/esafety/src/vle/words.js';
 import { routeList } from './lib/esafety/src/vle/help-list.js';
 import { ensureDocumentStyles } from './lib/esafety/src/vle/styles.js';
 import { defineReportElement } from './lib/esafety/src/vle/report.js';
-import { PAGE, REASON, SUPPORT_CONCERNS } from './words.js';
 
 const BANDS = ['eyfs', 'ks1', 'ks2', 'ks3', 'ks4', 'ks5', 'staff'];
 const q = new URLSearchParams(location.search);
@@ -27,7 +26,7 @@ let incident = q.get('i') ?? '';
 const warnId = q.get('w') ?? '';
 const fromSearch = q.get('s') === '1';
 const group = bandGroup(band);
-const words = PAGE[group];
+const words = BLOCK_PAGE[group];
 
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const root = document.documentElement;
@@ -41,8 +40,8 @@ function send(msg) {
 }
 
 function reasonText() {
-  const key = fromSearch && !REASON[concern] ? 'search' : concern;
-  const entry = REASON[key] ?? REASON.other;
+  const key = fromSearch && !BLOCK_REASON[concern] ? 'search' : concern;
+  const entry = BLOCK_REASON[key] ?? BLOCK_REASON.other;
   return entry[group];
 }
 
@@ -52,7 +51,7 @@ function render(info) {
   $('heading').textContent = heading;
   $('reason').textContent = reasonText();
   $('not-trouble').textContent = words.notTrouble;
-  if (SUPPORT_CONCERNS.includes(concern)) {
+  if (BLOCK_SUPPORT_CONCERNS.includes(concern)) {
     const s = SUPPORT[group];
     $('support').textContent = `${s.heading}. ${s.body}`;
     $('support').hidden = false;
@@ -136,7 +135,8 @@ function goBack() {
 async function main() {
   ensureDocumentStyles(document);
   if (!incident && host) {
-    const visit = await send({ type: 'rule-visit', host });
+    // A hot rule can send a frame here too: the log says so, as for frames the worker stops.
+    const visit = await send({ type: 'rule-visit', host, frame: window.top !== window });
     if (visit?.ok) incident = visit.incident;
   }
   const info = await send({ type: 'page-info' });

@@ -764,7 +764,8 @@ async function onMessage(msg, sender) {
       const host = String(msg.host ?? '').slice(0, 253).toLowerCase();
       const s = typeof tabId === 'number' && host ? await decide(`https://${host}/`) : null;
       if (!s || s.action !== 'block' || s.host !== host) return { ok: false, error: 'not a blocked host' };
-      return { ok: true, incident: logVisit(tabId, s, { via: 'rule' }) };
+      const where = msg.frame === true ? { via: 'rule', frame: true } : { via: 'rule' };
+      return { ok: true, incident: logVisit(tabId, s, where) };
     }
     case 'unblock-request':
       await logIncident({ id: crypto.randomUUID(), kind: 'unblock_request', ref: String(msg.incident ?? ''), ...pageFields(msg) });

@@ -55,6 +55,7 @@ test('npm pack → npm install in an empty project → it works', { timeout: 180
     // Strict TypeScript against the installed package's types.
     writeFileSync(join(app, 'check.ts'), `
       import { createClassifier, type TextVerdict, type UrlDecision, EsafetyError } from 'esafety';
+      import { words } from 'esafety/vle';
       const c = await createClassifier({ ageBand: 'ks3', overrides: { allow: ['bbc.co.uk'] } });
       const v: TextVerdict = c.classifyText('hello');
       const start: number = v.matches[0]?.start ?? 0;
@@ -63,7 +64,9 @@ test('npm pack → npm install in an empty project → it works', { timeout: 180
       // @ts-expect-error an unknown band is a type error
       await createClassifier({ ageBand: 'year7' });
       const e = new EsafetyError('E_BAD_URL', 'x');
-      console.log(start, safe, e.code);
+      const heading: string = words.BLOCK_PAGE.junior.blockHeading;
+      const reason: string | undefined = words.BLOCK_REASON['gambling']?.teen;
+      console.log(start, safe, e.code, heading, reason);
     `);
     writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
       compilerOptions: { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext',

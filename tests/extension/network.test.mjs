@@ -86,6 +86,23 @@ test('a blocked site in a frame of an allowed page is replaced by the block page
   assert.equal(requestsTo('www.xvideos.com'), seen);
   assert.ok((await incidents(session.browser.sw)).some((r) => r.host === 'www.xvideos.com' && r.category === 'adult'));
   await page.close();
+
+  // In another tab the rule alone sends the frame to the block page, which asks the worker to
+  // log the visit: the record says it was a frame, as the worker's own records of frames do.
+  const other = await session.browser.ctx.newPage();
+  await navigate(other, 'http://news.esafety.test/', (u) => u === 'http://news.esafety.test/');
+  const end3 = Date.now() + 10000;
+  let framed;
+  while (Date.now() < end3 && !(framed = other.frames().find((f) => f.url().startsWith(session.blockPage)))) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.ok(framed, 'the frame reached the block page');
+  assert.equal(new URL(framed.url()).searchParams.get('i'), null, 'the rule, not the worker, sent the frame');
+  await framed.waitForSelector('html[data-ready="true"][data-framed="true"]');
+  const visits = (await incidents(session.browser.sw)).filter((r) => r.host === 'www.xvideos.com' && r.via === 'rule');
+  assert.ok(visits.length > 0 && visits.every((r) => r.frame === true), JSON.stringify(visits));
+  assert.equal(requestsTo('www.xvideos.com'), seen);
+  await other.close();
 });
 
 test('a single-page site that changes its address to a blocked search is caught', async () => {

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { normalisePolicy } from '../../extension/src/policy.js';
 import { concernOf, pruneIncidents, searchExcerpt, severityOf } from '../../extension/src/incidents.js';
 import { entryForOrigin, matchPatterns, messageIncident, scanConfig } from '../../extension/src/scan.js';
-import { PAGE, REASON } from '../../extension/src/words.js';
+import { BLOCK_PAGE as PAGE, BLOCK_REASON as REASON } from '../../npm/src/vle/words.js';
 import { createClassifier } from '../../npm/src/node.js';
 import { extensionId } from './helpers.mjs';
 import { extensionIdOf, makeZip, packCrx, updateManifest } from '../../extension/pack.mjs';

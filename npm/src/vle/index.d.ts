@@ -190,6 +190,13 @@ export const words: {
     markTitle: string;
   };
   fill(template: string, values: Record<string, string>): string;
+  BLOCK_PAGE: Record<BandGroup, Record<
+    'blockHeading' | 'warnHeading' | 'notTrouble' | 'warnAsk' | 'back' | 'continue' | 'mistake' |
+    'mistakeSent' | 'mistakeFailed' | 'adult' | 'adultHeading' | 'helpHeading' | 'site', string>>;
+  /** Per URL or search-term category (and `search`, `unavailable`, `other`). */
+  BLOCK_REASON: Record<string, Record<BandGroup, string>>;
+  /** Concerns whose block page shows the SUPPORT panel. */
+  BLOCK_SUPPORT_CONCERNS: string[];
 };
 
 export type { HelpRoute, HelpRouteInfo };
