@@ -993,6 +993,24 @@ impl<'a> Chain<'a> {
             e - s == 2
                 && (digit(&(s, e)) || !(stands_alone(letter(s)) && stands_alone(letter(s + 1))))
         };
+        // A kiss ends many British messages (`k y s x`, `0 7 7 0 0 … 3 x`, `how old r u x`): a
+        // last `x` after three or more spaced letters, or after two one-letter chat words,
+        // with nothing but punctuation after it, is not a letter of the spelled word, in
+        // either reading (`s e x` keeps its `x`).
+        if let Some(last) = segments.last_mut() {
+            let end = self.letters[last.1 - 1];
+            let chat_pair = || {
+                last.1 - last.0 == 3
+                    && stands_alone(self.p[self.letters[last.0]])
+                    && stands_alone(self.p[self.letters[last.0 + 1]])
+            };
+            if (last.1 - last.0 >= 4 || chat_pair())
+                && self.p[end] == b'x'
+                && !self.p[end + 1..].iter().any(|&b| is_word_byte(b))
+            {
+                last.1 -= 1;
+            }
+        }
         let mut edges = false;
         for seg in &segments {
             if !(long(seg) || pair(seg)) {
@@ -1100,6 +1118,22 @@ mod tests {
         assert_eq!(words("k - y - s"), "kys");
         assert_eq!(words("a b"), "a b", "two letters are not a run");
         assert_eq!(words("I am a b"), "i am a b");
+    }
+
+    #[test]
+    fn a_kiss_after_spaced_letters_is_not_one_of_them() {
+        assert_eq!(words("k y s x"), "kys x");
+        assert_eq!(words("p o r n x!"), "porn x!");
+        assert_eq!(words("how old r u x"), "how old r u x");
+        assert_eq!(
+            plain("my num 0 7 7 0 0 9 0 0 1 2 3 x"),
+            "my num 07700900123 x"
+        );
+        // Not at the end, or too few letters before it: the `x` is a letter.
+        assert_eq!(words("s e x"), "sex");
+        assert_eq!(words("s e x x"), "sex x");
+        assert_eq!(words("s e x y pics"), "sexy pics");
+        assert_eq!(words("b o x x now"), "boxx now");
     }
 
     #[test]
