@@ -993,20 +993,17 @@ impl<'a> Chain<'a> {
             e - s == 2
                 && (digit(&(s, e)) || !(stands_alone(letter(s)) && stands_alone(letter(s + 1))))
         };
-        // A kiss ends many British messages (`k y s x`, `0 7 7 0 0 … 3 x`, `how old r u x`): a
-        // last `x` after three or more spaced letters, or after two one-letter chat words,
-        // with nothing but punctuation after it, is not a letter of the spelled word, in
-        // either reading (`s e x` keeps its `x`).
+        // A kiss ends many British messages (`k y s x`, `0 7 7 0 0 … 3 x`, `how old r u x`,
+        // `k y s x x lol`): a last `x` after three or more spaced letters, or after two
+        // one-letter chat words, is not a letter of the spelled word (`s e x` keeps its `x`;
+        // `s e x x` is `sex` and a kiss).
         if let Some(last) = segments.last_mut() {
-            let end = self.letters[last.1 - 1];
-            let chat_pair = || {
-                last.1 - last.0 == 3
-                    && stands_alone(self.p[self.letters[last.0]])
-                    && stands_alone(self.p[self.letters[last.0 + 1]])
-            };
-            if (last.1 - last.0 >= 4 || chat_pair())
-                && self.p[end] == b'x'
-                && !self.p[end + 1..].iter().any(|&b| is_word_byte(b))
+            let letter = |m: usize| self.p[self.letters[m]];
+            while letter(last.1 - 1) == b'x'
+                && (last.1 - last.0 >= 4
+                    || (last.1 - last.0 == 3
+                        && stands_alone(letter(last.0))
+                        && stands_alone(letter(last.0 + 1))))
             {
                 last.1 -= 1;
             }
@@ -1129,11 +1126,14 @@ mod tests {
             plain("my num 0 7 7 0 0 9 0 0 1 2 3 x"),
             "my num 07700900123 x"
         );
-        // Not at the end, or too few letters before it: the `x` is a letter.
+        // Too few letters before it, or not the last: the `x` is a letter.
         assert_eq!(words("s e x"), "sex");
         assert_eq!(words("s e x x"), "sex x");
         assert_eq!(words("s e x y pics"), "sexy pics");
-        assert_eq!(words("b o x x now"), "boxx now");
+        assert_eq!(words("k y s x !! xx"), "kys x !! xx");
+        assert_eq!(words("k y s x lol"), "kys x lol");
+        assert_eq!(words("k y s x x"), "kys x x");
+        assert_eq!(words("r u x x"), "r u x x");
     }
 
     #[test]

@@ -222,3 +222,51 @@ fn every_risk_rule_is_exercised() {
         missing.len()
     );
 }
+
+/// A risky message stays risky when a pupil adds an everyday ending that changes nothing
+/// ("… lol", "… haha", "… !!", a kiss): an allow rule whose gap reached over the risk, or a
+/// closing kiss read as the last letter of a spaced-out word, would let it through. Every
+/// flagged KS2 case of the corpus, with each ending.
+#[test]
+fn risky_cases_stay_risky_with_a_neutral_ending() {
+    const ENDINGS: [&str; 9] = [
+        " haha", " ok", " rn", " lol", " tonight", " !!", " 😂", " xx", " x",
+    ];
+    let c = Classifier::builder().age_band(AgeBand::Ks2).build();
+    let mut cleared = Vec::new();
+    let mut tried = 0;
+    for case in load() {
+        if !(case.flagged && case.band == AgeBand::Ks2 && case.xfail.is_none()) {
+            continue;
+        }
+        if !c.classify(&case.text).flagged {
+            continue; // the corpus test reports it
+        }
+        // After two spaced letters a kiss cannot be told from a third letter (`m e x` as
+        // `me` and a kiss, `s e x` as `sex`): the normaliser keeps the letter there.
+        let group = case.text.rsplit("  ").next().unwrap_or_default();
+        let singles = group
+            .split_whitespace()
+            .rev()
+            .take_while(|w| w.chars().count() == 1)
+            .count();
+        let spaced_pair = singles == 2;
+        for end in ENDINGS {
+            if end == " x" && spaced_pair {
+                continue;
+            }
+            tried += 1;
+            let text = format!("{}{end}", case.text);
+            if !c.classify(&text).flagged {
+                cleared.push(format!("{}: {text:?}", case.file));
+            }
+        }
+    }
+    assert!(tried > 10_000, "only {tried} texts tried");
+    assert!(
+        cleared.is_empty(),
+        "{} risky texts were cleared by an ending:\n  {}",
+        cleared.len(),
+        cleared.join("\n  ")
+    );
+}
