@@ -223,12 +223,14 @@ fn every_risk_rule_is_exercised() {
     );
 }
 
-/// A risky message stays risky when a pupil adds an everyday ending that changes nothing
-/// ("… lol", "… haha", "… !!", a kiss): an allow rule whose gap reached over the risk, or a
-/// closing kiss read as the last letter of a spaced-out word, would let it through. Every
-/// flagged KS2 case of the corpus, with each ending.
+/// A risky message stays risky when a pupil adds an everyday opening or ending that changes
+/// nothing ("lol …", "miss …", "… haha", "… !!", a kiss): an allow rule whose gap reached
+/// over the risk ("miss" read as a leavers' card to a teacher), or a closing kiss read as the
+/// last letter of a spaced-out word, would let it through. Every flagged KS2 case of the
+/// corpus, with each opening and each ending.
 #[test]
-fn risky_cases_stay_risky_with_a_neutral_ending() {
+fn risky_cases_stay_risky_with_a_neutral_opening_or_ending() {
+    const OPENINGS: [&str; 6] = ["lol ", "omg ", "hey ", "tbh ", "miss ", "ok so "];
     const ENDINGS: [&str; 9] = [
         " haha", " ok", " rn", " lol", " tonight", " !!", " 😂", " xx", " x",
     ];
@@ -257,6 +259,13 @@ fn risky_cases_stay_risky_with_a_neutral_ending() {
             }
             tried += 1;
             let text = format!("{}{end}", case.text);
+            if !c.classify(&text).flagged {
+                cleared.push(format!("{}: {text:?}", case.file));
+            }
+        }
+        for start in OPENINGS {
+            tried += 1;
+            let text = format!("{start}{}", case.text);
             if !c.classify(&text).flagged {
                 cleared.push(format!("{}: {text:?}", case.file));
             }
