@@ -5,8 +5,8 @@
 // maps to the destination. Never the full address or the search words.
 //
 // Wording: the npm package's vle/words.js for the page's headings and reasons (BLOCK_PAGE,
-// BLOCK_REASON), the support panel and the trusted-adult sentences, vle/help-list.js for the help-route cards
-// (tel:/sms: links, real web links), and <esafety-report> for "Report a worry".
+// BLOCK_REASON), the support panel and the trusted-adult sentences; vle/help-list.js for the
+// help-route cards (tel:/sms: links, real web links); and <esafety-report> for "Report a worry".
 
 import { helpRoutes } from './engine.js';
 import { bandGroup, BLOCK_PAGE, BLOCK_REASON, BLOCK_SUPPORT_CONCERNS, SUPPORT } from './lib/esafety/src/vle/words.js';

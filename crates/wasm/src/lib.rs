@@ -45,8 +45,7 @@ impl Esafety {
     /// checked that it is a string within `maxTextLength` (see `checkedText`).
     #[wasm_bindgen(js_name = classifyText)]
     pub fn classify_text(&self, text: &str) -> Result<Option<String>, JsValue> {
-        not_before_lexicon().map_err(Error::into_js)?;
-        let verdict = self.text.classify(text);
+        let verdict = self.judge(text)?;
         if out::is_quiet(&verdict) {
             return Ok(None);
         }
@@ -58,8 +57,7 @@ impl Esafety {
     #[wasm_bindgen(js_name = classifyTextChecked)]
     pub fn classify_text_checked(&self, text: JsValue) -> Result<String, JsValue> {
         let text = self.string_arg(&text, "text").map_err(Error::into_js)?;
-        not_before_lexicon().map_err(Error::into_js)?;
-        let verdict = self.text.classify(&text);
+        let verdict = self.judge(&text)?;
         Ok(to_json(&out::TextOut::new(&text, &verdict)))
     }
 
@@ -92,6 +90,12 @@ impl Esafety {
 }
 
 impl Esafety {
+    /// The text's verdict, once the lexicon is in.
+    fn judge(&self, text: &str) -> Result<esafety::TextVerdict, JsValue> {
+        not_before_lexicon().map_err(Error::into_js)?;
+        Ok(self.text.classify(text))
+    }
+
     fn string_arg(&self, v: &JsValue, what: &str) -> Result<String, Error> {
         let Some(s) = v.dyn_ref::<JsString>() else {
             return Err(Error::new(
