@@ -228,6 +228,11 @@ pub fn normalize_into(text: &str, n: &mut Normalized) {
     let unjoined = spaced.then(|| plain.clone());
     let apart = spaced && join_spaced(plain, false);
     let seen = Seen::of(&plain.bytes);
+    if seen.separator_run {
+        // Runs of spaces are one space for the plain rules too (`+44  7700  900123`), once
+        // spaced letters have used them as word breaks.
+        plain.retain(|i, b| !(b[i] == b' ' && i.checked_sub(1).is_some_and(|p| b[p] == b' ')));
+    }
     if seen.digit {
         letters_as_digits(&mut plain.bytes);
     }
@@ -1115,6 +1120,16 @@ mod tests {
         assert_eq!(words("k - y - s"), "kys");
         assert_eq!(words("a b"), "a b", "two letters are not a run");
         assert_eq!(words("I am a b"), "i am a b");
+    }
+
+    #[test]
+    fn runs_of_spaces_are_one_space_in_the_plain_stream() {
+        assert_eq!(plain("+44  7700  900123"), "+44 7700 900123");
+        assert_eq!(
+            plain("flat  3,  18  queens  court"),
+            "flat 3, 18 queens court"
+        );
+        assert_eq!(words("u r  a  w e i r d o"), "u r a weirdo");
     }
 
     #[test]
