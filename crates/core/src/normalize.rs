@@ -748,6 +748,11 @@ fn fold_chars(text: &str, n: &mut Stream) {
             continue;
         }
         if let Ok(i) = EMOJI.binary_search_by_key(&c, |e| e.0) {
+            if between_spaced_letters(&n.bytes, &text[at + c.len_utf8()..]) {
+                // `k🔥y🔥s`: emoji used as spaces between the letters of one word.
+                push(n, b' ', at);
+                continue;
+            }
             push(n, b' ', at);
             for &b in EMOJI[i].1.as_bytes() {
                 push(n, b, at);
@@ -783,6 +788,27 @@ fn fold_ascii(n: &mut Stream, b: u8, at: usize) {
         0..=0x1f | 0x7f => push(n, b' ', at),
         _ => push(n, b, at),
     }
+}
+
+/// Whether an emoji stands, with no space, between two one-letter words (`k🔥y🔥s`,
+/// `f😂u😂c😂k`): emoji used to space out a word's letters, read as separators so that the
+/// letters join. `out` is the folded text so far, `rest` the text after the emoji. Not
+/// when both letters can be words of chat, where the emoji is the message (`i🔪u`), nor
+/// beside a longer word (`send🍆pic`).
+fn between_spaced_letters(out: &[u8], rest: &str) -> bool {
+    let before = match out {
+        [.., p, l] if !is_word_byte(*p) => *l,
+        [l] => *l,
+        _ => return false,
+    };
+    let mut next = rest.chars().filter(|&c| !is_invisible(c));
+    let (Some(after), following) = (next.next(), next.next()) else {
+        return false;
+    };
+    before.is_ascii_lowercase()
+        && after.is_ascii_alphabetic()
+        && !following.is_some_and(|c| c.is_ascii_alphanumeric())
+        && !(stands_alone(before) && stands_alone(after.to_ascii_lowercase() as u8))
 }
 
 /// Characters that change nothing on screen and are used to split words invisibly.
@@ -1120,6 +1146,15 @@ mod tests {
         assert_eq!(words("k - y - s"), "kys");
         assert_eq!(words("a b"), "a b", "two letters are not a run");
         assert_eq!(words("I am a b"), "i am a b");
+    }
+
+    #[test]
+    fn emoji_between_the_letters_of_a_word_space_them_out() {
+        assert_eq!(words("k🔥y🔥s"), "kys");
+        assert_eq!(words("f😂u😂c😂k off"), "fuck off");
+        // The emoji is the message: between two chat words, or beside a longer word.
+        assert_eq!(words("i🔪u"), "i knife u");
+        assert_eq!(words("send🍆pic"), "send eggplant pic");
     }
 
     #[test]
