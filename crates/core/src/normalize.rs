@@ -748,12 +748,12 @@ fn fold_chars(text: &str, n: &mut Stream) {
             continue;
         }
         if let Ok(i) = EMOJI.binary_search_by_key(&c, |e| e.0) {
-            if between_spaced_letters(&n.bytes, &text[at + c.len_utf8()..]) {
-                // `k🔥y🔥s`: emoji used as spaces between the letters of one word.
-                push(n, b' ', at);
+            // `k🔥y🔥s`: emoji used as spaces between the letters of one word are only that.
+            let spacer = between_spaced_letters(&n.bytes, &text[at + c.len_utf8()..]);
+            push(n, b' ', at);
+            if spacer {
                 continue;
             }
-            push(n, b' ', at);
             for &b in EMOJI[i].1.as_bytes() {
                 push(n, b, at);
             }
@@ -1029,7 +1029,6 @@ impl<'a> Chain<'a> {
         // one-letter chat words, is not a letter of the spelled word (`s e x` keeps its `x`;
         // `s e x x` is `sex` and a kiss).
         if let Some(last) = segments.last_mut() {
-            let letter = |m: usize| self.p[self.letters[m]];
             while letter(last.1 - 1) == b'x'
                 && (last.1 - last.0 >= 4
                     || (last.1 - last.0 == 3
