@@ -223,7 +223,14 @@ fn psl_parts(host: &str, kind: HostKind) -> (Option<usize>, Option<usize>) {
     let registrable = suffix_at
         .checked_sub(1)
         .filter(|&dot| host.as_bytes()[dot] == b'.')
-        .map(|dot| host[..dot].rfind('.').map_or(0, |i| i + 1));
+        // A byte loop rather than `rfind` (a memrchr call costs more than the few bytes of a
+        // label it would skip).
+        .map(|dot| {
+            host.as_bytes()[..dot]
+                .iter()
+                .rposition(|&b| b == b'.')
+                .map_or(0, |i| i + 1)
+        });
     (registrable, Some(suffix_at))
 }
 

@@ -652,10 +652,14 @@ impl UrlClassifier {
     fn apply_policy(&self, d: &mut UrlDecision, bits: u32, weak: u32, min_age: u8) {
         let age = self.audience.youngest_age();
         let band = self.band.index();
-        for c in UrlCategory::ALL {
-            if bits & c.bit() == 0 || c.is_allow() {
-                continue;
-            }
+        // One step per category present (most addresses carry one or two of the 19).
+        let mut present = bits & !UrlCategory::ALLOW_BITS;
+        while present != 0 {
+            let i = present.trailing_zeros() as usize;
+            present &= present - 1;
+            let Some(c) = UrlCategory::ALL.get(i) else {
+                continue; // past the taxonomy: not from a checked pack
+            };
             let mut action = cell_action(POLICY[c.index()][band], age, min_age);
             if weak & c.bit() != 0 {
                 action = action.min(Action::Warn);

@@ -114,7 +114,10 @@ pub(crate) fn check(addr: &Address) -> Vec<HeuristicHit> {
         // `paypal.com.account-verify.xyz`: a top-level name among the subdomains, that is
         // in a label after the first and before the last.
         let (mut embedded, mut last_was_tld) = (false, false);
-        for (i, label) in name.split('.').enumerate() {
+        // A byte test per character: hosts' labels are short, and `split('.')` makes a
+        // memchr call per label (56 instructions a decision more on the UT1 mix).
+        #[allow(clippy::manual_pattern_char_comparison)]
+        for (i, label) in name.split(|c: char| c == '.').enumerate() {
             embedded |= last_was_tld;
             last_was_tld = i >= 1 && EMBEDDED_TLDS.contains(&label);
             host_label(label, &mut out, &mut lure);
