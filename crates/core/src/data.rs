@@ -26,6 +26,8 @@ pub(crate) struct RuleMeta {
     /// Bit per `AgeBand::index()`.
     pub bands: u8,
     pub negatable: bool,
+    /// Allow rules flagged `quote`: they cancel risks inside the text's quotation marks.
+    pub quote: bool,
     /// Number of parts (`A ... B` has two): all must match in order, a few words apart.
     pub parts: usize,
     /// `rules/file.tsv:line`.

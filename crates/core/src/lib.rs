@@ -32,6 +32,7 @@ mod data;
 pub mod learned;
 mod matcher;
 pub mod normalize;
+mod quotes;
 mod segment;
 mod table;
 #[cfg(test)]

@@ -424,6 +424,17 @@ impl Classifier {
             features,
         } = scratch;
         join_parts(hits, words, joined, chains);
+        // Quotation frames speak only through the quotations they clear: taken out of the
+        // hits, they leave shields over those (and, if they clear any, the rule's say).
+        let mut quoted: Vec<(usize, usize, &'static [Category])> = Vec::new();
+        if joined.iter().any(|h| RULES[h.rule as usize].quote) {
+            framed_quotations(text, joined, band_bit, &mut quoted);
+            joined.retain(|h| !RULES[h.rule as usize].quote);
+            if joined.is_empty() && !quoted.is_empty() {
+                return self.nothing(truncated);
+            }
+        }
+        let quoted = &quoted[..];
         if joined.is_empty() {
             // No rule spoke at all, for any band (parts that never joined do not count):
             // the word model may (see `learned`). A rule that spoke — a risk cancelled by a
@@ -435,7 +446,8 @@ impl Classifier {
         }
         // Only low risks spoke (one small step of grooming, a mild word), none of them
         // negated: low alone flags nothing, so it does not silence the model either.
-        if !joined.iter().any(|h| h.rule as usize >= MODEL_RULES_AT)
+        if quoted.is_empty()
+            && !joined.iter().any(|h| h.rule as usize >= MODEL_RULES_AT)
             && joined.iter().all(|h| {
                 let r = &RULES[h.rule as usize];
                 r.kind == RuleKind::Risk
@@ -473,6 +485,7 @@ impl Classifier {
                 }
             }
         }
+        shields.extend_from_slice(quoted);
         risks.retain(|h| {
             let rule = &RULES[h.rule as usize];
             let cat = rule.categories[0];
@@ -812,6 +825,33 @@ fn gap_is_short(words: &[u8], a: usize, b: usize) -> bool {
         in_word = w;
     }
     true
+}
+
+/// A shield over each quotation of `text` that a `quote` allow rule frames from outside
+/// it, unless the text speaks in the first person outside its quotations (see
+/// [`crate::quotes`]). Rare: only texts where such a frame matched come here.
+fn framed_quotations(
+    text: &str,
+    joined: &[Hit],
+    band_bit: u8,
+    shields: &mut Vec<(usize, usize, &'static [Category])>,
+) {
+    let mut quotes = Vec::new();
+    crate::quotes::quotations(text, &mut quotes);
+    if quotes.is_empty() || crate::quotes::first_person_outside(text, &quotes) {
+        return;
+    }
+    for h in joined {
+        let rule = &RULES[h.rule as usize];
+        if !rule.quote || rule.bands & band_bit == 0 {
+            continue;
+        }
+        for &(s, e) in &quotes {
+            if h.end <= s || e <= h.start {
+                shields.push((s, e, rule.categories));
+            }
+        }
+    }
 }
 
 /// A rule's family: its id up to the second dot (`grooming.secrecy.dont_tell` → `grooming.secrecy`).

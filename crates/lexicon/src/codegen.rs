@@ -32,12 +32,13 @@ pub fn generate_rust(c: &CompiledLexicon) -> String {
         };
         let _ = writeln!(
             s,
-            "    RuleMeta {{ id: {:?}, kind: {kind}, categories: {}, severity: Severity::ALL[{}], bands: {}, negatable: {}, parts: {}, source: {:?} }},",
+            "    RuleMeta {{ id: {:?}, kind: {kind}, categories: {}, severity: Severity::ALL[{}], bands: {}, negatable: {}, quote: {}, parts: {}, source: {:?} }},",
             r.id,
             cats(&r.categories),
             r.severity.index(),
             r.bands.0,
             r.flags.negatable,
+            r.flags.quote,
             crate::compile::parts(&r.pattern).len(),
             r.source.to_string(),
         );
@@ -48,7 +49,7 @@ pub fn generate_rust(c: &CompiledLexicon) -> String {
     for c in Category::ALL {
         let _ = writeln!(
             s,
-            "    RuleMeta {{ id: \"model.{}\", kind: RuleKind::Risk, categories: &[Category::ALL[{}]], severity: Severity::ALL[{}], bands: {model_bands}, negatable: false, parts: 1, source: \"model.tsv\" }},",
+            "    RuleMeta {{ id: \"model.{}\", kind: RuleKind::Risk, categories: &[Category::ALL[{}]], severity: Severity::ALL[{}], bands: {model_bands}, negatable: false, quote: false, parts: 1, source: \"model.tsv\" }},",
             c.as_str(),
             c.index(),
             esafety_taxonomy::Severity::Medium.index(),

@@ -89,6 +89,10 @@ pub struct Flags {
     pub no_boundary: bool,
     /// `exact`: the pattern is used as written (no stars for vowels, no `i` for `l`).
     pub exact: bool,
+    /// `quote` (allow rules): the rule frames a quotation — "a groomer might say '…'",
+    /// "people who say '…' are not your friends" — and cancels risks inside the message's
+    /// quotation marks, not only inside its own span (see `crates/core/src/quotes.rs`).
+    pub quote: bool,
 }
 
 impl Flags {
@@ -103,7 +107,12 @@ impl Flags {
                 "plain" => f.plain = true,
                 "nob" => f.no_boundary = true,
                 "exact" => f.exact = true,
-                other => return Err(format!("unknown flag {other:?} (neg, plain, nob, exact)")),
+                "quote" => f.quote = true,
+                other => {
+                    return Err(format!(
+                        "unknown flag {other:?} (neg, plain, nob, exact, quote)"
+                    ))
+                }
             }
         }
         Ok(f)

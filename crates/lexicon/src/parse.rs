@@ -280,6 +280,15 @@ pub fn parse_rules(file: &str, text: &str, out: &mut Vec<Rule>) -> Result<(), Ve
         };
         let bands = Bands::parse(c[4]).map_err(|w| bad(file, n, "bands", c[4], w))?;
         let flags = Flags::parse(c[5]).map_err(|w| bad(file, n, "flags", c[5], w))?;
+        if flags.quote && kind != RuleKind::Allow {
+            return Err(bad(
+                file,
+                n,
+                "flags",
+                c[5],
+                "quote is for allow rules (a frame around quoted words)",
+            ));
+        }
         let pattern = c[6].to_string();
         if pattern.trim().is_empty() || pattern != pattern.trim() {
             return Err(bad(
