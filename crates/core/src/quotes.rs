@@ -73,6 +73,10 @@ pub(crate) fn quotations(text: &str, out: &mut Vec<(usize, usize)>) {
                     return;
                 }
             }
+            // A second opening mark of the same kind restarts the quotation: quotations
+            // do not nest in chat, and a message wrapped in marks (`"they called me
+            // "retard" …"`) must not read its own words as quoted.
+            Some((_, om)) if om == m && opens(m, before, after) => open = Some((i, m)),
             Some(_) => {}
             None if opens(m, before, after) => open = Some((i, m)),
             None => {}
@@ -159,6 +163,11 @@ mod tests {
         assert!(quoted("").is_empty());
         assert!(quoted("'").is_empty());
         assert!(quoted("\"\"").is_empty());
+        // A second opening mark restarts: the inner quotation is the one.
+        assert_eq!(
+            quoted("\"they called me \"retard\" and it was hurtful\""),
+            vec!["\"retard\""]
+        );
         // A double mark typed as an apostrophe inside a word opens nothing.
         assert!(quoted("Trump\"s lies, who\"ll hang on").is_empty());
     }
