@@ -128,6 +128,98 @@ pub fn segmented(words: &Stream, original: &str) -> Option<Stream> {
     Some(out)
 }
 
+/// Most pieces one word is rejoined from (`nat ional`, `can na bis`).
+const MAX_JOIN: usize = 3;
+
+/// `words` with words split by a space rejoined (`fu ck` → `fuck`, `ref ugees are ver min`
+/// → `refugees are vermin`, `can na bis` → `cannabis`), or `None` when nothing was.
+///
+/// Two or three neighbouring pieces, each of letters only, are read as one word when
+/// together they make a word the classifier knows and at least one of them is not a known
+/// word on its own — so "pen is", "the rapist" and "cock tail" (known words each) stay
+/// apart, and a word typed whole is never touched. Longest join first, left to right; a
+/// joined word is at most [`MAX_PIECE`] letters. Linear: each word start tries at most
+/// [`MAX_JOIN`] - 1 joins, each a hash of at most [`MAX_PIECE`] letters.
+pub fn rejoined(words: &Stream) -> Option<Stream> {
+    let bytes = &words.bytes;
+    // The words of letters only, each followed by exactly one space and then the next.
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let mut drop_space: Vec<usize> = Vec::new();
+    let mut i = 0;
+    let flush = |spans: &mut Vec<(usize, usize)>, drop_space: &mut Vec<usize>| {
+        let mut k = 0;
+        while k + 1 < spans.len() {
+            let mut joined = 0;
+            for n in (2..=MAX_JOIN.min(spans.len() - k)).rev() {
+                let run = &spans[k..k + n];
+                let len: usize = run.iter().map(|&(a, b)| b - a).sum();
+                if !(4..=MAX_PIECE).contains(&len)
+                    || run.iter().all(|&(a, b)| {
+                        if b - a == 1 {
+                            one_letter_word(bytes[a])
+                        } else {
+                            knows_word(&bytes[a..b])
+                        }
+                    })
+                {
+                    continue;
+                }
+                let mut raw = WORD_HASH_SEED;
+                for &(a, b) in run {
+                    for &c in &bytes[a..b] {
+                        raw = word_hash_step(raw, c);
+                    }
+                }
+                if knows_hash(word_hash_finish(raw)) {
+                    drop_space.extend(run[..n - 1].iter().map(|&(_, b)| b));
+                    joined = n;
+                    break;
+                }
+            }
+            k += joined.max(1);
+        }
+        spans.clear();
+    };
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_lowercase() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_lowercase() {
+            i += 1;
+        }
+        let whole = i == bytes.len() || bytes[i] == b' ';
+        let prev_adjacent = spans.last().is_some_and(|&(_, b)| b + 1 == start);
+        if !prev_adjacent {
+            flush(&mut spans, &mut drop_space);
+        }
+        if whole && (start == 0 || !bytes[start - 1].is_ascii_alphanumeric()) {
+            spans.push((start, i));
+        } else {
+            flush(&mut spans, &mut drop_space);
+        }
+    }
+    flush(&mut spans, &mut drop_space);
+    if drop_space.is_empty() {
+        return None;
+    }
+    let mut out = Stream {
+        bytes: Vec::with_capacity(bytes.len()),
+        starts: Vec::with_capacity(bytes.len()),
+    };
+    let mut skip = drop_space.iter().peekable();
+    for (k, (&b, &s)) in bytes.iter().zip(&words.starts).enumerate() {
+        if skip.peek() == Some(&&k) {
+            skip.next();
+            continue;
+        }
+        out.bytes.push(b);
+        out.starts.push(s);
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,6 +272,38 @@ mod tests {
         assert_eq!(cuts(b"kill"), None, "one word is not a phrase");
         assert_eq!(cuts(b"zzzzqqqq"), None);
         assert_eq!(cuts(&[b'a'; MAX_WORD + 1]), None, "too long to try");
+    }
+
+    fn rejoin(text: &str) -> Option<String> {
+        let n = normalize(text);
+        rejoined(&n.words).map(|s| String::from_utf8(s.bytes).unwrap())
+    }
+
+    #[test]
+    fn words_split_by_a_space_are_rejoined() {
+        assert_eq!(rejoin("fu ck off").as_deref(), Some("fuck off"));
+        assert_eq!(rejoin("se nd pics").as_deref(), Some("send pics"));
+        assert_eq!(
+            rejoin("i keep star ving myself").as_deref(),
+            Some("i keep starving myself")
+        );
+        // Known words each stay apart; nothing to join is None.
+        assert_eq!(rejoin("the pen is mightier"), None);
+        assert_eq!(rejoin("my therapist is nice"), None);
+        assert_eq!(rejoin(""), None);
+        assert_eq!(rejoin("a b"), None, "too short to be a word");
+        // One-letter words of chat are words: "a part" stays two.
+        assert_eq!(rejoin("i want a part in the play"), None);
+    }
+
+    #[test]
+    fn rejoining_is_bounded_on_long_input() {
+        let t = "ab ".repeat(50_000);
+        let n = normalize(&t);
+        // Whatever it joins, it returns a stream no longer than the input.
+        if let Some(s) = rejoined(&n.words) {
+            assert!(s.bytes.len() <= n.words.bytes.len());
+        }
     }
 
     #[test]

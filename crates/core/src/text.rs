@@ -393,6 +393,18 @@ impl Classifier {
         if let Some(cut) = &cut {
             complete &= matcher::find(words, cut, text, hits);
         }
+        // Words split by a space (`fu ck`, `ref ugees`): also read with the pieces
+        // rejoined where together they make a known word.
+        let cut = match cut {
+            Some(cut) => Some(cut),
+            None => {
+                let joined = segment::rejoined(&norm.words);
+                if let Some(j) = &joined {
+                    complete &= matcher::find(words, j, text, hits);
+                }
+                joined
+            }
+        };
         if norm.plain_may_match {
             complete &= matcher::find(&self.plain, &norm.plain, text, hits);
         }
