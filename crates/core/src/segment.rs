@@ -111,21 +111,31 @@ pub fn segmented(words: &Stream, original: &str) -> Option<Stream> {
     if cut_at.is_empty() {
         return None;
     }
+    Some(edited(words, &cut_at, &[]))
+}
+
+/// `words` with a space inserted before each position of `spaces_at` (standing at that
+/// letter) and the bytes at `drop_at` left out; both in ascending order.
+fn edited(words: &Stream, spaces_at: &[usize], drop_at: &[usize]) -> Stream {
+    let n = words.bytes.len() + spaces_at.len();
     let mut out = Stream {
-        bytes: Vec::with_capacity(bytes.len() + cut_at.len()),
-        starts: Vec::with_capacity(bytes.len() + cut_at.len()),
+        bytes: Vec::with_capacity(n),
+        starts: Vec::with_capacity(n),
     };
-    let mut next = cut_at.iter().peekable();
-    for (k, (&b, &s)) in bytes.iter().zip(&words.starts).enumerate() {
-        if next.peek() == Some(&&k) {
-            next.next();
+    let mut space = spaces_at.iter().peekable();
+    let mut drop = drop_at.iter().peekable();
+    for (k, (&b, &s)) in words.bytes.iter().zip(&words.starts).enumerate() {
+        if space.next_if_eq(&&k).is_some() {
             out.bytes.push(b' ');
             out.starts.push(s);
+        }
+        if drop.next_if_eq(&&k).is_some() {
+            continue;
         }
         out.bytes.push(b);
         out.starts.push(s);
     }
-    Some(out)
+    out
 }
 
 /// Most pieces one word is rejoined from (`nat ional`, `can na bis`).
@@ -204,20 +214,7 @@ pub fn rejoined(words: &Stream) -> Option<Stream> {
     if drop_space.is_empty() {
         return None;
     }
-    let mut out = Stream {
-        bytes: Vec::with_capacity(bytes.len()),
-        starts: Vec::with_capacity(bytes.len()),
-    };
-    let mut skip = drop_space.iter().peekable();
-    for (k, (&b, &s)) in bytes.iter().zip(&words.starts).enumerate() {
-        if skip.peek() == Some(&&k) {
-            skip.next();
-            continue;
-        }
-        out.bytes.push(b);
-        out.starts.push(s);
-    }
-    Some(out)
+    Some(edited(words, &[], &drop_space))
 }
 
 #[cfg(test)]
