@@ -140,6 +140,11 @@ fn edited(words: &Stream, spaces_at: &[usize], drop_at: &[usize]) -> Stream {
 
 /// Most pieces one word is rejoined from (`nat ional`, `can na bis`).
 const MAX_JOIN: usize = 3;
+/// Longest piece of a split word (longer words are taken as whole: no hash is spent on
+/// them), and the length one piece at least must not pass (a word split in two leaves a
+/// short piece: `ref ugees`, `dis gusting`, `trav ellers`).
+const MAX_SPLIT_PIECE: usize = 8;
+const SHORT_PIECE: usize = 4;
 
 /// `words` with words split by a space rejoined (`fu ck` → `fuck`, `ref ugees are ver min`
 /// → `refugees are vermin`, `can na bis` → `cannabis`), or `None` when nothing was.
@@ -147,49 +152,18 @@ const MAX_JOIN: usize = 3;
 /// Two or three neighbouring pieces, each of letters only, are read as one word when
 /// together they make a word the classifier knows and at least one of them is not a known
 /// word on its own — so "pen is", "the rapist" and "cock tail" (known words each) stay
-/// apart, and a word typed whole is never touched. Longest join first, left to right; a
-/// joined word is at most [`MAX_PIECE`] letters. Linear: each word start tries at most
+/// apart, and a word typed whole is never touched. Pieces are at most
+/// [`MAX_SPLIT_PIECE`] letters, one of them at most [`SHORT_PIECE`]; longest join first,
+/// left to right; a joined word is at most [`MAX_PIECE`] letters. Linear: each word start tries at most
 /// [`MAX_JOIN`] - 1 joins, each a hash of at most [`MAX_PIECE`] letters.
 pub fn rejoined(words: &Stream) -> Option<Stream> {
     let bytes = &words.bytes;
-    // The words of letters only, each followed by exactly one space and then the next.
-    let mut spans: Vec<(usize, usize)> = Vec::new();
+    // Neighbouring words of letters only (one space apart): start, end, and whether the
+    // word is known on its own (hashed once; one-letter words of chat count as known, and
+    // a word too long to be a piece is never joined, so it counts as known too).
+    let mut run: Vec<(usize, usize, bool)> = Vec::new();
     let mut drop_space: Vec<usize> = Vec::new();
     let mut i = 0;
-    let flush = |spans: &mut Vec<(usize, usize)>, drop_space: &mut Vec<usize>| {
-        let mut k = 0;
-        while k + 1 < spans.len() {
-            let mut joined = 0;
-            for n in (2..=MAX_JOIN.min(spans.len() - k)).rev() {
-                let run = &spans[k..k + n];
-                let len: usize = run.iter().map(|&(a, b)| b - a).sum();
-                if !(4..=MAX_PIECE).contains(&len)
-                    || run.iter().all(|&(a, b)| {
-                        if b - a == 1 {
-                            one_letter_word(bytes[a])
-                        } else {
-                            knows_word(&bytes[a..b])
-                        }
-                    })
-                {
-                    continue;
-                }
-                let mut raw = WORD_HASH_SEED;
-                for &(a, b) in run {
-                    for &c in &bytes[a..b] {
-                        raw = word_hash_step(raw, c);
-                    }
-                }
-                if knows_hash(word_hash_finish(raw)) {
-                    drop_space.extend(run[..n - 1].iter().map(|&(_, b)| b));
-                    joined = n;
-                    break;
-                }
-            }
-            k += joined.max(1);
-        }
-        spans.clear();
-    };
     while i < bytes.len() {
         if !bytes[i].is_ascii_lowercase() {
             i += 1;
@@ -199,22 +173,60 @@ pub fn rejoined(words: &Stream) -> Option<Stream> {
         while i < bytes.len() && bytes[i].is_ascii_lowercase() {
             i += 1;
         }
-        let whole = i == bytes.len() || bytes[i] == b' ';
-        let prev_adjacent = spans.last().is_some_and(|&(_, b)| b + 1 == start);
-        if !prev_adjacent {
-            flush(&mut spans, &mut drop_space);
+        let whole = (i == bytes.len() || bytes[i] == b' ')
+            && (start == 0 || !bytes[start - 1].is_ascii_alphanumeric());
+        if run.last().is_some_and(|&(_, b, _)| b + 1 != start) || !whole {
+            join_run(bytes, &run, &mut drop_space);
+            run.clear();
         }
-        if whole && (start == 0 || !bytes[start - 1].is_ascii_alphanumeric()) {
-            spans.push((start, i));
-        } else {
-            flush(&mut spans, &mut drop_space);
+        if whole {
+            let len = i - start;
+            let known = match len {
+                1 => one_letter_word(bytes[start]),
+                2..=MAX_SPLIT_PIECE => knows_word(&bytes[start..i]),
+                _ => true,
+            };
+            run.push((start, i, known));
         }
     }
-    flush(&mut spans, &mut drop_space);
+    join_run(bytes, &run, &mut drop_space);
     if drop_space.is_empty() {
         return None;
     }
     Some(edited(words, &[], &drop_space))
+}
+
+/// [`rejoined`] for one run of neighbouring words: the spaces to drop, into `drop_space`.
+fn join_run(bytes: &[u8], run: &[(usize, usize, bool)], drop_space: &mut Vec<usize>) {
+    if run.iter().all(|&(_, _, known)| known) {
+        return;
+    }
+    let mut k = 0;
+    while k + 1 < run.len() {
+        let mut joined = 0;
+        for n in (2..=MAX_JOIN.min(run.len() - k)).rev() {
+            let pieces = &run[k..k + n];
+            let len: usize = pieces.iter().map(|&(a, b, _)| b - a).sum();
+            if !(4..=MAX_PIECE).contains(&len)
+                || pieces.iter().all(|&(_, _, known)| known)
+                || pieces.iter().all(|&(a, b, _)| b - a > SHORT_PIECE)
+            {
+                continue;
+            }
+            let mut raw = WORD_HASH_SEED;
+            for &(a, b, _) in pieces {
+                for &c in &bytes[a..b] {
+                    raw = word_hash_step(raw, c);
+                }
+            }
+            if knows_hash(word_hash_finish(raw)) {
+                drop_space.extend(pieces[..n - 1].iter().map(|&(_, b, _)| b));
+                joined = n;
+                break;
+            }
+        }
+        k += joined.max(1);
+    }
 }
 
 #[cfg(test)]
