@@ -11,6 +11,7 @@
 //! "scunthorpe" in ordinary text are never read as two words. Work is bounded: a word is
 //! cut only up to [`MAX_WORD`] bytes, trying pieces of at most [`MAX_PIECE`] letters.
 
+use crate::data::RULE_WORDS;
 use crate::learned::{knows_hash, knows_word};
 use crate::normalize::{is_separator, Stream};
 use esafety_pack::{word_hash_finish, word_hash_step, WORD_HASH_SEED};
@@ -150,8 +151,9 @@ const SHORT_PIECE: usize = 4;
 /// → `refugees are vermin`, `can na bis` → `cannabis`), or `None` when nothing was.
 ///
 /// Two or three neighbouring pieces, each of letters only, are read as one word when
-/// together they make a word the classifier knows and at least one of them is not a known
-/// word on its own — so "pen is", "the rapist" and "cock tail" (known words each) stay
+/// together they make a word the classifier knows (a word of the model's vocabulary, or one
+/// a rule spells: `ver min` → `vermin`) and at least one of them is not a known
+/// word of the model on its own — so "pen is", "the rapist" and "cock tail" (known words each) stay
 /// apart, and a word typed whole is never touched. Pieces are at most
 /// [`MAX_SPLIT_PIECE`] letters, one of them at most [`SHORT_PIECE`]; longest join first,
 /// left to right; a joined word is at most [`MAX_PIECE`] letters. Linear: each word start tries at most
@@ -219,7 +221,8 @@ fn join_run(bytes: &[u8], run: &[(usize, usize, bool)], drop_space: &mut Vec<usi
                     raw = word_hash_step(raw, c);
                 }
             }
-            if knows_hash(word_hash_finish(raw)) {
+            let h = word_hash_finish(raw);
+            if knows_hash(h) || RULE_WORDS.binary_search(&h).is_ok() {
                 drop_space.extend(pieces[..n - 1].iter().map(|&(_, b, _)| b));
                 joined = n;
                 break;

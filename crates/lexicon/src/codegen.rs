@@ -56,6 +56,19 @@ pub fn generate_rust(c: &CompiledLexicon) -> String {
         );
     }
     s.push_str("];\n");
+    // Words the rules spell, for rejoining split words (`segment::rejoined` in the core).
+    let mut words: Vec<u32> = crate::vocab::rule_words(lex)
+        .iter()
+        .map(|w| esafety_pack::word_hash(w.as_bytes()))
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    let items: Vec<String> = words.iter().map(u32::to_string).collect();
+    let _ = writeln!(
+        s,
+        "pub(crate) static RULE_WORDS: &[u32] = &[{}];",
+        items.join(",")
+    );
     let _ = writeln!(
         s,
         "pub(crate) const MODEL_RULES_AT: usize = {};",

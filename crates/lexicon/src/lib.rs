@@ -27,6 +27,7 @@ mod pattern;
 pub mod psl;
 pub mod table;
 pub mod url_data;
+pub mod vocab;
 
 pub use codegen::generate_rust;
 pub use compile::{
