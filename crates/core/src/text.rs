@@ -464,7 +464,7 @@ impl Classifier {
                 let r = &RULES[h.rule as usize];
                 r.kind == RuleKind::Risk
                     && r.severity == Severity::Low
-                    && !(r.negatable && negated(&words.bytes, words.position(h.start)))
+                    && !(r.negatable && negated(words, text, h.start))
             })
         {
             if let Some(m) = self.model_hit(text, words, cut, features) {
@@ -504,7 +504,7 @@ impl Classifier {
             let shielded = shields.iter().any(|&(s, e, cats)| {
                 s <= h.start && h.end <= e && (cats.is_empty() || cats.contains(&cat))
             });
-            let cancelled = rule.negatable && negated(&words.bytes, words.position(h.start));
+            let cancelled = rule.negatable && negated(words, text, h.start);
             !(shielded || cancelled)
         });
         // Only shielded or cancelled hits: the same verdict as no hit at all.
@@ -886,34 +886,65 @@ fn cut(text: &str, max: usize) -> (&str, bool) {
     (&text[..end], true)
 }
 
-/// Is one of the three words before `start` a negation?
-fn negated(words: &[u8], start: usize) -> bool {
-    let mut i = start.min(words.len());
+/// Words that start a new clause after a comma ("I'm fine but I'm not, I think about …"):
+/// a negation before the comma is not of what follows.
+const CLAUSE_STARTS: &[&[u8]] = &[
+    b"i", b"im", b"ive", b"id", b"ill", b"u", b"you", b"youre", b"he", b"she", b"they", b"we",
+    b"theyre", b"were", b"hes", b"shes",
+];
+
+/// Is one of the three words before the match at `offset` (in `text`) a negation?
+///
+/// The look-back reads the words stream and stops at a sentence end; a comma (which the
+/// words stream reads as a space, so it is found in `text`) stops it when a new clause
+/// starts after it, so "not, I think about dying" is not negated but "never, ever" is.
+fn negated(words: &Stream, text: &str, offset: usize) -> bool {
+    let w = &words.bytes;
+    let mut i = words.position(offset).min(w.len());
+    let word_at = |i: usize| {
+        &w[i..i + w[i..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count()]
+    };
+    // The word after the gap being crossed (at first, the match's first word).
+    let mut after = word_at(i);
     for _ in 0..3 {
-        while i > 0 && !words[i - 1].is_ascii_alphanumeric() {
+        let gap_end = i;
+        while i > 0 && !w[i - 1].is_ascii_alphanumeric() {
             // A sentence end stops the look-back.
-            if matches!(words[i - 1], b'.' | b'?' | b'!' | b'\n') {
+            if matches!(w[i - 1], b'.' | b'?' | b'!' | b'\n') {
                 return false;
             }
             i -= 1;
         }
+        if i > 0 && gap_end < w.len() && CLAUSE_STARTS.contains(&after) {
+            let from = words.starts[i - 1] as usize + 1;
+            let to = words.starts[gap_end] as usize;
+            if text
+                .as_bytes()
+                .get(from..to)
+                .is_some_and(|g| g.iter().any(|&b| b == b',' || b == b';'))
+            {
+                return false;
+            }
+        }
         let end = i;
-        while i > 0 && words[i - 1].is_ascii_alphanumeric() {
+        while i > 0 && w[i - 1].is_ascii_alphanumeric() {
             i -= 1;
         }
         if end == i {
             return false;
         }
-        if NEGATORS.contains(&&words[i..end]) {
+        after = &w[i..end];
+        if NEGATORS.contains(&after) {
             // "I'm not joking, I'll kill you": the negation is of the joke, not the threat.
-            let after = words[end..]
-                .iter()
-                .skip_while(|b| !b.is_ascii_alphanumeric());
-            let next: Vec<u8> = after
-                .take_while(|b| b.is_ascii_alphanumeric())
-                .copied()
-                .collect();
-            return !NOT_NEGATING.contains(&next.as_slice());
+            let next = end
+                + w[end..]
+                    .iter()
+                    .take_while(|b| !b.is_ascii_alphanumeric())
+                    .count();
+            return !NOT_NEGATING.contains(&word_at(next));
         }
     }
     false
@@ -1046,15 +1077,25 @@ mod tests {
 
     #[test]
     fn negation_looks_back_three_words_within_a_sentence() {
-        let w = b"i would never ever kill";
-        assert!(negated(w, w.len() - 4));
-        let w = b"im not joking ill kill";
-        assert!(!negated(w, w.len() - 4));
-        let w = b"never. kill";
-        assert!(!negated(w, w.len() - 4));
-        let w = b"not one two three kill";
-        assert!(!negated(w, w.len() - 4));
-        assert!(!negated(b"", 0));
+        // Is the match that starts at the last occurrence of `word` negated?
+        let neg = |text: &str, word: &str| {
+            let n = crate::normalize::normalize(text);
+            negated(&n.words, text, text.rfind(word).unwrap())
+        };
+        assert!(neg("i would never ever kill", "kill"));
+        assert!(!neg("im not joking ill kill", "ill"));
+        assert!(!neg("never. kill", "kill"));
+        assert!(!neg("not one two three kill", "kill"));
+        assert!(
+            !neg("im fine but im not, i think about dying", "i think"),
+            "a comma before a new clause"
+        );
+        assert!(
+            neg("i would never, ever kill", "kill"),
+            "a comma inside the clause"
+        );
+        assert!(neg("i'm not, like, going to hurt you", "going"));
+        assert!(!neg("", ""));
     }
 
     #[test]
