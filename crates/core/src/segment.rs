@@ -87,16 +87,7 @@ fn was_spaced(words: &Stream, original: &str, a: usize, b: usize) -> bool {
 pub fn segmented(words: &Stream, original: &str) -> Option<Stream> {
     let bytes = &words.bytes;
     let mut cut_at: Vec<usize> = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if !bytes[i].is_ascii_alphanumeric() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
-            i += 1;
-        }
+    for (start, i) in spans(bytes, u8::is_ascii_alphanumeric) {
         let word = &bytes[start..i];
         if word.len() >= 4
             && word.len() <= MAX_WORD
@@ -113,6 +104,20 @@ pub fn segmented(words: &Stream, original: &str) -> Option<Stream> {
         return None;
     }
     Some(edited(words, &cut_at, &[]))
+}
+
+/// The `(start, end)` of each maximal run of bytes that `is_word` accepts, in order.
+fn spans<'a>(
+    bytes: &'a [u8],
+    is_word: impl Fn(&u8) -> bool + Copy + 'a,
+) -> impl Iterator<Item = (usize, usize)> + 'a {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        i += bytes[i..].iter().take_while(|b| !is_word(b)).count();
+        let start = i;
+        i += bytes[i..].iter().take_while(|b| is_word(b)).count();
+        (i > start).then_some((start, i))
+    })
 }
 
 /// `words` with a space inserted before each position of `spaces_at` (standing at that
@@ -165,16 +170,7 @@ pub fn rejoined(words: &Stream) -> Option<Stream> {
     // a word too long to be a piece is never joined, so it counts as known too).
     let mut run: Vec<(usize, usize, bool)> = Vec::new();
     let mut drop_space: Vec<usize> = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if !bytes[i].is_ascii_lowercase() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < bytes.len() && bytes[i].is_ascii_lowercase() {
-            i += 1;
-        }
+    for (start, i) in spans(bytes, u8::is_ascii_lowercase) {
         let whole = (i == bytes.len() || bytes[i] == b' ')
             && (start == 0 || !bytes[start - 1].is_ascii_alphanumeric());
         if run.last().is_some_and(|&(_, b, _)| b + 1 != start) || !whole {
@@ -196,6 +192,13 @@ pub fn rejoined(words: &Stream) -> Option<Stream> {
         return None;
     }
     Some(edited(words, &[], &drop_space))
+}
+
+/// Whether split pieces may be rejoined into the word with this hash: a word of the word
+/// model's vocabulary or one a rule spells (`RULE_WORDS`, sorted, from
+/// `esafety_lexicon::vocab`).
+fn joins_into(hash: u32) -> bool {
+    knows_hash(hash) || RULE_WORDS.binary_search(&hash).is_ok()
 }
 
 /// [`rejoined`] for one run of neighbouring words: the spaces to drop, into `drop_space`.
@@ -221,8 +224,7 @@ fn join_run(bytes: &[u8], run: &[(usize, usize, bool)], drop_space: &mut Vec<usi
                     raw = word_hash_step(raw, c);
                 }
             }
-            let h = word_hash_finish(raw);
-            if knows_hash(h) || RULE_WORDS.binary_search(&h).is_ok() {
+            if joins_into(word_hash_finish(raw)) {
                 drop_space.extend(pieces[..n - 1].iter().map(|&(_, b, _)| b));
                 joined = n;
                 break;

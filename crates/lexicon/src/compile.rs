@@ -13,13 +13,12 @@
 //! Serialized little-endian (wasm32 and x86_64 alike), loaded zero-copy by the core.
 
 use crate::error::{DataError, ErrorKind};
-use crate::model::{Lexicon, Macro, Rule};
+use crate::model::{Lexicon, Rule};
 use crate::pattern;
 use regex_automata::dfa::{dense, StartKind};
 use regex_automata::nfa::thompson;
 use regex_automata::MatchKind;
 use regex_syntax::hir::Hir;
-use std::collections::HashMap;
 
 /// Knobs for building.
 #[derive(Clone, Debug)]
@@ -98,11 +97,7 @@ type Side = (Vec<Hir>, Vec<(u32, u8)>);
 
 /// Builds every pattern and both DFAs. Pattern errors are collected for all rules.
 pub fn compile(lexicon: Lexicon, opts: &CompileOptions) -> Result<CompiledLexicon, Vec<DataError>> {
-    let macros: HashMap<&str, &Macro> = lexicon
-        .macros
-        .iter()
-        .map(|m| (m.name.as_str(), m))
-        .collect();
+    let macros = lexicon.macro_map();
     let mut errors = Vec::new();
     let mut words: Side = Default::default();
     let mut plain: Side = Default::default();

@@ -206,3 +206,10 @@ pub struct Lexicon {
     pub help: Vec<HelpRoute>,
     pub policy: Vec<PolicyRow>,
 }
+
+impl Lexicon {
+    /// The macros by name, as `{name}` expansion looks them up.
+    pub fn macro_map(&self) -> std::collections::HashMap<&str, &Macro> {
+        self.macros.iter().map(|m| (m.name.as_str(), m)).collect()
+    }
+}

@@ -15,10 +15,10 @@
 //! [`MAX_WORD`] letters, that stand whole (a space or a pattern edge on both sides) are
 //! kept: `f\*\*koff` spells no word.
 
-use crate::model::{Lexicon, Macro};
+use crate::model::Lexicon;
 use crate::pattern;
 use regex_syntax::hir::{Class, Hir, HirKind};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 /// Shortest word kept: rejoining never makes a word of fewer letters.
 pub const MIN_WORD: usize = 4;
@@ -33,11 +33,7 @@ const BREAK: u8 = 0;
 
 /// Every whole word of [`MIN_WORD`]..=[`MAX_WORD`] letters some rule's pattern spells, sorted.
 pub fn rule_words(lexicon: &Lexicon) -> BTreeSet<String> {
-    let macros: HashMap<&str, &Macro> = lexicon
-        .macros
-        .iter()
-        .map(|m| (m.name.as_str(), m))
-        .collect();
+    let macros = lexicon.macro_map();
     let mut words = BTreeSet::new();
     for rule in &lexicon.rules {
         for part in crate::compile::parts(&rule.pattern) {

@@ -13,14 +13,14 @@
 mod phrase;
 mod phrase_dfa;
 
-use esafety_lexicon::{build_pattern, compile, load_dir, parts, CompileOptions, Macro};
+use esafety_lexicon::{build_pattern, compile, load_dir, parts, CompileOptions};
 use phrase::{Classes, Dictionary, NotWords, Tokens};
 use regex_automata::dfa::{dense, Automaton, StartKind};
 use regex_automata::nfa::thompson;
 use regex_automata::util::start;
 use regex_automata::{Anchored, MatchKind};
 use regex_syntax::hir::{Hir, Look};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::io::Write;
 
 fn main() {
@@ -32,7 +32,7 @@ fn main() {
         .cloned()
         .unwrap_or_else(|| "crates/core/data/text".into());
     let lex = load_dir(std::path::Path::new(&dir)).unwrap_or_else(|e| panic!("{e:?}"));
-    let macros: HashMap<&str, &Macro> = lex.macros.iter().map(|m| (m.name.as_str(), m)).collect();
+    let macros = lex.macro_map();
     let mut dict = Dictionary::default();
     let mut converted: Vec<Tokens> = Vec::new();
     let mut residual: Vec<Hir> = Vec::new();
