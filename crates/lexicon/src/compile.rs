@@ -183,6 +183,12 @@ fn located(rule: &Rule, kind: ErrorKind) -> DataError {
 }
 
 fn table_dfa(hirs: &[Hir], opts: &CompileOptions) -> Result<Vec<u8>, String> {
+    crate::table::flatten(&build_dfa(hirs, opts)?)
+}
+
+/// The dense DFA a table is flattened from: anchored, every pattern that matches
+/// (`MatchKind::All`), byte classes. Public for tools that compare other designs with it.
+pub fn build_dfa(hirs: &[Hir], opts: &CompileOptions) -> Result<dense::DFA<Vec<u32>>, String> {
     let nfa = thompson::Compiler::new()
         .configure(thompson::Config::new().which_captures(thompson::WhichCaptures::None))
         .build_many_from_hir(hirs)
@@ -193,11 +199,10 @@ fn table_dfa(hirs: &[Hir], opts: &CompileOptions) -> Result<Vec<u8>, String> {
         .byte_classes(true)
         .dfa_size_limit(Some(opts.size_limit))
         .determinize_size_limit(Some(opts.size_limit));
-    let dense = dense::Builder::new()
+    dense::Builder::new()
         .configure(config)
         .build_from_nfa(&nfa)
-        .map_err(|e| e.to_string())?;
-    crate::table::flatten(&dense)
+        .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

@@ -26,13 +26,14 @@ mod parse;
 mod pattern;
 pub mod psl;
 pub mod table;
+pub mod tokens;
 pub mod url_data;
 pub mod vocab;
 
 pub use codegen::generate_rust;
 pub use compile::{
-    compile, has_part_level_alternation, parts, Automata, CompileOptions, CompiledLexicon,
-    MAX_PARTS, RULE_SIZE_LIMIT,
+    build_dfa, compile, has_part_level_alternation, parts, Automata, CompileOptions,
+    CompiledLexicon, MAX_PARTS, RULE_SIZE_LIMIT,
 };
 
 /// Most words allowed between the parts of a rule written `A ... B`.
@@ -47,7 +48,7 @@ pub use parse::{load_dir, parse_files, parse_rules};
 
 /// The regex (HIR) one part of a rule compiles to: macros expanded, parsed, made
 /// evasion-proof and given word boundaries, as it goes into the automata. For tools that
-/// measure other automaton designs (`examples/phrase_size`).
+/// measure other automaton designs (`examples/token_size`).
 pub fn build_pattern(
     part: &str,
     flags: Flags,
