@@ -5,6 +5,7 @@
 //! allocation, no parsing of patterns, no validation pass.
 
 use crate::table::Table;
+use crate::tokens::TokenTable;
 use esafety_taxonomy::{Action, Alert, Category, Severity};
 
 /// What a rule does (see the data README).
@@ -159,6 +160,8 @@ static PLAIN_DFA: &Aligned<[u8]> = &Aligned {
 pub(crate) struct Automata {
     /// `None` only if there are no rules for this stream (or the table were corrupt).
     pub table: Option<Table>,
+    /// The words rules read a token at a time (instead of `table`).
+    pub tokens: Option<TokenTable>,
     /// Rule index and part for each pattern id.
     pub rules: &'static [(u32, u8)],
 }
@@ -166,7 +169,8 @@ pub(crate) struct Automata {
 impl Automata {
     pub fn words() -> Automata {
         Automata {
-            table: words_bytes().and_then(Table::load),
+            table: None,
+            tokens: words_bytes().and_then(TokenTable::load),
             rules: WORDS_RULES,
         }
     }
@@ -174,8 +178,14 @@ impl Automata {
     pub fn plain() -> Automata {
         Automata {
             table: Table::load(&PLAIN_DFA.bytes),
+            tokens: None,
             rules: PLAIN_RULES,
         }
+    }
+
+    /// Whether there is a table to match with.
+    pub fn loaded(&self) -> bool {
+        self.table.is_some() || self.tokens.is_some()
     }
 }
 
@@ -184,12 +194,16 @@ pub fn automata_size() -> usize {
     words_bytes().map_or(0, <[u8]>::len) + PLAIN_DFA.bytes.len()
 }
 
-/// Total states of the embedded automata (for the benchmark and docs).
+/// Total states of the embedded automata, token nodes included (for the benchmark and
+/// docs).
 pub fn automata_states() -> usize {
     [Automata::words(), Automata::plain()]
         .iter()
-        .filter_map(|a| a.table)
-        .map(|t| t.states())
+        .map(|a| {
+            a.table.map_or(0, |t| t.states())
+                + a.tokens
+                    .map_or(0, |t| t.nodes() + t.residual.map_or(0, |r| r.states()))
+        })
         .sum()
 }
 

@@ -38,6 +38,7 @@ mod table;
 #[cfg(test)]
 mod test_rng;
 mod text;
+mod tokens;
 pub mod url;
 
 pub use data::{

@@ -13,6 +13,7 @@
 use crate::data::Automata;
 use crate::normalize::Stream;
 use crate::table::Table;
+use crate::tokens::{TokenTable, Tokens};
 
 /// Longest span (in normalised bytes) a single match may cover.
 pub const MAX_SPAN: usize = 512;
@@ -56,34 +57,19 @@ pub fn find_where(
     walk_from: impl Fn(usize) -> bool,
     mut stops: Option<&mut [u32]>,
 ) -> bool {
-    let Some(table) = &aut.table else { return true };
-    let hay = &stream.bytes;
-    let mut kept = 0;
-    // Per-pattern counts, allocated only once a text has given COUNT_FROM hits.
-    let mut counts: Vec<u16> = Vec::new();
-    let mut push = |pid: u32, start: usize, end: usize, out: &mut Vec<Hit>| {
-        if let Some(&(rule, part)) = aut.rules.get(pid as usize) {
-            if kept >= COUNT_FROM {
-                if counts.is_empty() {
-                    counts.resize(aut.rules.len(), 0);
-                }
-                let n = &mut counts[pid as usize];
-                if *n >= MAX_PER_PATTERN {
-                    return true;
-                }
-                *n += 1;
-            }
-            let (start, end) = stream.original_span(original, start, end);
-            out.push(Hit {
-                rule,
-                part,
-                start,
-                end,
-            });
-            kept += 1;
-        }
-        kept < MAX_HITS
+    let mut sink = Sink {
+        aut,
+        stream,
+        original,
+        kept: 0,
+        counts: Vec::new(),
     };
+    let hay = &stream.bytes;
+    if let Some(tokens) = &aut.tokens {
+        return TOKENS
+            .with_borrow_mut(|t| find_tokens(tokens, t, hay, &mut sink, out, walk_from, stops));
+    }
+    let Some(table) = &aut.table else { return true };
     // The word starts of a block are listed first, without a branch per byte (whether a
     // byte starts a word would be mispredicted about once a word), then walked.
     let mut starts = [0u32; BLOCK];
@@ -102,7 +88,9 @@ pub fn find_where(
                 continue;
             }
             let limit = hay.len().min(i + MAX_SPAN);
-            let (go_on, stop) = walk(table, hay, i, limit, &mut |pid, end| push(pid, i, end, out));
+            let (go_on, stop) = walk(table, hay, i, limit, &mut |pid, end| {
+                sink.push(pid, i, end, out)
+            });
             if let Some(slot) = stops.as_deref_mut().and_then(|s| s.get_mut(i)) {
                 *slot = stop as u32;
             }
@@ -112,6 +100,101 @@ pub fn find_where(
         }
     }
     true
+}
+
+thread_local! {
+    /// The token buffers, reused across streams and messages.
+    static TOKENS: std::cell::RefCell<Tokens> = std::cell::RefCell::default();
+}
+
+/// [`find_where`] with a token table: the same starts (after a byte that is not a letter
+/// or digit, never a space), each walked over tokens and, for the parts left to bytes,
+/// in the residual byte table; the hits of one start in order of end and pattern.
+fn find_tokens(
+    table: &TokenTable,
+    tokens: &mut Tokens,
+    hay: &[u8],
+    sink: &mut Sink,
+    out: &mut Vec<Hit>,
+    walk_from: impl Fn(usize) -> bool,
+    mut stops: Option<&mut [u32]>,
+) -> bool {
+    tokens.read(table, hay);
+    let mut found: Vec<(usize, u32)> = Vec::new();
+    for k in 0..tokens.spans.len() {
+        let i = tokens.spans[k].0 as usize;
+        let first = hay[i];
+        if first == b' ' || (i > 0 && WORD[usize::from(hay[i - 1])]) || !walk_from(i) {
+            continue;
+        }
+        let limit = hay.len().min(i + MAX_SPAN);
+        found.clear();
+        let mut collect = |pid: u32, end: usize| {
+            found.push((end, pid));
+            found.len() < MAX_HITS
+        };
+        let (mut go_on, mut stop) = tokens.walk(hay, k, limit, &mut collect);
+        if let Some(residual) = &table.residual {
+            let (more, s) = walk(residual, hay, i, limit, &mut |pid, end| {
+                collect(table.residual_pid(pid), end)
+            });
+            go_on &= more;
+            stop = stop.max(s);
+        }
+        found.sort_unstable();
+        found.dedup();
+        for &(end, pid) in &found {
+            go_on &= sink.push(pid, i, end, out);
+            if !go_on {
+                break;
+            }
+        }
+        if let Some(slot) = stops.as_deref_mut().and_then(|s| s.get_mut(i)) {
+            *slot = stop as u32;
+        }
+        if !go_on {
+            return false;
+        }
+    }
+    true
+}
+
+/// Where the hits of one stream go: spans mapped to the original text, each pattern's
+/// repeats counted once the stream has given [`COUNT_FROM`] hits, at most [`MAX_HITS`].
+struct Sink<'a> {
+    aut: &'a Automata,
+    stream: &'a Stream,
+    original: &'a str,
+    kept: usize,
+    /// Per-pattern counts, allocated only once a text has given [`COUNT_FROM`] hits.
+    counts: Vec<u16>,
+}
+
+impl Sink<'_> {
+    /// Keeps one hit; `false` once [`MAX_HITS`] are kept.
+    fn push(&mut self, pid: u32, start: usize, end: usize, out: &mut Vec<Hit>) -> bool {
+        if let Some(&(rule, part)) = self.aut.rules.get(pid as usize) {
+            if self.kept >= COUNT_FROM {
+                if self.counts.is_empty() {
+                    self.counts.resize(self.aut.rules.len(), 0);
+                }
+                let n = &mut self.counts[pid as usize];
+                if *n >= MAX_PER_PATTERN {
+                    return true;
+                }
+                *n += 1;
+            }
+            let (start, end) = self.stream.original_span(self.original, start, end);
+            out.push(Hit {
+                rule,
+                part,
+                start,
+                end,
+            });
+            self.kept += 1;
+        }
+        self.kept < MAX_HITS
+    }
 }
 
 /// Bytes of a stream whose word starts are listed at a time (on the stack).

@@ -301,7 +301,7 @@ impl Classifier {
         hits.clear();
         // A classifier built before an external lexicon was installed reads it from then on.
         let installed;
-        let words = if self.words.table.is_none() && cfg!(feature = "external-lexicon") {
+        let words = if !self.words.loaded() && cfg!(feature = "external-lexicon") {
             installed = Automata::words();
             &installed
         } else {
@@ -1114,7 +1114,7 @@ mod tests {
     #[test]
     fn embedded_automata_load() {
         let w = Automata::words();
-        assert!(w.table.is_some() && Automata::plain().table.is_some());
-        assert!(w.table.is_some_and(|t| t.states() > 100));
+        assert!(w.tokens.is_some() && Automata::plain().table.is_some());
+        assert!(w.tokens.is_some_and(|t| t.nodes() > 100));
     }
 }

@@ -67,6 +67,11 @@ fn main() {
     for (w, n) in &why {
         println!("  residual: {n:5} {w}");
     }
+    if std::env::var_os("ESAFETY_LIST_RESIDUAL").is_some() {
+        for (pid, w) in &tl.residual {
+            println!("    {w}: {}", words_parts[*pid as usize].1);
+        }
+    }
 
     // Sizes of a straightforward serialisation.
     let mut dict = Vec::new();

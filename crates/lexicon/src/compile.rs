@@ -10,6 +10,11 @@
 //! states store only the few bytes that continue them. Matches know their start (the word
 //! start), so no reverse DFA is needed.
 //!
+//! The words stream's rules go further: most of each part is read a token at a time
+//! ([`crate::tokens`]), a third of the byte table's size with the same matches, and only
+//! the parts that cannot be (a repetition without end, `nob` rules) stay in a small byte
+//! table inside it. The plain stream's rules (numbers, addresses) stay bytes.
+//!
 //! Serialized little-endian (wasm32 and x86_64 alike), loaded zero-copy by the core.
 
 use crate::error::{DataError, ErrorKind};
@@ -38,7 +43,8 @@ impl Default for CompileOptions {
 /// An anchored DFA table over one stream, and the rule behind each pattern id.
 #[derive(Clone, Debug, Default)]
 pub struct Automata {
-    /// The flattened table ([`crate::table`]); empty when there are no rules.
+    /// The plain stream's flattened table ([`crate::table`]), or the words stream's token
+    /// table ([`crate::tokens::TokenLexicon::serialise`]); empty when there are no rules.
     pub dfa: Vec<u8>,
     /// `rules[pattern_id]` is an index into [`Lexicon::rules`] and the part of that rule
     /// (rules written `A ... B` have one pattern per part).
@@ -101,6 +107,8 @@ pub fn compile(lexicon: Lexicon, opts: &CompileOptions) -> Result<CompiledLexico
     let mut errors = Vec::new();
     let mut words: Side = Default::default();
     let mut plain: Side = Default::default();
+    // The words side's parts as written, for the token table.
+    let mut words_src: Vec<(&str, crate::Flags)> = Vec::new();
     let mut rule_sizes = vec![0; lexicon.rules.len()];
     for (i, rule) in lexicon.rules.iter().enumerate() {
         let ps = parts(&rule.pattern);
@@ -126,6 +134,7 @@ pub fn compile(lexicon: Lexicon, opts: &CompileOptions) -> Result<CompiledLexico
                     let side = if rule.flags.plain {
                         &mut plain
                     } else {
+                        words_src.push((part, rule.flags));
                         &mut words
                     };
                     side.0.push(hir);
@@ -138,7 +147,7 @@ pub fn compile(lexicon: Lexicon, opts: &CompileOptions) -> Result<CompiledLexico
     if !errors.is_empty() {
         return Err(errors);
     }
-    let words = build_side(words, opts).map_err(|e| vec![e])?;
+    let words = build_tokens(words, &words_src, &macros).map_err(|e| vec![e])?;
     let plain = build_side(plain, opts).map_err(|e| vec![e])?;
     Ok(CompiledLexicon {
         lexicon,
@@ -155,6 +164,41 @@ fn build_side((hirs, rules): Side, opts: &CompileOptions) -> Result<Automata, Da
     let dfa =
         table_dfa(&hirs, opts).map_err(|e| DataError::new("rules", 0, ErrorKind::Build(e)))?;
     Ok(Automata { dfa, rules })
+}
+
+/// The words side as a token table ([`crate::tokens`]): the parts that read a token at a
+/// time, and a byte table for the rest.
+fn build_tokens(
+    (hirs, rules): Side,
+    src: &[(&str, crate::Flags)],
+    macros: &std::collections::HashMap<&str, &crate::Macro>,
+) -> Result<Automata, DataError> {
+    if hirs.is_empty() {
+        return Ok(Automata::default());
+    }
+    let fail = |e: String| DataError::new("rules", 0, ErrorKind::Build(e));
+    let tl = crate::tokens::TokenLexicon::build(
+        src.iter()
+            .enumerate()
+            .map(|(pid, &(part, flags))| (pid as u32, part, flags)),
+        macros,
+    )
+    .map_err(fail)?;
+    let residual: Vec<Hir> = tl
+        .residual
+        .iter()
+        .map(|&(pid, _)| hirs[pid as usize].clone())
+        .collect();
+    let table = if residual.is_empty() {
+        Vec::new()
+    } else {
+        crate::table::flatten(&build_dfa(&residual, &CompileOptions::default()).map_err(fail)?)
+            .map_err(fail)?
+    };
+    Ok(Automata {
+        dfa: tl.serialise(&table).map_err(fail)?,
+        rules,
+    })
 }
 
 /// One rule alone must stay small, so that no single line can bloat the whole automaton.

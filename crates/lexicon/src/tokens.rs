@@ -34,6 +34,7 @@ use crate::{Flags, Macro};
 use regex_automata::nfa::thompson::{self, State, NFA};
 use regex_automata::util::look::Look;
 use regex_automata::util::primitives::StateID;
+use regex_syntax::hir::{Class, ClassBytes, ClassBytesRange, Hir, HirKind, Repetition};
 use std::collections::{BTreeMap, HashMap};
 
 /// Longest word a part may spell.
@@ -48,42 +49,23 @@ pub fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
-/// The lookup spelling: what a hardened pattern letter and the text letters it reads
-/// have in common.
+/// The lookup spelling ([`esafety_pack::token_key_byte`]): what a hardened pattern
+/// letter and the text letters it reads have in common.
+/// An entry's digits marked [`EXACT`] key as the digit itself would.
 pub fn key(word: &[u8]) -> Vec<u8> {
-    word.iter().map(|&b| key_byte(b)).collect()
+    word.iter()
+        .map(|&b| esafety_pack::token_key_byte(b & !EXACT))
+        .collect()
 }
 
-fn key_byte(b: u8) -> u8 {
-    match b {
-        b'l' | b'1' => b'i',
-        b'0' => b'o',
-        b'3' => b'e',
-        b'4' => b'a',
-        b'5' => b's',
-        b'7' => b't',
-        _ => b,
-    }
-}
+/// Marks a digit in a dictionary word that a character class spelt: the byte table keeps
+/// class digits exact (`[1-9]` never reads `i`), literal ones hardened.
+pub const EXACT: u8 = esafety_pack::TOKEN_EXACT;
 
 /// Whether a text token reads as a dictionary word (hardened: `l` reads `i`, a digit the
 /// letter it decodes to, as [`crate::pattern`] hardens a pattern).
 pub fn spells(word: &[u8], hardened: bool, token: &[u8]) -> bool {
-    word.len() == token.len()
-        && word.iter().zip(token).all(|(&w, &t)| {
-            w == t
-                || (hardened
-                    && matches!(
-                        (w, t),
-                        (b'l', b'i')
-                            | (b'0', b'o')
-                            | (b'1', b'i')
-                            | (b'3', b'e')
-                            | (b'4', b'a')
-                            | (b'5', b's')
-                            | (b'7', b't')
-                    ))
-        })
+    esafety_pack::token_spells(word, hardened, token)
 }
 
 /// One dictionary entry: a token as a pattern spells it.
@@ -140,6 +122,7 @@ impl TokenLexicon {
                 ..flags
             };
             let hir = pattern::build(part, written, macros).map_err(|e| format!("{pid}: {e:?}"))?;
+            let hir = mark_class_digits(hir);
             let nfa = thompson::Compiler::new()
                 .configure(thompson::Config::new().which_captures(thompson::WhichCaptures::None))
                 .build_from_hir(&hir)
@@ -255,6 +238,125 @@ impl TokenLexicon {
     }
 }
 
+/// `b"ESTK"` read as a little-endian `u32`: the token table's magic.
+pub const MAGIC: u32 = u32::from_le_bytes(*b"ESTK");
+/// Bumped whenever the layout changes.
+pub const VERSION: u32 = 2;
+/// `u32` words of the header.
+pub const HEADER_WORDS: usize = 12;
+
+impl TokenLexicon {
+    /// The table the core reads (`crates/core/src/tokens.rs`), little-endian. Counts and
+    /// small numbers only: what can be derived (offsets, key hashes, the index of first
+    /// tokens) is derived once when the core first uses the table, so the table gzips small.
+    ///
+    /// ```text
+    /// header: MAGIC VERSION entries sets parts nodes edges words_len members
+    ///         residual_pids residual_len 0                                  (u32 each)
+    /// dictionary: per entry its length | hardened << 7 (u8), then the words' bytes;
+    ///             entries in order of key hash (esafety_pack::token_key_hash)
+    /// sets: per set its size (u16), then the members (u16 entry ids, ascending)
+    /// parts: per part its node count (u16), then its pattern id (u32)
+    /// nodes: accepting nodes (a bitset, u8 each), edges per node (u8)
+    /// edges: set (u16), next node within the part (u16)
+    /// residual: pattern id per residual pattern (u32), padding to a multiple of 4, then
+    ///           the residual byte table
+    /// ```
+    ///
+    /// `residual` is the byte table ([`crate::table`]) of the parts in [`Self::residual`],
+    /// in that order.
+    pub fn serialise(&self, residual: &[u8]) -> Result<Vec<u8>, String> {
+        let hash = |e: &Entry| esafety_pack::token_key_hash(&key(&e.word));
+        let mut order: Vec<u32> = (0..self.dictionary.len() as u32).collect();
+        order.sort_by_key(|&i| {
+            let e = &self.dictionary[i as usize];
+            (hash(e), e.clone())
+        });
+        let mut renum = vec![0u32; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            renum[old as usize] = new as u32;
+        }
+        let small = |n: usize, most: usize, what: &str| {
+            if n > most {
+                Err(format!("{n} {what} (the token table holds at most {most})"))
+            } else {
+                Ok(())
+            }
+        };
+        small(order.len(), usize::from(u16::MAX), "dictionary entries")?;
+        let mut sets: Vec<Vec<u16>> = Vec::new();
+        let mut set_id: HashMap<Vec<u16>, u32> = HashMap::new();
+        let mut accept = Vec::new();
+        let mut node_edges = Vec::new();
+        let mut edges: Vec<(u16, u16)> = Vec::new();
+        let mut parts = Vec::new();
+        for part in &self.parts {
+            small(part.nodes.len(), usize::from(u16::MAX), "nodes in one part")?;
+            parts.push((part.nodes.len() as u16, part.pid));
+            for node in &part.nodes {
+                accept.push(node.accept);
+                small(node.edges.len(), usize::from(u8::MAX), "edges on one node")?;
+                node_edges.push(node.edges.len() as u8);
+                for (set, to) in &node.edges {
+                    let mut members: Vec<u16> =
+                        set.iter().map(|&e| renum[e as usize] as u16).collect();
+                    members.sort_unstable();
+                    small(members.len(), usize::from(u16::MAX), "members in one set")?;
+                    let n = set_id.len() as u32;
+                    let id = *set_id.entry(members.clone()).or_insert_with(|| {
+                        sets.push(members);
+                        n
+                    });
+                    small(id as usize, usize::from(u16::MAX), "sets")?;
+                    edges.push((id as u16, *to as u16));
+                }
+            }
+        }
+        let mut words = Vec::new();
+        let mut lens = Vec::new();
+        for &old in &order {
+            let e = &self.dictionary[old as usize];
+            small(e.word.len(), 127, "bytes in one word")?;
+            lens.push(e.word.len() as u8 | u8::from(e.hardened) << 7);
+            words.extend_from_slice(&e.word);
+        }
+        let members: usize = sets.iter().map(Vec::len).sum();
+        let header = [
+            MAGIC,
+            VERSION,
+            order.len() as u32,
+            sets.len() as u32,
+            parts.len() as u32,
+            accept.len() as u32,
+            edges.len() as u32,
+            words.len() as u32,
+            members as u32,
+            self.residual.len() as u32,
+            residual.len() as u32,
+            0,
+        ];
+        let mut out: Vec<u8> = header.iter().flat_map(|w| w.to_le_bytes()).collect();
+        out.extend_from_slice(&lens);
+        out.extend_from_slice(&words);
+        out.extend(sets.iter().flat_map(|s| (s.len() as u16).to_le_bytes()));
+        out.extend(sets.iter().flatten().flat_map(|m| m.to_le_bytes()));
+        out.extend(parts.iter().flat_map(|p| p.0.to_le_bytes()));
+        out.extend(parts.iter().flat_map(|p| p.1.to_le_bytes()));
+        let mut bits = vec![0u8; accept.len().div_ceil(8)];
+        for (i, &a) in accept.iter().enumerate() {
+            bits[i / 8] |= u8::from(a) << (i % 8);
+        }
+        out.extend_from_slice(&bits);
+        out.extend_from_slice(&node_edges);
+        out.extend(edges.iter().flat_map(|e| e.0.to_le_bytes()));
+        out.extend(edges.iter().flat_map(|e| e.1.to_le_bytes()));
+        out.extend(self.residual.iter().flat_map(|r| r.0.to_le_bytes()));
+        out.resize(out.len().next_multiple_of(4), 0);
+        out.extend_from_slice(residual);
+        Ok(out)
+    }
+}
+
 /// Byte ranges of the tokens of `text`: maximal runs of word bytes, and each other byte.
 pub fn tokenize(text: &[u8]) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
@@ -271,6 +373,34 @@ pub fn tokenize(text: &[u8]) -> Vec<std::ops::Range<usize>> {
         out.push(start..i);
     }
     out
+}
+
+/// The pattern with every digit a character class holds marked [`EXACT`]: the byte table
+/// hardens literal digits only (a literal `1` also reads `i`, `[1-9]` only digits).
+fn mark_class_digits(hir: Hir) -> Hir {
+    match hir.into_kind() {
+        HirKind::Class(Class::Bytes(c)) => {
+            let mut bytes: Vec<u8> = c.iter().flat_map(|r| r.start()..=r.end()).collect();
+            for b in &mut bytes {
+                if b.is_ascii_digit() {
+                    *b |= EXACT;
+                }
+            }
+            let ranges = bytes.iter().map(|&b| ClassBytesRange::new(b, b));
+            Hir::class(Class::Bytes(ClassBytes::new(ranges)))
+        }
+        HirKind::Concat(v) => Hir::concat(v.into_iter().map(mark_class_digits).collect()),
+        HirKind::Alternation(v) => Hir::alternation(v.into_iter().map(mark_class_digits).collect()),
+        HirKind::Repetition(r) => Hir::repetition(Repetition {
+            sub: Box::new(mark_class_digits(*r.sub)),
+            ..r
+        }),
+        HirKind::Capture(c) => mark_class_digits(*c.sub),
+        HirKind::Class(c) => Hir::class(c),
+        HirKind::Literal(l) => Hir::literal(l.0),
+        HirKind::Look(l) => Hir::look(l),
+        HirKind::Empty => Hir::empty(),
+    }
 }
 
 /// A node while converting: edges by entry.
@@ -418,7 +548,7 @@ fn convert(nfa: &NFA, hardened: bool) -> Result<Vec<RawNode>, String> {
         let accept = has_match(nfa, &before_other);
         // One other byte.
         for b in bytes_read(nfa, &before_other) {
-            if is_word(b) {
+            if is_word(b & !EXACT) {
                 continue;
             }
             let next = step(nfa, &before_other, b);
@@ -437,7 +567,7 @@ fn convert(nfa: &NFA, hardened: bool) -> Result<Vec<RawNode>, String> {
             let mut stack: Vec<(Vec<u8>, Vec<StateID>)> = vec![(Vec::new(), before_word)];
             while let Some((word, set)) = stack.pop() {
                 for b in bytes_read(nfa, &set) {
-                    if !is_word(b) {
+                    if !is_word(b & !EXACT) {
                         continue;
                     }
                     let next = step(nfa, &set, b);
@@ -455,7 +585,9 @@ fn convert(nfa: &NFA, hardened: bool) -> Result<Vec<RawNode>, String> {
                     }
                     // The token may end here: something reads a non-word byte, or matches.
                     let ended = closure(nfa, &next, true, false)?;
-                    let goes_on = bytes_read(nfa, &ended).iter().any(|&b| !is_word(b));
+                    let goes_on = bytes_read(nfa, &ended)
+                        .iter()
+                        .any(|&b| !is_word(b & !EXACT));
                     if goes_on || has_match(nfa, &ended) {
                         let to = intern(key_of(&next, true)?, &mut keys, &mut nodes);
                         edges.entry(to).or_default().push(Entry {

@@ -89,6 +89,61 @@ pub fn word_hash(feature: &[u8]) -> u32 {
     word_hash_finish(word_hash_raw(WORD_HASH_SEED, feature))
 }
 
+/// The lookup spelling of one byte of a word the rules read a token at a time: what a
+/// hardened pattern letter and the text letters it also reads have in common (`l` and `1`
+/// read `i`, `0` reads `o`, `3` `e`, `4` `a`, `5` `s`, `7` `t`; see
+/// `esafety_lexicon::tokens`).
+#[inline]
+pub const fn token_key_byte(b: u8) -> u8 {
+    match b {
+        b'l' | b'1' => b'i',
+        b'0' => b'o',
+        b'3' => b'e',
+        b'4' => b'a',
+        b'5' => b's',
+        b'7' => b't',
+        _ => b,
+    }
+}
+
+/// Marks a digit in a token dictionary word that a character class spelt: the rules keep
+/// class digits exact (`[1-9]` never reads `i`), literal ones hardened.
+pub const TOKEN_EXACT: u8 = 0x80;
+
+/// Whether a text token reads as a token dictionary word: byte for byte, or (a hardened
+/// word) with `i` for `l` and the letter a literal digit decodes to; a digit marked
+/// [`TOKEN_EXACT`] reads only itself.
+pub fn token_spells(word: &[u8], hardened: bool, token: &[u8]) -> bool {
+    word.len() == token.len()
+        && word.iter().zip(token).all(|(&w, &t)| {
+            if w & TOKEN_EXACT != 0 {
+                return t == w & !TOKEN_EXACT;
+            }
+            w == t
+                || (hardened
+                    && matches!(
+                        (w, t),
+                        (b'l', b'i')
+                            | (b'0', b'o')
+                            | (b'1', b'i')
+                            | (b'3', b'e')
+                            | (b'4', b'a')
+                            | (b'5', b's')
+                            | (b'7', b't')
+                    ))
+        })
+}
+
+/// The hash a token's dictionary entries are found by: [`word_hash`] of its lookup
+/// spelling ([`token_key_byte`]), so a pattern word and every spelling it reads share one.
+pub fn token_key_hash(token: &[u8]) -> u32 {
+    word_hash_finish(
+        token
+            .iter()
+            .fold(WORD_HASH_SEED, |h, &b| word_hash_step(h, token_key_byte(b))),
+    )
+}
+
 /// FNV-1a's starting state.
 pub const WORD_HASH_SEED: u32 = 0x811c_9dc5;
 

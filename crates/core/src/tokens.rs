@@ -1,0 +1,784 @@
+//! The words rules read a token at a time, from the table `esafety_lexicon::tokens` builds.
+//!
+//! A token is a run of word bytes or one other byte. Each rule part is a small automaton
+//! whose edges are sets of dictionary words (see the lexicon crate for why: the byte table
+//! spelt every alternative of every rule letter by letter, a third of the size this way).
+//! The table is read in place with bounds checks: loading checks the header and that the
+//! sections fit; a corrupt table can only give wrong answers (an id out of range reads as
+//! nothing), never a panic.
+//!
+//! A walk from a token starts with the parts whose first edge reads it (an index by
+//! dictionary entry), and steps every live node over the following tokens until none is
+//! left or the walk's limit is reached, as the byte table's walk would read the same bytes.
+//! Parts that could not be converted (a repetition without end, `nob` rules) are walked in
+//! a small byte table alongside.
+
+use crate::table::Table;
+
+const MAGIC: u32 = u32::from_le_bytes(*b"ESTK");
+const VERSION: u32 = 2;
+const HEADER_WORDS: usize = 12;
+/// Bit 31 of a node's info: the part matches there.
+const ACCEPT: u32 = 1 << 31;
+
+/// Whether `b` is a word byte for the rules' boundaries (ASCII `\w`).
+#[inline]
+pub(crate) fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// The token table as embedded: counts and where each section starts. Loading checks
+/// that the sections add up; [`TokenTable::decode`] builds the arrays a walk reads.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct TokenTable {
+    bytes: &'static [u8],
+    /// `[entries, sets, parts, nodes, edges, words_len, members, residual_pids]`.
+    counts: [usize; 8],
+    /// Byte offset of each section, in layout order (see `esafety_lexicon::tokens`).
+    at: [usize; 12],
+    pub residual: Option<Table>,
+}
+
+impl TokenTable {
+    /// Checks the header and that the sections fill the table; `None` if not.
+    pub fn load(bytes: &'static [u8]) -> Option<TokenTable> {
+        let word = |i: usize| -> Option<usize> {
+            let w = u32::from_le_bytes(bytes.get(i * 4..i * 4 + 4)?.try_into().ok()?);
+            usize::try_from(w).ok()
+        };
+        if word(0)? != MAGIC as usize || word(1)? != VERSION as usize {
+            return None;
+        }
+        let mut counts = [0; 8];
+        for (k, c) in counts.iter_mut().enumerate() {
+            *c = word(2 + k)?;
+        }
+        let residual_len = word(10)?;
+        let [entries, sets, parts, nodes, edges, words_len, members, rpids] = counts;
+        let sizes = [
+            entries,
+            words_len,
+            sets.checked_mul(2)?,
+            members.checked_mul(2)?,
+            parts.checked_mul(2)?,
+            parts.checked_mul(4)?,
+            nodes.div_ceil(8),
+            nodes,
+            edges.checked_mul(2)?,
+            edges.checked_mul(2)?,
+            rpids.checked_mul(4)?,
+        ];
+        let mut at = [0; 12];
+        let mut pos = HEADER_WORDS * 4;
+        for (slot, size) in at.iter_mut().zip(sizes) {
+            *slot = pos;
+            pos = pos.checked_add(size)?;
+        }
+        pos = pos.next_multiple_of(4);
+        at[11] = pos;
+        let rest = bytes.get(pos..)?;
+        if rest.len() != residual_len {
+            return None;
+        }
+        let residual = if residual_len == 0 {
+            None
+        } else {
+            Some(Table::load(rest)?)
+        };
+        Some(TokenTable {
+            bytes,
+            counts,
+            at,
+            residual,
+        })
+    }
+
+    /// Which table this is (the address of its bytes).
+    pub fn id(&self) -> usize {
+        self.bytes.as_ptr() as usize
+    }
+
+    /// Number of nodes (for the benchmark and docs).
+    pub fn nodes(&self) -> usize {
+        self.counts[3]
+    }
+
+    fn section(&self, k: usize) -> &'static [u8] {
+        let end = self.at.get(k + 1).copied().unwrap_or(self.bytes.len());
+        self.bytes.get(self.at[k]..end).unwrap_or_default()
+    }
+
+    /// The pattern id of the residual table's pattern `pid`.
+    pub fn residual_pid(&self, pid: u32) -> u32 {
+        let at = pid as usize * 4;
+        self.section(10)
+            .get(at..at + 4)
+            .map_or(u32::MAX, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    /// Builds the arrays a walk reads: offsets, key hashes, node ids across parts, and
+    /// the index of the nodes each entry leads to as a walk's first token. An id out of
+    /// range (a corrupt table) is dropped: wrong answers at worst, never a panic.
+    pub fn decode(&self) -> Decoded {
+        let [entries, sets, parts, nodes, edges, _, _, _] = self.counts;
+        let u16s = |k: usize| -> Vec<u16> {
+            self.section(k)
+                .chunks_exact(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .collect()
+        };
+        let lens = self.section(0);
+        let words = self.section(1);
+        let mut word_at = Vec::with_capacity(entries + 1);
+        let mut hardened = Vec::with_capacity(entries);
+        let mut hashes = Vec::with_capacity(entries);
+        let mut pos = 0u32;
+        for &l in lens {
+            word_at.push(pos);
+            hardened.push(l & 0x80 != 0);
+            let end = (pos as usize + usize::from(l & 0x7f)).min(words.len());
+            hashes.push(esafety_pack::token_key_hash(&key(words
+                .get(pos as usize..end)
+                .unwrap_or_default())));
+            pos = end as u32;
+        }
+        word_at.push(pos);
+        let mut set_at = vec![0u32];
+        for n in u16s(2) {
+            set_at.push(set_at[set_at.len() - 1] + u32::from(n));
+        }
+        let members = u16s(3);
+        let part_nodes = u16s(4);
+        let pids: Vec<u32> = self
+            .section(5)
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect();
+        let accept = self.section(6);
+        let counts = self.section(7);
+        let edge_set = u16s(8);
+        let edge_local = u16s(9);
+        let mut node_info = Vec::with_capacity(nodes);
+        let mut node_edge = Vec::with_capacity(nodes + 1);
+        let mut edge_to = Vec::with_capacity(edges);
+        let mut first: Vec<(u16, u32)> = Vec::new();
+        let (mut node, mut edge) = (0usize, 0usize);
+        for (p, &n) in part_nodes.iter().enumerate().take(parts) {
+            let base = node as u32;
+            for k in 0..usize::from(n) {
+                let Some(&c) = counts.get(node) else { break };
+                let acc = accept
+                    .get(node / 8)
+                    .is_some_and(|b| b >> (node % 8) & 1 != 0);
+                node_info.push(pids.get(p).copied().unwrap_or(u32::MAX) | u32::from(acc) << 31);
+                node_edge.push(edge as u32);
+                for _ in 0..c {
+                    let (Some(&set), Some(&local)) = (edge_set.get(edge), edge_local.get(edge))
+                    else {
+                        break;
+                    };
+                    let to = if local < n {
+                        base + u32::from(local)
+                    } else {
+                        u32::MAX
+                    };
+                    edge_to.push(to);
+                    if k == 0 && to != u32::MAX {
+                        let (a, b) = (
+                            set_at.get(usize::from(set)),
+                            set_at.get(usize::from(set) + 1),
+                        );
+                        if let (Some(&a), Some(&b)) = (a, b) {
+                            for m in members.get(a as usize..b as usize).unwrap_or_default() {
+                                first.push((*m, to));
+                            }
+                        }
+                    }
+                    edge += 1;
+                }
+                node += 1;
+            }
+        }
+        node_edge.push(edge as u32);
+        first.sort_unstable();
+        let mut start_at = vec![0u32; entries + 1];
+        for &(e, _) in &first {
+            if let Some(slot) = start_at.get_mut(usize::from(e) + 1) {
+                *slot += 1;
+            }
+        }
+        for i in 1..start_at.len() {
+            start_at[i] += start_at[i - 1];
+        }
+        let _ = sets;
+        Decoded {
+            words,
+            word_at,
+            hardened,
+            hashes,
+            set_at,
+            members,
+            node_info,
+            node_edge,
+            edge_set: edge_set.into_iter().take(edge).collect(),
+            edge_to,
+            start_at,
+            start_to: first.into_iter().map(|f| f.1).collect(),
+        }
+    }
+}
+
+/// The lookup spelling of a dictionary word or a token (class digits as digits).
+fn key(word: &[u8]) -> Vec<u8> {
+    word.iter().map(|&b| b & 0x7f).collect()
+}
+
+/// The token table's arrays, built once per thread by [`TokenTable::decode`].
+#[derive(Default)]
+pub(crate) struct Decoded {
+    words: &'static [u8],
+    word_at: Vec<u32>,
+    hardened: Vec<bool>,
+    /// Key hash per entry, ascending.
+    hashes: Vec<u32>,
+    set_at: Vec<u32>,
+    members: Vec<u16>,
+    /// Pattern id | [`ACCEPT`] per node.
+    node_info: Vec<u32>,
+    node_edge: Vec<u32>,
+    edge_set: Vec<u16>,
+    edge_to: Vec<u32>,
+    start_at: Vec<u32>,
+    start_to: Vec<u32>,
+}
+
+impl Decoded {
+    /// Appends the dictionary entries `token` spells to `out`.
+    fn lookup(&self, token: &[u8], out: &mut Vec<u16>) {
+        let h = esafety_pack::token_key_hash(token);
+        let lo = self.hashes.partition_point(|&x| x < h);
+        for e in lo..self.hashes.len() {
+            if self.hashes[e] != h {
+                break;
+            }
+            let (a, b) = (self.word_at[e] as usize, self.word_at[e + 1] as usize);
+            if let Some(word) = self.words.get(a..b) {
+                if esafety_pack::token_spells(word, self.hardened[e], token) {
+                    out.push(e as u16);
+                }
+            }
+        }
+    }
+
+    /// The nodes a walk is at after its first token spelled `entries`.
+    fn starts(&self, entries: &[u16], out: &mut Vec<u32>) {
+        for &e in entries {
+            let e = usize::from(e);
+            if let (Some(&a), Some(&b)) = (self.start_at.get(e), self.start_at.get(e + 1)) {
+                out.extend_from_slice(
+                    self.start_to
+                        .get(a as usize..b as usize)
+                        .unwrap_or_default(),
+                );
+            }
+        }
+    }
+
+    /// Node `n`'s pattern id, if the part matches there.
+    fn accepts(&self, n: u32) -> Option<u32> {
+        let info = *self.node_info.get(n as usize)?;
+        (info & ACCEPT != 0).then_some(info & !ACCEPT)
+    }
+
+    /// Appends `(entry, next node)` for every entry of every edge of node `n`.
+    fn edges(&self, n: u32, out: &mut Vec<(u16, u32)>) {
+        let n = n as usize;
+        let (Some(&from), Some(&to)) = (self.node_edge.get(n), self.node_edge.get(n + 1)) else {
+            return;
+        };
+        for k in from as usize..to as usize {
+            let (Some(&set), Some(&next)) = (self.edge_set.get(k), self.edge_to.get(k)) else {
+                continue;
+            };
+            let set = usize::from(set);
+            if let (Some(&a), Some(&b)) = (self.set_at.get(set), self.set_at.get(set + 1)) {
+                for &m in self.members.get(a as usize..b as usize).unwrap_or_default() {
+                    out.push((m, next));
+                }
+            }
+        }
+    }
+}
+
+/// A stream cut into tokens, each with the dictionary entries it spells, and the walks'
+/// lazily built deterministic automaton.
+#[derive(Default)]
+pub(crate) struct Tokens {
+    /// `(start, end, class)` per token: its one entry, a class from [`MULTI`] on, or
+    /// [`NONE`].
+    pub spans: Vec<(u32, u32, u32)>,
+    scratch: Vec<u16>,
+    /// The decoded table, and which table it is (its address).
+    dec: Decoded,
+    decoded_for: usize,
+    lazy: Lazy,
+}
+
+/// The parts' token automata determinised as walks meet them: a state is a set of part
+/// nodes. The first time a walk steps out of a state, the state's edges are merged into
+/// one list sorted by dictionary entry (with the nodes each entry leads to); a step is
+/// then one binary search, and the next state is interned the first time that entry is
+/// taken. Most walks take the same few steps (a word, a space, a word that ends them), so
+/// after the first messages a step reads no set at all. The cache is dropped when it
+/// grows past [`Lazy::MAX_STATES`] states, so memory stays bounded whatever the input,
+/// and a step's work stays bounded by the table.
+struct Lazy {
+    states: Vec<LazyState>,
+    ids: std::collections::HashMap<Box<[u32]>, u32, Fx>,
+    /// The state after the first token, per dictionary entry ([`UNSET`] until taken).
+    first: Vec<u32>,
+    /// Tokens that spell several entries (`i` is a word and a hardened `l`): an id per
+    /// distinct list, from [`MULTI`] on, and the transitions they take.
+    classes: std::collections::HashMap<Box<[u16]>, u32, Fx>,
+    /// Each multi-entry class's entries, by `class - MULTI`.
+    class_entries: Vec<Box<[u16]>>,
+    multi: std::collections::HashMap<(u32, u32), u32, Fx>,
+    /// The class of each one-byte token that is not a word byte (spaces, punctuation).
+    bytes: Vec<u32>,
+    /// The class of each word token of up to 16 bytes seen, by its bytes.
+    words: std::collections::HashMap<(u64, u64), u32, Fx>,
+    scratch: Vec<u32>,
+}
+
+/// The first class id of a token that spells several entries.
+const MULTI: u32 = 1 << 16;
+/// The class of a token that spells no entry.
+const NONE: u32 = u32::MAX - 1;
+
+#[derive(Default)]
+struct LazyState {
+    nodes: Box<[u32]>,
+    /// Pattern ids that match in this state.
+    accepts: Box<[u32]>,
+    /// Once stepped from: its transitions, sorted by entry.
+    merged: Option<Box<[Merged]>>,
+    targets: Box<[u32]>,
+}
+
+/// One transition of a [`LazyState`]: `(entry, first target, targets, next state or
+/// [`UNSET`])`, the targets in [`LazyState::targets`].
+type Merged = (u16, u32, u32, u32);
+
+/// The state no walk goes on from.
+const DEAD: u32 = 0;
+/// The state before a walk's first token.
+const START: u32 = 1;
+/// A transition not taken yet.
+const UNSET: u32 = u32::MAX;
+
+impl Default for Lazy {
+    fn default() -> Self {
+        let mut lazy = Lazy {
+            states: Vec::new(),
+            ids: Default::default(),
+            first: Vec::new(),
+            classes: Default::default(),
+            class_entries: Vec::new(),
+            multi: Default::default(),
+            bytes: Vec::new(),
+            words: Default::default(),
+            scratch: Vec::new(),
+        };
+        lazy.reset();
+        lazy
+    }
+}
+
+impl Lazy {
+    const MAX_STATES: usize = 1 << 15;
+
+    fn reset(&mut self) {
+        self.states.clear();
+        self.ids.clear();
+        self.first.clear();
+        // Class ids stay: tokens already read hold them (and there are few).
+        self.multi.clear();
+        self.states.push(LazyState::default());
+        self.states.push(LazyState::default());
+    }
+
+    /// The state for the nodes in `scratch` (sorted and deduplicated here).
+    fn intern(&mut self, table: &Decoded) -> u32 {
+        let mut nodes = std::mem::take(&mut self.scratch);
+        nodes.sort_unstable();
+        nodes.dedup();
+        let id = if nodes.is_empty() {
+            DEAD
+        } else if let Some(&id) = self.ids.get(nodes.as_slice()) {
+            id
+        } else {
+            let mut accepts: Vec<u32> = nodes.iter().filter_map(|&n| table.accepts(n)).collect();
+            accepts.sort_unstable();
+            accepts.dedup();
+            let id = self.states.len() as u32;
+            let key: Box<[u32]> = nodes.as_slice().into();
+            self.states.push(LazyState {
+                nodes: key.clone(),
+                accepts: accepts.into(),
+                ..LazyState::default()
+            });
+            self.ids.insert(key, id);
+            id
+        };
+        nodes.clear();
+        self.scratch = nodes;
+        id
+    }
+
+    /// Merges the edges of `state`'s nodes into one list sorted by entry.
+    fn merge(&mut self, table: &Decoded, state: u32) {
+        let mut pairs: Vec<(u16, u32)> = Vec::new();
+        for &n in self.states[state as usize].nodes.iter() {
+            table.edges(n, &mut pairs);
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut merged = Vec::new();
+        let mut targets = Vec::with_capacity(pairs.len());
+        for (k, &(e, to)) in pairs.iter().enumerate() {
+            if k == 0 || pairs[k - 1].0 != e {
+                merged.push((e, targets.len() as u32, 0, UNSET));
+            }
+            targets.push(to);
+            if let Some(last) = merged.last_mut() {
+                last.2 += 1;
+            }
+        }
+        let st = &mut self.states[state as usize];
+        st.merged = Some(merged.into());
+        st.targets = targets.into();
+    }
+
+    /// The class of a token spelling `entries` (at least two).
+    fn class_of(&mut self, entries: &[u16]) -> u32 {
+        if let Some(&c) = self.classes.get(entries) {
+            return c;
+        }
+        let c = MULTI + self.classes.len() as u32;
+        self.classes.insert(entries.into(), c);
+        self.class_entries.push(entries.into());
+        c
+    }
+
+    /// The class of a token: its one entry, a class from [`MULTI`] on, or [`NONE`].
+    fn class_from(&mut self, table: &Decoded, token: &[u8], scratch: &mut Vec<u16>) -> u32 {
+        scratch.clear();
+        table.lookup(token, scratch);
+        match scratch.as_slice() {
+            [] => NONE,
+            [e] => u32::from(*e),
+            many => self.class_of(many),
+        }
+    }
+
+    /// The class of `token`, cached for one-byte and short tokens.
+    fn class(&mut self, table: &Decoded, token: &[u8], scratch: &mut Vec<u16>) -> u32 {
+        if let [b] = token {
+            if self.bytes.is_empty() {
+                self.bytes = vec![UNSET; 256];
+            }
+            let c = self.bytes[usize::from(*b)];
+            if c != UNSET {
+                return c;
+            }
+            let c = self.class_from(table, token, scratch);
+            self.bytes[usize::from(*b)] = c;
+            return c;
+        }
+        if token.len() > 16 {
+            return self.class_from(table, token, scratch);
+        }
+        let mut key = [0u8; 16];
+        key[..token.len()].copy_from_slice(token);
+        let lo = u64::from_le_bytes(key[..8].try_into().unwrap_or_default());
+        let hi = u64::from_le_bytes(key[8..].try_into().unwrap_or_default());
+        // Word bytes are never 0, so the padding tells lengths apart.
+        if let Some(&c) = self.words.get(&(lo, hi)) {
+            return c;
+        }
+        if self.words.len() >= 1 << 17 {
+            self.words.clear();
+        }
+        let c = self.class_from(table, token, scratch);
+        self.words.insert((lo, hi), c);
+        c
+    }
+
+    /// The state after `state` reads a token of class `class` (not [`NONE`]).
+    fn step(&mut self, table: &Decoded, state: u32, class: u32) -> u32 {
+        if class >= MULTI {
+            if let Some(&s) = self.multi.get(&(state, class)) {
+                return s;
+            }
+            let entries = self.class_entries[(class - MULTI) as usize].clone();
+            let s = self.step_uncached(table, state, &entries);
+            self.multi.insert((state, class), s);
+            return s;
+        }
+        self.step_uncached(table, state, &[class as u16])
+    }
+
+    /// [`Lazy::step`] for one entry (cached in the states) or several (not cached).
+    fn step_uncached(&mut self, table: &Decoded, state: u32, entries: &[u16]) -> u32 {
+        let mut state = state;
+        if self.states.len() >= Self::MAX_STATES {
+            // Start afresh, keeping only the state this walk is in.
+            let nodes = std::mem::take(&mut self.states[state as usize].nodes);
+            self.reset();
+            if state != START {
+                self.scratch.clear();
+                self.scratch.extend_from_slice(&nodes);
+                state = self.intern(table);
+            }
+        }
+        if state == START {
+            if let [e] = entries {
+                if self.first.is_empty() {
+                    self.first = vec![UNSET; table.hashes.len()];
+                }
+                if let Some(&s) = self.first.get(usize::from(*e)) {
+                    if s != UNSET {
+                        return s;
+                    }
+                }
+            }
+            self.scratch.clear();
+            table.starts(entries, &mut self.scratch);
+            let s = self.intern(table);
+            if let [e] = entries {
+                if let Some(slot) = self.first.get_mut(usize::from(*e)) {
+                    *slot = s;
+                }
+            }
+            return s;
+        }
+        if self.states[state as usize].merged.is_none() {
+            self.merge(table, state);
+        }
+        let st = &self.states[state as usize];
+        let merged = st.merged.as_deref().unwrap_or_default();
+        if let [e] = entries {
+            let Ok(k) = merged.binary_search_by_key(e, |m| m.0) else {
+                return DEAD;
+            };
+            let (_, from, n, next) = merged[k];
+            if next != UNSET {
+                return next;
+            }
+            self.scratch.clear();
+            self.scratch
+                .extend_from_slice(&st.targets[from as usize..(from + n) as usize]);
+            let s = self.intern(table);
+            if let Some(m) = self.states[state as usize].merged.as_mut() {
+                m[k].3 = s;
+            }
+            return s;
+        }
+        self.scratch.clear();
+        for e in entries {
+            if let Ok(k) = merged.binary_search_by_key(e, |m| m.0) {
+                let (_, from, n, _) = merged[k];
+                self.scratch
+                    .extend_from_slice(&st.targets[from as usize..(from + n) as usize]);
+            }
+        }
+        self.intern(table)
+    }
+}
+
+/// A small, fast hasher for the lazy automaton's integer keys (FxHash's multiply).
+#[derive(Clone, Copy, Default)]
+struct Fx;
+
+impl std::hash::BuildHasher for Fx {
+    type Hasher = FxHasher;
+    fn build_hasher(&self) -> FxHasher {
+        FxHasher(0)
+    }
+}
+
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.add(u64::from(b));
+        }
+    }
+    fn write_u16(&mut self, n: u16) {
+        self.add(u64::from(n));
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+}
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Tokens {
+    /// Cuts `hay` into tokens and looks each up.
+    pub fn read(&mut self, table: &TokenTable, hay: &[u8]) {
+        self.spans.clear();
+        if self.decoded_for != table.id() {
+            self.dec = table.decode();
+            self.lazy = Lazy::default();
+            self.decoded_for = table.id();
+        }
+        let mut i = 0;
+        while i < hay.len() {
+            let start = i;
+            if is_word(hay[i]) {
+                while i < hay.len() && is_word(hay[i]) {
+                    i += 1;
+                }
+            } else {
+                i += 1;
+            }
+            let class = self
+                .lazy
+                .class(&self.dec, &hay[start..i], &mut self.scratch);
+            self.spans.push((start as u32, i as u32, class));
+        }
+    }
+
+    /// Walks from token `k` (a walk start) over tokens ending at most at `limit`, calling
+    /// `hit(pattern, end)` for each part that matches (an end followed by no word byte,
+    /// before `limit` or at the end of `hay`). Returns `false` as soon as `hit` does, and
+    /// the last byte position the walk read.
+    pub fn walk(
+        &mut self,
+        hay: &[u8],
+        k: usize,
+        limit: usize,
+        hit: &mut dyn FnMut(u32, usize) -> bool,
+    ) -> (bool, usize) {
+        let mut state = START;
+        for j in k..self.spans.len() {
+            let (_, end, class) = self.spans[j];
+            let end = end as usize;
+            if end > limit {
+                return (true, limit);
+            }
+            if class == NONE {
+                return (true, end);
+            }
+            state = self.lazy.step(&self.dec, state, class);
+            if state == DEAD {
+                return (true, end);
+            }
+            let accepts = &self.lazy.states[state as usize].accepts;
+            if !accepts.is_empty()
+                && (end < limit || end == hay.len())
+                && !hay.get(end).copied().is_some_and(is_word)
+            {
+                for &pid in accepts.iter() {
+                    if !hit(pid, end) {
+                        return (false, end);
+                    }
+                }
+            }
+        }
+        (true, limit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_rng::Rng;
+
+    const OWN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/words.dfa"));
+
+    fn leaked(bytes: Vec<u8>) -> &'static [u8] {
+        Box::leak(bytes.into_boxed_slice())
+    }
+
+    /// Every hit of a walk from every start (a plain version of the matcher's loop).
+    fn hits(table: &TokenTable, text: &str) -> Vec<(u32, usize, usize)> {
+        let mut t = Tokens::default();
+        t.read(table, text.as_bytes());
+        let mut out = Vec::new();
+        for k in 0..t.spans.len() {
+            let i = t.spans[k].0 as usize;
+            let mut hit = |pid, end| {
+                out.push((pid, i, end));
+                true
+            };
+            t.walk(text.as_bytes(), k, text.len(), &mut hit);
+        }
+        out
+    }
+
+    #[test]
+    fn the_built_table_loads_and_finds_phrases() {
+        let table = TokenTable::load(leaked(OWN.to_vec())).expect("own table");
+        assert!(table.nodes() > 1000);
+        let found = hits(&table, "go kill urself now");
+        assert!(
+            found.iter().any(|&(_, s, e)| (s, e) == (3, 14)),
+            "{found:?}"
+        );
+        // A word is read whole: "skill" is not "kill".
+        let found = hits(&table, "go skill urself now");
+        assert!(!found.iter().any(|&(_, s, _)| s == 3), "{found:?}");
+    }
+
+    #[test]
+    fn truncated_or_foreign_tables_are_refused() {
+        for cut in [0, 4, 47, OWN.len() / 2, OWN.len() - 1] {
+            assert!(
+                TokenTable::load(leaked(OWN[..cut].to_vec())).is_none(),
+                "{cut}"
+            );
+        }
+        let mut v = OWN.to_vec();
+        v[4] ^= 1;
+        assert!(TokenTable::load(leaked(v)).is_none(), "version");
+    }
+
+    #[test]
+    fn corrupt_sections_give_answers_never_panics() {
+        let mut rng = Rng::new(7);
+        let texts = [
+            "go kill urself now",
+            "my password is 1234",
+            "meet me at the park x",
+        ];
+        for _ in 0..40 {
+            let mut v = OWN.to_vec();
+            for _ in 0..64 {
+                let at = HEADER_WORDS * 4 + rng.below(v.len() - HEADER_WORDS * 4);
+                v[at] = rng.below(256) as u8;
+            }
+            if let Some(table) = TokenTable::load(leaked(v)) {
+                for t in texts {
+                    let _ = hits(&table, t);
+                }
+            }
+        }
+    }
+}
