@@ -11,7 +11,7 @@
 //! "scunthorpe" in ordinary text are never read as two words. Work is bounded: a word is
 //! cut only up to [`MAX_WORD`] bytes, trying pieces of at most [`MAX_PIECE`] letters.
 
-use crate::data::RULE_WORDS;
+use crate::data::RULE_WORDS_TEXT;
 use crate::learned::{knows_hash, knows_word};
 use crate::normalize::{is_separator, Stream};
 use esafety_pack::{word_hash_finish, word_hash_step, WORD_HASH_SEED};
@@ -195,10 +195,26 @@ pub fn rejoined(words: &Stream) -> Option<Stream> {
 }
 
 /// Whether split pieces may be rejoined into the word with this hash: a word of the word
-/// model's vocabulary or one a rule spells (`RULE_WORDS`, sorted, from
+/// model's vocabulary or one a rule spells (`RULE_WORDS_TEXT`, from
 /// `esafety_lexicon::vocab`).
 fn joins_into(hash: u32) -> bool {
-    knows_hash(hash) || RULE_WORDS.binary_search(&hash).is_ok()
+    knows_hash(hash) || rule_word_hashes().binary_search(&hash).is_ok()
+}
+
+/// The hashes of the words the rules spell, sorted: computed the first time they are
+/// needed from the embedded list of words.
+fn rule_word_hashes() -> &'static [u32] {
+    static HASHES: std::sync::OnceLock<Vec<u32>> = std::sync::OnceLock::new();
+    HASHES.get_or_init(|| {
+        let mut h: Vec<u32> = RULE_WORDS_TEXT
+            .split('\n')
+            .filter(|w| !w.is_empty())
+            .map(|w| esafety_pack::word_hash(w.as_bytes()))
+            .collect();
+        h.sort_unstable();
+        h.dedup();
+        h
+    })
 }
 
 /// [`rejoined`] for one run of neighbouring words: the spaces to drop, into `drop_space`.

@@ -16,7 +16,7 @@
 use crate::table::Table;
 
 const MAGIC: u32 = u32::from_le_bytes(*b"ESTK");
-const VERSION: u32 = 2;
+const VERSION: u32 = 5;
 const HEADER_WORDS: usize = 12;
 /// Bit 31 of a node's info: the part matches there.
 const ACCEPT: u32 = 1 << 31;
@@ -32,11 +32,36 @@ pub(crate) fn is_word(b: u8) -> bool {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct TokenTable {
     bytes: &'static [u8],
-    /// `[entries, sets, parts, nodes, edges, words_len, members, residual_pids]`.
-    counts: [usize; 8],
-    /// Byte offset of each section, in layout order (see `esafety_lexicon::tokens`).
-    at: [usize; 12],
+    /// `[entries, sets, parts, nodes, edges]`.
+    counts: [usize; 5],
+    /// Byte offset of each section, in layout order (see `esafety_lexicon::tokens`):
+    /// words, sets, part nodes, (empty: pattern ids are derived), accept bits, edges per node, edges,
+    /// residual pattern ids, residual table.
+    at: [usize; 9],
     pub residual: Option<Table>,
+}
+
+/// An edge's set: bit 31 set means a single entry (the low bits), else a set id.
+const SINGLE: u32 = 1 << 31;
+
+/// Reads LEB128 numbers from a byte slice; past the end (a corrupt table) it reads 0.
+struct Leb<'a>(&'a [u8]);
+
+impl Leb<'_> {
+    fn next(&mut self) -> u32 {
+        let mut n = 0u32;
+        for shift in (0..35).step_by(7) {
+            let Some((&b, rest)) = self.0.split_first() else {
+                return n;
+            };
+            self.0 = rest;
+            n |= u32::from(b & 0x7f).checked_shl(shift).unwrap_or(0);
+            if b & 0x80 == 0 {
+                break;
+            }
+        }
+        n
+    }
 }
 
 impl TokenTable {
@@ -49,33 +74,30 @@ impl TokenTable {
         if word(0)? != MAGIC as usize || word(1)? != VERSION as usize {
             return None;
         }
-        let mut counts = [0; 8];
-        for (k, c) in counts.iter_mut().enumerate() {
+        let mut h = [0usize; 10];
+        for (k, c) in h.iter_mut().enumerate() {
             *c = word(2 + k)?;
         }
-        let residual_len = word(10)?;
-        let [entries, sets, parts, nodes, edges, words_len, members, rpids] = counts;
+        let [entries, sets, parts, nodes, edges, words_bytes, sets_bytes, rpids, residual_len, edges_bytes] =
+            h;
         let sizes = [
-            entries,
-            words_len,
-            sets.checked_mul(2)?,
-            members.checked_mul(2)?,
+            words_bytes,
+            sets_bytes,
             parts.checked_mul(2)?,
-            parts.checked_mul(4)?,
+            0,
             nodes.div_ceil(8),
             nodes,
-            edges.checked_mul(2)?,
-            edges.checked_mul(2)?,
+            edges_bytes,
             rpids.checked_mul(4)?,
         ];
-        let mut at = [0; 12];
+        let mut at = [0; 9];
         let mut pos = HEADER_WORDS * 4;
         for (slot, size) in at.iter_mut().zip(sizes) {
             *slot = pos;
             pos = pos.checked_add(size)?;
         }
         pos = pos.next_multiple_of(4);
-        at[11] = pos;
+        at[8] = pos;
         let rest = bytes.get(pos..)?;
         if rest.len() != residual_len {
             return None;
@@ -87,7 +109,7 @@ impl TokenTable {
         };
         Some(TokenTable {
             bytes,
-            counts,
+            counts: [entries, sets, parts, nodes, edges],
             at,
             residual,
         })
@@ -111,57 +133,78 @@ impl TokenTable {
     /// The pattern id of the residual table's pattern `pid`.
     pub fn residual_pid(&self, pid: u32) -> u32 {
         let at = pid as usize * 4;
-        self.section(10)
+        self.section(7)
             .get(at..at + 4)
             .map_or(u32::MAX, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
 
-    /// Builds the arrays a walk reads: offsets, key hashes, node ids across parts, and
-    /// the index of the nodes each entry leads to as a walk's first token. An id out of
-    /// range (a corrupt table) is dropped: wrong answers at worst, never a panic.
+    /// Builds the arrays a walk reads: the words, their key hashes in order, the sets,
+    /// node ids across parts, and the index of the nodes each entry leads to as a walk's
+    /// first token. An id out of range (a corrupt table) is dropped: wrong answers at
+    /// worst, never a panic.
     pub fn decode(&self) -> Decoded {
-        let [entries, sets, parts, nodes, edges, _, _, _] = self.counts;
-        let u16s = |k: usize| -> Vec<u16> {
-            self.section(k)
-                .chunks_exact(2)
+        let [entries, sets, parts, nodes, edges] = self.counts;
+        let mut d = Decoded::default();
+        // The dictionary: front-coded words.
+        let mut src = self.section(0);
+        let mut prev: Vec<u8> = Vec::new();
+        for _ in 0..entries {
+            let (Some(&shared), Some(&rest)) = (src.first(), src.get(1)) else {
+                break;
+            };
+            let len = usize::from(rest & 0x7f);
+            let tail = src.get(2..2 + len).unwrap_or_default();
+            src = src.get(2 + len..).unwrap_or_default();
+            prev.truncate(usize::from(shared));
+            prev.extend_from_slice(tail);
+            d.word_at.push(d.words.len() as u32);
+            d.hardened.push(rest & 0x80 != 0);
+            d.words.extend_from_slice(&prev);
+        }
+        d.word_at.push(d.words.len() as u32);
+        let n_entries = d.hardened.len();
+        d.by_hash = (0..n_entries)
+            .map(|e| {
+                let w = &d.words[d.word_at[e] as usize..d.word_at[e + 1] as usize];
+                (esafety_pack::token_key_hash(&key(w)), e as u16)
+            })
+            .collect();
+        d.by_hash.sort_unstable();
+        // Sets of two or more entries.
+        let mut leb = Leb(self.section(1));
+        d.set_at.push(0);
+        for _ in 0..sets {
+            let n = leb.next() as usize;
+            let mut e = leb.next();
+            for k in 0..n.min(1 << 16) {
+                if k > 0 {
+                    e = e.saturating_add(leb.next());
+                }
+                d.members.push(e.min(u32::from(u16::MAX)) as u16);
+            }
+            d.set_at.push(d.members.len() as u32);
+        }
+        let u16s = |s: &[u8]| -> Vec<u16> {
+            s.chunks_exact(2)
                 .map(|c| u16::from_le_bytes([c[0], c[1]]))
                 .collect()
         };
-        let lens = self.section(0);
-        let words = self.section(1);
-        let mut word_at = Vec::with_capacity(entries + 1);
-        let mut hardened = Vec::with_capacity(entries);
-        let mut hashes = Vec::with_capacity(entries);
-        let mut pos = 0u32;
-        for &l in lens {
-            word_at.push(pos);
-            hardened.push(l & 0x80 != 0);
-            let end = (pos as usize + usize::from(l & 0x7f)).min(words.len());
-            hashes.push(esafety_pack::token_key_hash(&key(words
-                .get(pos as usize..end)
-                .unwrap_or_default())));
-            pos = end as u32;
-        }
-        word_at.push(pos);
-        let mut set_at = vec![0u32];
-        for n in u16s(2) {
-            set_at.push(set_at[set_at.len() - 1] + u32::from(n));
-        }
-        let members = u16s(3);
-        let part_nodes = u16s(4);
-        let pids: Vec<u32> = self
-            .section(5)
+        let part_nodes = u16s(self.section(2));
+        // The parts are the pattern ids in order, less the residual ones.
+        let residual: Vec<u32> = self
+            .section(7)
             .chunks_exact(4)
             .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
             .collect();
-        let accept = self.section(6);
-        let counts = self.section(7);
-        let edge_set = u16s(8);
-        let edge_local = u16s(9);
-        let mut node_info = Vec::with_capacity(nodes);
-        let mut node_edge = Vec::with_capacity(nodes + 1);
-        let mut edge_to = Vec::with_capacity(edges);
+        let pids: Vec<u32> = (0u32..)
+            .filter(|p| !residual.contains(p))
+            .take(parts)
+            .collect();
+        let accept = self.section(4);
+        let counts = self.section(5);
+        let mut leb = Leb(self.section(6));
         let mut first: Vec<(u16, u32)> = Vec::new();
+        let mut new_sets = 0u32;
         let (mut node, mut edge) = (0usize, 0usize);
         for (p, &n) in part_nodes.iter().enumerate().take(parts) {
             let base = node as u32;
@@ -170,28 +213,35 @@ impl TokenTable {
                 let acc = accept
                     .get(node / 8)
                     .is_some_and(|b| b >> (node % 8) & 1 != 0);
-                node_info.push(pids.get(p).copied().unwrap_or(u32::MAX) | u32::from(acc) << 31);
-                node_edge.push(edge as u32);
+                d.node_info
+                    .push(pids.get(p).copied().unwrap_or(u32::MAX) | u32::from(acc) << 31);
+                d.node_edge.push(edge as u32);
                 for _ in 0..c {
-                    let (Some(&set), Some(&local)) = (edge_set.get(edge), edge_local.get(edge))
-                    else {
+                    if edge >= edges {
                         break;
+                    }
+                    let code = leb.next();
+                    let set = if code & 1 == 1 {
+                        SINGLE | (code >> 1)
+                    } else if code == 0 {
+                        new_sets += 1;
+                        new_sets - 1
+                    } else {
+                        (code >> 1) - 1
                     };
-                    let to = if local < n {
-                        base + u32::from(local)
+                    let z = leb.next();
+                    let dist = i64::from(z >> 1) ^ -i64::from(z & 1);
+                    let local = k as i64 + 1 + dist;
+                    let to = if (0..i64::from(n)).contains(&local) {
+                        base + local as u32
                     } else {
                         u32::MAX
                     };
-                    edge_to.push(to);
+                    d.edge_set.push(set);
+                    d.edge_to.push(to);
                     if k == 0 && to != u32::MAX {
-                        let (a, b) = (
-                            set_at.get(usize::from(set)),
-                            set_at.get(usize::from(set) + 1),
-                        );
-                        if let (Some(&a), Some(&b)) = (a, b) {
-                            for m in members.get(a as usize..b as usize).unwrap_or_default() {
-                                first.push((*m, to));
-                            }
+                        for e in d.entries_of(set) {
+                            first.push((e, to));
                         }
                     }
                     edge += 1;
@@ -199,68 +249,102 @@ impl TokenTable {
                 node += 1;
             }
         }
-        node_edge.push(edge as u32);
+        d.node_edge.push(edge as u32);
+        let _ = nodes;
         first.sort_unstable();
-        let mut start_at = vec![0u32; entries + 1];
+        d.start_at = vec![0u32; n_entries + 1];
         for &(e, _) in &first {
-            if let Some(slot) = start_at.get_mut(usize::from(e) + 1) {
+            if let Some(slot) = d.start_at.get_mut(usize::from(e) + 1) {
                 *slot += 1;
             }
         }
-        for i in 1..start_at.len() {
-            start_at[i] += start_at[i - 1];
+        for i in 1..d.start_at.len() {
+            d.start_at[i] += d.start_at[i - 1];
         }
-        let _ = sets;
-        Decoded {
-            words,
-            word_at,
-            hardened,
-            hashes,
-            set_at,
-            members,
-            node_info,
-            node_edge,
-            edge_set: edge_set.into_iter().take(edge).collect(),
-            edge_to,
-            start_at,
-            start_to: first.into_iter().map(|f| f.1).collect(),
-        }
+        d.start_to = first.into_iter().map(|f| f.1).collect();
+        d
     }
 }
 
-/// The lookup spelling of a dictionary word or a token (class digits as digits).
+/// The lookup spelling of a dictionary word (class digits as digits; the words with a
+/// run of digits share one key, `esafety_pack::token_run_key`).
 fn key(word: &[u8]) -> Vec<u8> {
+    if word.contains(&esafety_pack::TOKEN_RUN) {
+        return vec![esafety_pack::TOKEN_RUN];
+    }
     word.iter().map(|&b| b & 0x7f).collect()
 }
 
 /// The token table's arrays, built once per thread by [`TokenTable::decode`].
 #[derive(Default)]
 pub(crate) struct Decoded {
-    words: &'static [u8],
+    words: Vec<u8>,
     word_at: Vec<u32>,
     hardened: Vec<bool>,
-    /// Key hash per entry, ascending.
-    hashes: Vec<u32>,
+    /// `(key hash, entry)`, ascending.
+    by_hash: Vec<(u32, u16)>,
     set_at: Vec<u32>,
     members: Vec<u16>,
     /// Pattern id | [`ACCEPT`] per node.
     node_info: Vec<u32>,
     node_edge: Vec<u32>,
-    edge_set: Vec<u16>,
+    /// Per edge: a set id, or [`SINGLE`] | an entry.
+    edge_set: Vec<u32>,
     edge_to: Vec<u32>,
     start_at: Vec<u32>,
     start_to: Vec<u32>,
 }
 
 impl Decoded {
+    /// Number of dictionary entries.
+    fn entries(&self) -> usize {
+        self.hardened.len()
+    }
+
+    /// The entries of an edge's set.
+    fn entries_of(&self, set: u32) -> impl Iterator<Item = u16> + '_ {
+        let (one, many) = if set & SINGLE != 0 {
+            (
+                Some((set & !SINGLE).min(u32::from(u16::MAX)) as u16),
+                &[][..],
+            )
+        } else {
+            let set = set as usize;
+            let range = match (self.set_at.get(set), self.set_at.get(set + 1)) {
+                (Some(&a), Some(&b)) => self.members.get(a as usize..b as usize),
+                _ => None,
+            };
+            (None, range.unwrap_or_default())
+        };
+        one.into_iter().chain(many.iter().copied())
+    }
+
     /// Appends the dictionary entries `token` spells to `out`.
     fn lookup(&self, token: &[u8], out: &mut Vec<u16>) {
-        let h = esafety_pack::token_key_hash(token);
-        let lo = self.hashes.partition_point(|&x| x < h);
-        for e in lo..self.hashes.len() {
-            if self.hashes[e] != h {
+        let first = out.len();
+        self.lookup_by(esafety_pack::token_key_hash(token), token, out);
+        // Words with a run of digits are keyed by the run.
+        if let Some(h) = esafety_pack::token_run_hash(token) {
+            self.lookup_by(h, token, out);
+            out[first..].sort_unstable();
+            let mut k = first;
+            for i in first..out.len() {
+                if i == first || out[i] != out[k - 1] {
+                    out[k] = out[i];
+                    k += 1;
+                }
+            }
+            out.truncate(k);
+        }
+    }
+
+    fn lookup_by(&self, h: u32, token: &[u8], out: &mut Vec<u16>) {
+        let lo = self.by_hash.partition_point(|x| x.0 < h);
+        for &(x, e) in &self.by_hash[lo..] {
+            if x != h {
                 break;
             }
+            let e = usize::from(e);
             let (a, b) = (self.word_at[e] as usize, self.word_at[e + 1] as usize);
             if let Some(word) = self.words.get(a..b) {
                 if esafety_pack::token_spells(word, self.hardened[e], token) {
@@ -300,12 +384,7 @@ impl Decoded {
             let (Some(&set), Some(&next)) = (self.edge_set.get(k), self.edge_to.get(k)) else {
                 continue;
             };
-            let set = usize::from(set);
-            if let (Some(&a), Some(&b)) = (self.set_at.get(set), self.set_at.get(set + 1)) {
-                for &m in self.members.get(a as usize..b as usize).unwrap_or_default() {
-                    out.push((m, next));
-                }
-            }
+            out.extend(self.entries_of(set).map(|m| (m, next)));
         }
     }
 }
@@ -544,7 +623,7 @@ impl Lazy {
         if state == START {
             if let [e] = entries {
                 if self.first.is_empty() {
-                    self.first = vec![UNSET; table.hashes.len()];
+                    self.first = vec![UNSET; table.entries()];
                 }
                 if let Some(&s) = self.first.get(usize::from(*e)) {
                     if s != UNSET {

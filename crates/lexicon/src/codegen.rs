@@ -56,18 +56,15 @@ pub fn generate_rust(c: &CompiledLexicon) -> String {
         );
     }
     s.push_str("];\n");
-    // Words the rules spell, for rejoining split words (`segment::rejoined` in the core).
-    let mut words: Vec<u32> = crate::vocab::rule_words(lex)
-        .iter()
-        .map(|w| esafety_pack::word_hash(w.as_bytes()))
-        .collect();
-    words.sort_unstable();
-    words.dedup();
-    let items: Vec<String> = words.iter().map(u32::to_string).collect();
+    // Words the rules spell, for rejoining split words (`segment::rejoined` in the core):
+    // the words themselves, sorted and one a line, which the core hashes once. Their
+    // hashes would be 34 KB of data that gzip cannot shrink; the words gzip to less.
+    let words = crate::vocab::rule_words(lex);
+    let text: Vec<&str> = words.iter().map(String::as_str).collect();
     let _ = writeln!(
         s,
-        "pub(crate) static RULE_WORDS: &[u32] = &[{}];",
-        items.join(",")
+        "pub(crate) static RULE_WORDS_TEXT: &str = {:?};",
+        text.join("\n")
     );
     let _ = writeln!(
         s,

@@ -128,7 +128,9 @@ impl PslTable {
             let _ = writeln!(s, "pub(crate) const {name}: u64 = {v:#x};");
         }
         array(&mut s, "NODES", "u64", &self.nodes);
-        array(&mut s, "SLOTS", "u16", &self.slots);
+        // The slots are filled again by the core when it first needs them (the same
+        // hash, the same order): a hash table gzips badly, and it is 64 KB of data.
+        let _ = writeln!(s, "pub(crate) const SLOT_BITS: u32 = {};", self.slot_bits);
         let _ = write!(
             s,
             "pub(crate) static LABELS: &[u8; {}] = b\"",
@@ -495,7 +497,7 @@ mod tests {
         assert_eq!(t.slots.iter().filter(|&&s| s != 0).count(), 6);
         let rust = t.to_rust();
         assert!(rust.contains("pub(crate) static NODES: [u64; 7]"));
-        assert!(rust.contains("pub(crate) static SLOTS: [u16; 16]"));
+        assert!(rust.contains("pub(crate) const SLOT_BITS: u32 = 4;"));
     }
 
     #[test]

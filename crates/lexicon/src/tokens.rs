@@ -51,8 +51,12 @@ pub fn is_word(b: u8) -> bool {
 
 /// The lookup spelling ([`esafety_pack::token_key_byte`]): what a hardened pattern
 /// letter and the text letters it reads have in common.
-/// An entry's digits marked [`EXACT`] key as the digit itself would.
+/// An entry's digits marked [`EXACT`] key as the digit itself would; the words with a
+/// [`RUN`] share one key ([`esafety_pack::token_run_key`]).
 pub fn key(word: &[u8]) -> Vec<u8> {
+    if word.contains(&RUN) {
+        return vec![RUN];
+    }
     word.iter()
         .map(|&b| esafety_pack::token_key_byte(b & !EXACT))
         .collect()
@@ -61,6 +65,9 @@ pub fn key(word: &[u8]) -> Vec<u8> {
 /// Marks a digit in a dictionary word that a character class spelt: the byte table keeps
 /// class digits exact (`[1-9]` never reads `i`), literal ones hardened.
 pub const EXACT: u8 = esafety_pack::TOKEN_EXACT;
+
+/// A run of one or more digits in a dictionary word (`[0-9]+` in a pattern).
+pub const RUN: u8 = esafety_pack::TOKEN_RUN;
 
 /// Whether a text token reads as a dictionary word (hardened: `l` reads `i`, a digit the
 /// letter it decodes to, as [`crate::pattern`] hardens a pattern).
@@ -192,15 +199,20 @@ impl TokenLexicon {
             .iter()
             .map(|r| {
                 let t = &text[r.clone()];
-                index.get(&key(t)).map_or(Vec::new(), |c| {
-                    c.iter()
-                        .copied()
-                        .filter(|&e| {
-                            let e = &self.dictionary[e as usize];
-                            spells(&e.word, e.hardened, t)
-                        })
-                        .collect()
-                })
+                let mut found: Vec<u32> = [Some(key(t)), esafety_pack::token_run_key(t)]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|k| index.get(&key(&k)))
+                    .flatten()
+                    .copied()
+                    .filter(|&e| {
+                        let e = &self.dictionary[e as usize];
+                        spells(&e.word, e.hardened, t)
+                    })
+                    .collect();
+                found.sort_unstable();
+                found.dedup();
+                found
             })
             .collect();
         let mut hits = Vec::new();
@@ -241,9 +253,18 @@ impl TokenLexicon {
 /// `b"ESTK"` read as a little-endian `u32`: the token table's magic.
 pub const MAGIC: u32 = u32::from_le_bytes(*b"ESTK");
 /// Bumped whenever the layout changes.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 5;
 /// `u32` words of the header.
 pub const HEADER_WORDS: usize = 12;
+
+/// Appends `n` as LEB128 (seven bits a byte, low first).
+fn varint(out: &mut Vec<u8>, mut n: u32) {
+    while n >= 0x80 {
+        out.push(n as u8 | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
 
 impl TokenLexicon {
     /// The table the core reads (`crates/core/src/tokens.rs`), little-endian. Counts and
@@ -251,14 +272,20 @@ impl TokenLexicon {
     /// tokens) is derived once when the core first uses the table, so the table gzips small.
     ///
     /// ```text
-    /// header: MAGIC VERSION entries sets parts nodes edges words_len members
-    ///         residual_pids residual_len 0                                  (u32 each)
-    /// dictionary: per entry its length | hardened << 7 (u8), then the words' bytes;
-    ///             entries in order of key hash (esafety_pack::token_key_hash)
-    /// sets: per set its size (u16), then the members (u16 entry ids, ascending)
-    /// parts: per part its node count (u16), then its pattern id (u32)
+    /// header: MAGIC VERSION entries sets parts nodes edges words_bytes sets_bytes
+    ///         residual_pids residual_len edges_bytes                         (u32 each)
+    /// dictionary (words_bytes): per entry, in byte order of the words: the length it
+    ///             shares with the word before (u8), the length of the rest | hardened
+    ///             << 7 (u8), the rest
+    /// sets (sets_bytes): per set of two or more entries its size, its first entry, then
+    ///             the gaps between its (ascending) entries, all LEB128
+    /// parts: per part its node count (u16); the parts are the words side's pattern ids
+    ///        in order, less the residual ones
     /// nodes: accepting nodes (a bitset, u8 each), edges per node (u8)
-    /// edges: set (u16), next node within the part (u16)
+    /// edges (edges_bytes): per edge, LEB128: its set — 0 for the next set not used
+    ///             before, (set + 1) << 1 for one used before, entry << 1 | 1 for a
+    ///             single entry — then the next node, as the zigzag of its distance
+    ///             from the node after this one (within the part)
     /// residual: pattern id per residual pattern (u32), padding to a multiple of 4, then
     ///           the residual byte table
     /// ```
@@ -266,12 +293,8 @@ impl TokenLexicon {
     /// `residual` is the byte table ([`crate::table`]) of the parts in [`Self::residual`],
     /// in that order.
     pub fn serialise(&self, residual: &[u8]) -> Result<Vec<u8>, String> {
-        let hash = |e: &Entry| esafety_pack::token_key_hash(&key(&e.word));
         let mut order: Vec<u32> = (0..self.dictionary.len() as u32).collect();
-        order.sort_by_key(|&i| {
-            let e = &self.dictionary[i as usize];
-            (hash(e), e.clone())
-        });
+        order.sort_by(|&a, &b| self.dictionary[a as usize].cmp(&self.dictionary[b as usize]));
         let mut renum = vec![0u32; order.len()];
         for (new, &old) in order.iter().enumerate() {
             renum[old as usize] = new as u32;
@@ -284,72 +307,94 @@ impl TokenLexicon {
             }
         };
         small(order.len(), usize::from(u16::MAX), "dictionary entries")?;
-        let mut sets: Vec<Vec<u16>> = Vec::new();
-        let mut set_id: HashMap<Vec<u16>, u32> = HashMap::new();
+        let mut words = Vec::new();
+        let mut prev: &[u8] = &[];
+        for &old in &order {
+            let e = &self.dictionary[old as usize];
+            small(e.word.len(), 127, "bytes in one word")?;
+            let shared = prev
+                .iter()
+                .zip(&e.word)
+                .take_while(|(a, b)| a == b)
+                .count()
+                .min(255);
+            words.push(shared as u8);
+            words.push((e.word.len() - shared) as u8 | u8::from(e.hardened) << 7);
+            words.extend_from_slice(&e.word[shared..]);
+            prev = &e.word;
+        }
+        let mut sets_bytes = Vec::new();
+        let mut set_id: HashMap<Vec<u32>, u32> = HashMap::new();
         let mut accept = Vec::new();
         let mut node_edges = Vec::new();
-        let mut edges: Vec<(u16, u16)> = Vec::new();
+        let mut edges = Vec::new();
+        let mut n_edges = 0usize;
         let mut parts = Vec::new();
+        let residual_pids: std::collections::HashSet<u32> =
+            self.residual.iter().map(|r| r.0).collect();
+        let mut pid = 0;
         for part in &self.parts {
+            while residual_pids.contains(&pid) {
+                pid += 1;
+            }
+            if part.pid != pid {
+                return Err("token parts must come in pattern order".into());
+            }
+            pid += 1;
             small(part.nodes.len(), usize::from(u16::MAX), "nodes in one part")?;
             parts.push((part.nodes.len() as u16, part.pid));
-            for node in &part.nodes {
+            for (k, node) in part.nodes.iter().enumerate() {
                 accept.push(node.accept);
                 small(node.edges.len(), usize::from(u8::MAX), "edges on one node")?;
                 node_edges.push(node.edges.len() as u8);
                 for (set, to) in &node.edges {
-                    let mut members: Vec<u16> =
-                        set.iter().map(|&e| renum[e as usize] as u16).collect();
+                    let mut members: Vec<u32> = set.iter().map(|&e| renum[e as usize]).collect();
                     members.sort_unstable();
-                    small(members.len(), usize::from(u16::MAX), "members in one set")?;
-                    let n = set_id.len() as u32;
-                    let id = *set_id.entry(members.clone()).or_insert_with(|| {
-                        sets.push(members);
-                        n
-                    });
-                    small(id as usize, usize::from(u16::MAX), "sets")?;
-                    edges.push((id as u16, *to as u16));
+                    members.dedup();
+                    if let [one] = members[..] {
+                        varint(&mut edges, one << 1 | 1);
+                    } else if let Some(&id) = set_id.get(&members) {
+                        varint(&mut edges, (id + 1) << 1);
+                    } else {
+                        set_id.insert(members.clone(), set_id.len() as u32);
+                        varint(&mut edges, 0);
+                        varint(&mut sets_bytes, members.len() as u32);
+                        varint(&mut sets_bytes, members[0]);
+                        for w in members.windows(2) {
+                            varint(&mut sets_bytes, w[1] - w[0]);
+                        }
+                    }
+                    let d = i64::from(*to) - (k as i64 + 1);
+                    varint(&mut edges, ((d << 1) ^ (d >> 63)) as u32);
+                    n_edges += 1;
                 }
             }
         }
-        let mut words = Vec::new();
-        let mut lens = Vec::new();
-        for &old in &order {
-            let e = &self.dictionary[old as usize];
-            small(e.word.len(), 127, "bytes in one word")?;
-            lens.push(e.word.len() as u8 | u8::from(e.hardened) << 7);
-            words.extend_from_slice(&e.word);
-        }
-        let members: usize = sets.iter().map(Vec::len).sum();
         let header = [
             MAGIC,
             VERSION,
             order.len() as u32,
-            sets.len() as u32,
+            set_id.len() as u32,
             parts.len() as u32,
             accept.len() as u32,
-            edges.len() as u32,
+            n_edges as u32,
             words.len() as u32,
-            members as u32,
+            sets_bytes.len() as u32,
             self.residual.len() as u32,
             residual.len() as u32,
-            0,
+            edges.len() as u32,
         ];
         let mut out: Vec<u8> = header.iter().flat_map(|w| w.to_le_bytes()).collect();
-        out.extend_from_slice(&lens);
         out.extend_from_slice(&words);
-        out.extend(sets.iter().flat_map(|s| (s.len() as u16).to_le_bytes()));
-        out.extend(sets.iter().flatten().flat_map(|m| m.to_le_bytes()));
+        out.extend_from_slice(&sets_bytes);
         out.extend(parts.iter().flat_map(|p| p.0.to_le_bytes()));
-        out.extend(parts.iter().flat_map(|p| p.1.to_le_bytes()));
         let mut bits = vec![0u8; accept.len().div_ceil(8)];
         for (i, &a) in accept.iter().enumerate() {
             bits[i / 8] |= u8::from(a) << (i % 8);
         }
         out.extend_from_slice(&bits);
         out.extend_from_slice(&node_edges);
-        out.extend(edges.iter().flat_map(|e| e.0.to_le_bytes()));
-        out.extend(edges.iter().flat_map(|e| e.1.to_le_bytes()));
+        out.extend_from_slice(&edges);
         out.extend(self.residual.iter().flat_map(|r| r.0.to_le_bytes()));
         out.resize(out.len().next_multiple_of(4), 0);
         out.extend_from_slice(residual);
@@ -504,6 +549,23 @@ fn bytes_read(nfa: &NFA, set: &[StateID]) -> Vec<u8> {
     (0..=255u8).filter(|&b| on[b as usize]).collect()
 }
 
+/// If every class digit read from `set` leads to one set of states that reads every
+/// class digit back into itself — `[0-9]+`, and nothing else that starts with a digit —
+/// that set: the states after a run of digits. `None` otherwise (digits are then read one
+/// by one, which fails for a repetition).
+fn digit_run(nfa: &NFA, set: &[StateID]) -> Option<Vec<StateID>> {
+    let digits: Vec<u8> = (b'0'..=b'9').map(|d| d | EXACT).collect();
+    let after = step(nfa, set, digits[0]);
+    if after.is_empty() || digits.iter().any(|&d| step(nfa, set, d) != after) {
+        return None;
+    }
+    let inside = closure(nfa, &after, true, true).ok()?;
+    digits
+        .iter()
+        .all(|&d| step(nfa, &inside, d) == after)
+        .then_some(after)
+}
+
 fn has_match(nfa: &NFA, set: &[StateID]) -> bool {
     set.iter()
         .any(|&s| matches!(nfa.state(s), State::Match { .. }))
@@ -564,16 +626,29 @@ fn convert(nfa: &NFA, hardened: bool) -> Result<Vec<RawNode>, String> {
         // A whole word, unless the token before was one.
         if !before_word.is_empty() {
             let mut count = 0;
-            let mut stack: Vec<(Vec<u8>, Vec<StateID>)> = vec![(Vec::new(), before_word)];
-            while let Some((word, set)) = stack.pop() {
-                for b in bytes_read(nfa, &set) {
-                    if !is_word(b & !EXACT) {
+            // (word so far, states inside the word, whether it just read a run of digits)
+            let mut stack: Vec<(Vec<u8>, Vec<StateID>, bool)> =
+                vec![(Vec::new(), before_word, false)];
+            while let Some((word, set, after_run)) = stack.pop() {
+                let readable = bytes_read(nfa, &set);
+                // A class digit repeated without end (`[0-9]+`) is one dictionary byte,
+                // RUN, for a run of digits; after it no digit is read (a run is maximal).
+                let run = (!after_run).then(|| digit_run(nfa, &set)).flatten();
+                let has_run = run.is_some();
+                let mut reads: Vec<(u8, Vec<StateID>)> = Vec::new();
+                if let Some(t) = run {
+                    reads.push((RUN, t));
+                }
+                for b in readable {
+                    if !is_word(b & !EXACT) || (b & EXACT != 0 && (has_run || after_run)) {
                         continue;
                     }
                     let next = step(nfa, &set, b);
-                    if next.is_empty() {
-                        continue;
+                    if !next.is_empty() {
+                        reads.push((b, next));
                     }
+                }
+                for (b, next) in reads {
                     let mut w = word.clone();
                     w.push(b);
                     if w.len() > MAX_WORD {
@@ -600,7 +675,7 @@ fn convert(nfa: &NFA, hardened: bool) -> Result<Vec<RawNode>, String> {
                         return Err("matches inside a word".into());
                     }
                     if !inside.is_empty() {
-                        stack.push((w, inside));
+                        stack.push((w, inside, b == RUN));
                     }
                 }
             }
@@ -743,6 +818,31 @@ mod tests {
         assert!(find(&tl, "iii").is_empty(), "exact: l does not read i");
         let left: Vec<u32> = tl.residual.iter().map(|r| r.0).collect();
         assert_eq!(left, vec![1, 2], "nob, and a repetition without end");
+    }
+
+    #[test]
+    fn runs_of_digits_are_one_dictionary_byte() {
+        let tl = lexicon(&[
+            ("bet [0-9]+ ?(quid|k)", Flags::default()),
+            ("took [0-9][0-9]+ pills", Flags::default()),
+            ("(win|[0-9]+x)", Flags::default()),
+        ]);
+        assert!(tl.residual.is_empty(), "{:?}", tl.residual);
+        assert_eq!(find(&tl, "bet 50 quid"), vec![(0, 0, 11)]);
+        assert_eq!(find(&tl, "bet 5k"), vec![(0, 0, 6)]);
+        assert_eq!(
+            find(&tl, "bet 5 k"),
+            vec![(0, 0, 7)],
+            "the space is optional"
+        );
+        assert!(find(&tl, "bet 5 kk").is_empty());
+        assert_eq!(find(&tl, "took 100 pills"), vec![(1, 0, 14)]);
+        assert!(find(&tl, "took 5 pills").is_empty(), "two digits or more");
+        assert_eq!(find(&tl, "a 10x win"), vec![(2, 2, 5), (2, 6, 9)]);
+        assert!(find(&tl, "a 10xx").is_empty());
+        assert!(spells(&[b'1' | EXACT, RUN], true, b"100"));
+        assert!(!spells(&[b'1' | EXACT, RUN], true, b"1"));
+        assert!(!spells(&[RUN, b'x'], true, b"x"));
     }
 
     #[test]

@@ -110,28 +110,62 @@ pub const fn token_key_byte(b: u8) -> u8 {
 /// class digits exact (`[1-9]` never reads `i`), literal ones hardened.
 pub const TOKEN_EXACT: u8 = 0x80;
 
+/// A run of one or more digits in a token dictionary word (`[0-9]+` in a pattern). The
+/// byte never occurs in the text the rules read (control bytes fold to spaces).
+pub const TOKEN_RUN: u8 = 0x7f;
+
 /// Whether a text token reads as a token dictionary word: byte for byte, or (a hardened
 /// word) with `i` for `l` and the letter a literal digit decodes to; a digit marked
-/// [`TOKEN_EXACT`] reads only itself.
+/// [`TOKEN_EXACT`] reads only itself, and [`TOKEN_RUN`] a run of digits (all of them).
 pub fn token_spells(word: &[u8], hardened: bool, token: &[u8]) -> bool {
-    word.len() == token.len()
-        && word.iter().zip(token).all(|(&w, &t)| {
-            if w & TOKEN_EXACT != 0 {
-                return t == w & !TOKEN_EXACT;
+    let one = |w: u8, t: u8| {
+        if w & TOKEN_EXACT != 0 {
+            return t == w & !TOKEN_EXACT;
+        }
+        w == t
+            || (hardened
+                && matches!(
+                    (w, t),
+                    (b'l', b'i')
+                        | (b'0', b'o')
+                        | (b'1', b'i')
+                        | (b'3', b'e')
+                        | (b'4', b'a')
+                        | (b'5', b's')
+                        | (b'7', b't')
+                ))
+    };
+    let (mut w, mut t) = (0, 0);
+    while w < word.len() {
+        if word[w] == TOKEN_RUN {
+            let digits = token[t..].iter().take_while(|b| b.is_ascii_digit()).count();
+            if digits == 0 {
+                return false;
             }
-            w == t
-                || (hardened
-                    && matches!(
-                        (w, t),
-                        (b'l', b'i')
-                            | (b'0', b'o')
-                            | (b'1', b'i')
-                            | (b'3', b'e')
-                            | (b'4', b'a')
-                            | (b'5', b's')
-                            | (b'7', b't')
-                    ))
-        })
+            t += digits;
+        } else {
+            match token.get(t) {
+                Some(&b) if one(word[w], b) => t += 1,
+                _ => return false,
+            }
+        }
+        w += 1;
+    }
+    t == token.len()
+}
+
+/// The key the dictionary words with a [`TOKEN_RUN`] share (they are few: a token with a
+/// digit is checked against each), and so the second key of a token with a digit.
+pub fn token_run_key(token: &[u8]) -> Option<Vec<u8>> {
+    token
+        .iter()
+        .any(|b| b.is_ascii_digit() || *b == TOKEN_RUN)
+        .then(|| vec![TOKEN_RUN])
+}
+
+/// [`token_key_hash`] of [`token_run_key`].
+pub fn token_run_hash(token: &[u8]) -> Option<u32> {
+    token_run_key(token).map(|k| token_key_hash(&k))
 }
 
 /// The hash a token's dictionary entries are found by: [`word_hash`] of its lookup

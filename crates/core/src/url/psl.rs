@@ -50,24 +50,56 @@ pub(crate) struct Trie<'t> {
     max_probes: usize,
 }
 
-/// The built-in list.
-static LIST: Trie<'static> = Trie {
-    nodes: &table::NODES,
-    labels: table::LABELS,
-    slots: &table::SLOTS,
-    max_probes: table::MAX_PROBES,
-};
+/// The built-in list. Its hash table of slots is filled the first time a host is looked
+/// up, as `esafety_lexicon::psl` filled it at build time (same hash, same order), so the
+/// module does not carry 64 KB of table that gzips badly; a test compares the two.
+fn list() -> Trie<'static> {
+    static SLOTS: std::sync::OnceLock<Vec<u16>> = std::sync::OnceLock::new();
+    let slots = SLOTS.get_or_init(|| fill_slots(&table::NODES, table::LABELS, table::SLOT_BITS));
+    Trie {
+        nodes: &table::NODES,
+        labels: table::LABELS,
+        slots,
+        max_probes: table::MAX_PROBES,
+    }
+}
+
+/// The slots of a table of `nodes`: each node but the root at the first free slot from
+/// [`slot`]`(parent, label)`, in index order (linear probing).
+fn fill_slots(nodes: &[u64], labels: &[u8], bits: u32) -> Vec<u16> {
+    let mut slots = vec![0u16; 1 << bits];
+    let mask = slots.len() - 1;
+    let trie = Trie {
+        nodes,
+        labels,
+        slots: &[],
+        max_probes: 0,
+    };
+    for (index, &word) in nodes.iter().enumerate().skip(1) {
+        let node = Node(word);
+        let parent = node.field(table::PARENT_SHIFT, table::PARENT_BITS);
+        let mut at = slot(parent, trie.label(node), bits);
+        for _ in 0..slots.len() {
+            if slots[at] == 0 {
+                slots[at] = index as u16;
+                break;
+            }
+            at = (at + 1) & mask;
+        }
+    }
+    slots
+}
 
 /// The public suffix of `host`, as `psl::suffix_str` gives it: `None` only for the empty
 /// host.
 pub(crate) fn suffix(host: &str) -> Option<&str> {
-    LIST.suffix(host)
+    list().suffix(host)
 }
 
 /// The registrable domain of `host` (its public suffix and one more label), as
 /// `psl::domain_str` gives it: `None` when the host is itself a public suffix.
 pub(crate) fn domain(host: &str) -> Option<&str> {
-    LIST.domain(host)
+    list().domain(host)
 }
 
 /// One node, unpacked.
