@@ -134,15 +134,21 @@ fn find_tokens(
             found.len() < MAX_HITS
         };
         let (mut go_on, mut stop) = tokens.walk(hay, k, limit, &mut collect);
-        if let Some(residual) = &table.residual {
+        if let Some(residual) = table
+            .residual
+            .as_ref()
+            .filter(|_| table.residual_reads(first))
+        {
             let (more, s) = walk(residual, hay, i, limit, &mut |pid, end| {
                 collect(table.residual_pid(pid), end)
             });
             go_on &= more;
             stop = stop.max(s);
         }
-        found.sort_unstable();
-        found.dedup();
+        if found.len() > 1 {
+            found.sort_unstable();
+            found.dedup();
+        }
         for &(end, pid) in &found {
             go_on &= sink.push(pid, i, end, out);
             if !go_on {

@@ -39,6 +39,9 @@ pub(crate) struct TokenTable {
     /// residual pattern ids, residual table.
     at: [usize; 9],
     pub residual: Option<Table>,
+    /// The bytes a residual walk can read first (after a non-word byte or at the start):
+    /// a walk from any other byte dies at once and is not started.
+    residual_first: [u64; 4],
 }
 
 /// An edge's set: bit 31 set means a single entry (the low bits), else a set id.
@@ -107,12 +110,30 @@ impl TokenTable {
         } else {
             Some(Table::load(rest)?)
         };
+        let mut residual_first = [0u64; 4];
+        if let Some(r) = &residual {
+            for b in 0..=255u8 {
+                if [true, false]
+                    .iter()
+                    .any(|&s| r.step(r.start(s), b).is_some())
+                {
+                    residual_first[usize::from(b / 64)] |= 1 << (b % 64);
+                }
+            }
+        }
         Some(TokenTable {
             bytes,
             counts: [entries, sets, parts, nodes, edges],
             at,
             residual,
+            residual_first,
         })
+    }
+
+    /// Whether a residual walk from a byte `b` can read it.
+    #[inline]
+    pub fn residual_reads(&self, b: u8) -> bool {
+        self.residual_first[usize::from(b / 64)] >> (b % 64) & 1 != 0
     }
 
     /// Which table this is (the address of its bytes).

@@ -169,7 +169,7 @@ fn build_side((hirs, rules): Side, opts: &CompileOptions) -> Result<Automata, Da
 /// Dense rows for the residual table's states this near a start only: its hundred parts
 /// are walked rarely past their first bytes, and the rows of depth 3 cost 127 KB raw for
 /// no measurable speed.
-const RESIDUAL_DENSE_DEPTH: u32 = 1;
+const RESIDUAL_DENSE_DEPTH: u32 = 3;
 
 /// The words side as a token table ([`crate::tokens`]): the parts that read a token at a
 /// time, and a byte table for the rest.
