@@ -9,7 +9,8 @@
 //! For each, the converted parts' matches by the byte-level DFA (walked from the start and
 //! after every non-word byte, as the core does) and by the token reference matcher must be
 //! the same `(part, start, end)` sets. Prints the sizes (raw and `gzip -9`) of a plain
-//! serialisation of the dictionary, the sets and the nodes, and of the residual table.
+//! serialisation of the dictionary, the sets and the nodes, of the residual table, and of
+//! the table as the core embeds it (`TokenLexicon::serialise`).
 use esafety_lexicon::tokens::{is_word, TokenLexicon};
 use esafety_lexicon::{build_pattern, load_dir, parts, Flags};
 use regex_automata::dfa::{dense, Automaton};
@@ -148,13 +149,17 @@ fn main() {
         .filter(|p| residual.contains(&p.0))
         .map(hir)
         .collect();
-    if !residual_hirs.is_empty() {
-        let d = dense_dfa(&residual_hirs);
-        show(
-            "residual",
-            &esafety_lexicon::table::flatten(&d).expect("flatten"),
-        );
-    }
+    let residual_table = if residual_hirs.is_empty() {
+        Vec::new()
+    } else {
+        esafety_lexicon::table::flatten(&dense_dfa(&residual_hirs)).expect("flatten")
+    };
+    show("residual", &residual_table);
+    // What ships: the compact encoding of all of the above (`TokenLexicon::serialise`).
+    show(
+        "as shipped",
+        &tl.serialise(&residual_table).expect("serialise"),
+    );
 
     // The byte-level DFA of every words part, as the core's table holds it.
     let all: Vec<Hir> = words_parts.iter().map(hir).collect();
