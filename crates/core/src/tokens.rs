@@ -465,9 +465,9 @@ struct LazyState {
     targets: Box<[u32]>,
 }
 
-/// One transition of a [`LazyState`]: `(entry, first target, targets, next state or
-/// [`UNSET`])`, the targets in [`LazyState::targets`].
-type Merged = (u16, u32, u32, u32);
+/// One transition of a [`LazyState`]: `(entry, first target, next state or [`UNSET`])`;
+/// its targets run in [`LazyState::targets`] up to the next transition's first.
+type Merged = (u16, u32, u32);
 
 /// The state no walk goes on from.
 const DEAD: u32 = 0;
@@ -547,16 +547,15 @@ impl Lazy {
         let mut targets = Vec::with_capacity(pairs.len());
         for (k, &(e, to)) in pairs.iter().enumerate() {
             if k == 0 || pairs[k - 1].0 != e {
-                merged.push((e, targets.len() as u32, 0, UNSET));
+                merged.push((e, targets.len() as u32, UNSET));
             }
             targets.push(to);
-            if let Some(last) = merged.last_mut() {
-                last.2 += 1;
-            }
         }
         let st = &mut self.states[state as usize];
         st.merged = Some(merged.into());
         st.targets = targets.into();
+        // The nodes are not read again (the interning map keeps them as its key).
+        st.nodes = Box::new([]);
     }
 
     /// The class of a token spelling `entries` (at least two).
@@ -632,8 +631,14 @@ impl Lazy {
     fn step_uncached(&mut self, table: &Decoded, state: u32, entries: &[u16]) -> u32 {
         let mut state = state;
         if self.states.len() >= Self::MAX_STATES {
-            // Start afresh, keeping only the state this walk is in.
-            let nodes = std::mem::take(&mut self.states[state as usize].nodes);
+            // Start afresh, keeping only the state this walk is in (its nodes are the
+            // interning map's key once the state has been stepped from).
+            let mut nodes = std::mem::take(&mut self.states[state as usize].nodes);
+            if nodes.is_empty() {
+                if let Some((key, _)) = self.ids.iter().find(|(_, &id)| id == state) {
+                    nodes = key.clone();
+                }
+            }
             self.reset();
             if state != START {
                 self.scratch.clear();
@@ -671,29 +676,33 @@ impl Lazy {
             let Ok(k) = merged.binary_search_by_key(e, |m| m.0) else {
                 return DEAD;
             };
-            let (_, from, n, next) = merged[k];
+            let next = merged[k].2;
             if next != UNSET {
                 return next;
             }
             self.scratch.clear();
-            self.scratch
-                .extend_from_slice(&st.targets[from as usize..(from + n) as usize]);
+            self.scratch.extend_from_slice(targets_of(st, merged, k));
             let s = self.intern(table);
             if let Some(m) = self.states[state as usize].merged.as_mut() {
-                m[k].3 = s;
+                m[k].2 = s;
             }
             return s;
         }
         self.scratch.clear();
         for e in entries {
             if let Ok(k) = merged.binary_search_by_key(e, |m| m.0) {
-                let (_, from, n, _) = merged[k];
-                self.scratch
-                    .extend_from_slice(&st.targets[from as usize..(from + n) as usize]);
+                self.scratch.extend_from_slice(targets_of(st, merged, k));
             }
         }
         self.intern(table)
     }
+}
+
+/// The targets of transition `k` of a merged state.
+fn targets_of<'a>(st: &'a LazyState, merged: &[Merged], k: usize) -> &'a [u32] {
+    let from = merged[k].1 as usize;
+    let to = merged.get(k + 1).map_or(st.targets.len(), |m| m.1 as usize);
+    st.targets.get(from..to).unwrap_or_default()
 }
 
 /// A small, fast hasher for the lazy automaton's integer keys (FxHash's multiply).
