@@ -21,11 +21,7 @@ const HEADER_WORDS: usize = 12;
 /// Bit 31 of a node's info: the part matches there.
 const ACCEPT: u32 = 1 << 31;
 
-/// Whether `b` is a word byte for the rules' boundaries (ASCII `\w`).
-#[inline]
-pub(crate) fn is_word(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
-}
+use esafety_pack::token_word_byte as is_word;
 
 /// The token table as embedded: counts and where each section starts. Loading checks
 /// that the sections add up; [`TokenTable::decode`] builds the arrays a walk reads.
@@ -187,7 +183,10 @@ impl TokenTable {
         d.by_hash = (0..n_entries)
             .map(|e| {
                 let w = &d.words[d.word_at[e] as usize..d.word_at[e + 1] as usize];
-                (esafety_pack::token_key_hash(&key(w)), e as u16)
+                (
+                    esafety_pack::token_key_hash(&esafety_pack::token_entry_key(w)),
+                    e as u16,
+                )
             })
             .collect();
         d.by_hash.sort_unstable();
@@ -287,15 +286,6 @@ impl TokenTable {
     }
 }
 
-/// The lookup spelling of a dictionary word (class digits as digits; the words with a
-/// run of digits share one key, `esafety_pack::token_run_key`).
-fn key(word: &[u8]) -> Vec<u8> {
-    if word.contains(&esafety_pack::TOKEN_RUN) {
-        return vec![esafety_pack::TOKEN_RUN];
-    }
-    word.iter().map(|&b| b & 0x7f).collect()
-}
-
 /// The token table's arrays, built once per thread by [`TokenTable::decode`].
 #[derive(Default)]
 pub(crate) struct Decoded {
@@ -342,20 +332,11 @@ impl Decoded {
 
     /// Appends the dictionary entries `token` spells to `out`.
     fn lookup(&self, token: &[u8], out: &mut Vec<u16>) {
-        let first = out.len();
-        self.lookup_by(esafety_pack::token_key_hash(token), token, out);
-        // Words with a run of digits are keyed by the run.
-        if let Some(h) = esafety_pack::token_run_hash(token) {
-            self.lookup_by(h, token, out);
-            out[first..].sort_unstable();
-            let mut k = first;
-            for i in first..out.len() {
-                if i == first || out[i] != out[k - 1] {
-                    out[k] = out[i];
-                    k += 1;
-                }
-            }
-            out.truncate(k);
+        let h = esafety_pack::token_key_hash(token);
+        self.lookup_by(h, token, out);
+        // Words with a run of digits share one key; a second bucket only if it is another.
+        if let Some(run) = esafety_pack::token_run_hash(token).filter(|&r| r != h) {
+            self.lookup_by(run, token, out);
         }
     }
 
@@ -757,20 +738,14 @@ impl Tokens {
             self.lazy = Lazy::default();
             self.decoded_for = table.id();
         }
-        let mut i = 0;
-        while i < hay.len() {
-            let start = i;
-            if is_word(hay[i]) {
-                while i < hay.len() && is_word(hay[i]) {
-                    i += 1;
-                }
-            } else {
-                i += 1;
-            }
+        let mut start = 0;
+        while start < hay.len() {
+            let i = esafety_pack::token_end(hay, start);
             let class = self
                 .lazy
                 .class(&self.dec, &hay[start..i], &mut self.scratch);
             self.spans.push((start as u32, i as u32, class));
+            start = i;
         }
     }
 

@@ -161,18 +161,34 @@ fn class(bytes: &[u8]) -> Hir {
 
 /// Admits `i` for `l` and letters for the digits that decode to them, recursively.
 fn harden(hir: Hir) -> Hir {
+    map_leaves(
+        hir,
+        &|lit| Hir::concat(lit.iter().map(|&b| harden_byte(b)).collect()),
+        &harden_class,
+    )
+}
+
+/// `hir` with its literals and byte classes rewritten by `literal` and `class`; the
+/// structure (concatenations, alternations, repetitions, looks) kept, captures dropped.
+/// Shared by [`harden`] and the token dictionary's marking of class digits.
+pub(crate) fn map_leaves(
+    hir: Hir,
+    literal: &dyn Fn(&[u8]) -> Hir,
+    class: &dyn Fn(ClassBytes) -> Hir,
+) -> Hir {
+    let again = |h: Hir| map_leaves(h, literal, class);
     match hir.into_kind() {
-        HirKind::Literal(lit) => Hir::concat(lit.0.iter().map(|&b| harden_byte(b)).collect()),
-        HirKind::Concat(subs) => Hir::concat(subs.into_iter().map(harden).collect()),
-        HirKind::Alternation(subs) => Hir::alternation(subs.into_iter().map(harden).collect()),
+        HirKind::Literal(lit) => literal(&lit.0),
+        HirKind::Concat(subs) => Hir::concat(subs.into_iter().map(again).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.into_iter().map(again).collect()),
         HirKind::Repetition(rep) => Hir::repetition(Repetition {
-            sub: Box::new(harden(*rep.sub)),
+            sub: Box::new(again(*rep.sub)),
             ..rep
         }),
-        HirKind::Capture(cap) => harden(*cap.sub),
-        HirKind::Class(Class::Bytes(c)) => harden_class(c),
+        HirKind::Capture(cap) => again(*cap.sub),
+        HirKind::Class(Class::Bytes(c)) => class(c),
         HirKind::Class(Class::Unicode(u)) => match u.to_byte_class() {
-            Some(c) => harden_class(c),
+            Some(c) => class(c),
             None => Hir::class(Class::Unicode(u)),
         },
         HirKind::Look(l) => Hir::look(l),

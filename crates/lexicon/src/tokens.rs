@@ -34,7 +34,7 @@ use crate::{Flags, Macro};
 use regex_automata::nfa::thompson::{self, State, NFA};
 use regex_automata::util::look::Look;
 use regex_automata::util::primitives::StateID;
-use regex_syntax::hir::{Class, ClassBytes, ClassBytesRange, Hir, HirKind, Repetition};
+use regex_syntax::hir::{Class, ClassBytes, ClassBytesRange, Hir};
 use std::collections::{BTreeMap, HashMap};
 
 /// Longest word a part may spell.
@@ -44,22 +44,12 @@ pub const MAX_WORDS_PER_NODE: usize = 8192;
 /// Most nodes one part may have.
 pub const MAX_NODES: usize = 4096;
 
-/// Whether `b` is a word byte for the rules' boundaries (ASCII `\w`).
-pub fn is_word(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
-}
+pub use esafety_pack::token_word_byte as is_word;
 
-/// The lookup spelling ([`esafety_pack::token_key_byte`]): what a hardened pattern
+/// The lookup spelling ([`esafety_pack::token_entry_key`]): what a hardened pattern
 /// letter and the text letters it reads have in common.
-/// An entry's digits marked [`EXACT`] key as the digit itself would; the words with a
-/// [`RUN`] share one key ([`esafety_pack::token_run_key`]).
 pub fn key(word: &[u8]) -> Vec<u8> {
-    if word.contains(&RUN) {
-        return vec![RUN];
-    }
-    word.iter()
-        .map(|&b| esafety_pack::token_key_byte(b & !EXACT))
-        .collect()
+    esafety_pack::token_entry_key(word)
 }
 
 /// Marks a digit in a dictionary word that a character class spelt: the byte table keeps
@@ -407,15 +397,9 @@ pub fn tokenize(text: &[u8]) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < text.len() {
-        let start = i;
-        if is_word(text[i]) {
-            while i < text.len() && is_word(text[i]) {
-                i += 1;
-            }
-        } else {
-            i += 1;
-        }
-        out.push(start..i);
+        let end = esafety_pack::token_end(text, i);
+        out.push(i..end);
+        i = end;
     }
     out
 }
@@ -423,29 +407,13 @@ pub fn tokenize(text: &[u8]) -> Vec<std::ops::Range<usize>> {
 /// The pattern with every digit a character class holds marked [`EXACT`]: the byte table
 /// hardens literal digits only (a literal `1` also reads `i`, `[1-9]` only digits).
 fn mark_class_digits(hir: Hir) -> Hir {
-    match hir.into_kind() {
-        HirKind::Class(Class::Bytes(c)) => {
-            let mut bytes: Vec<u8> = c.iter().flat_map(|r| r.start()..=r.end()).collect();
-            for b in &mut bytes {
-                if b.is_ascii_digit() {
-                    *b |= EXACT;
-                }
-            }
-            let ranges = bytes.iter().map(|&b| ClassBytesRange::new(b, b));
-            Hir::class(Class::Bytes(ClassBytes::new(ranges)))
-        }
-        HirKind::Concat(v) => Hir::concat(v.into_iter().map(mark_class_digits).collect()),
-        HirKind::Alternation(v) => Hir::alternation(v.into_iter().map(mark_class_digits).collect()),
-        HirKind::Repetition(r) => Hir::repetition(Repetition {
-            sub: Box::new(mark_class_digits(*r.sub)),
-            ..r
-        }),
-        HirKind::Capture(c) => mark_class_digits(*c.sub),
-        HirKind::Class(c) => Hir::class(c),
-        HirKind::Literal(l) => Hir::literal(l.0),
-        HirKind::Look(l) => Hir::look(l),
-        HirKind::Empty => Hir::empty(),
-    }
+    pattern::map_leaves(hir, &|lit| Hir::literal(lit), &|c| {
+        let ranges = c.iter().flat_map(|r| r.start()..=r.end()).map(|b| {
+            let b = if b.is_ascii_digit() { b | EXACT } else { b };
+            ClassBytesRange::new(b, b)
+        });
+        Hir::class(Class::Bytes(ClassBytes::new(ranges)))
+    })
 }
 
 /// A node while converting: edges by entry.

@@ -154,6 +154,37 @@ pub fn token_spells(word: &[u8], hardened: bool, token: &[u8]) -> bool {
     t == token.len()
 }
 
+/// Whether `b` continues a token's word (ASCII `\w`, as the rules' word boundaries read it).
+pub const fn token_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Where the token starting at `i` ends: after a run of word bytes, or after one other byte.
+pub fn token_end(text: &[u8], i: usize) -> usize {
+    match text.get(i) {
+        Some(&b) if token_word_byte(b) => {
+            i + text[i..]
+                .iter()
+                .take_while(|&&b| token_word_byte(b))
+                .count()
+        }
+        Some(_) => i + 1,
+        None => i,
+    }
+}
+
+/// The lookup spelling of a token dictionary word: its bytes as [`token_key_byte`] reads
+/// them (a digit marked [`TOKEN_EXACT`] as the digit), or the one key the words with a
+/// [`TOKEN_RUN`] share ([`token_run_key`]).
+pub fn token_entry_key(word: &[u8]) -> Vec<u8> {
+    if word.contains(&TOKEN_RUN) {
+        return vec![TOKEN_RUN];
+    }
+    word.iter()
+        .map(|&b| token_key_byte(b & !TOKEN_EXACT))
+        .collect()
+}
+
 /// The key the dictionary words with a [`TOKEN_RUN`] share (they are few: a token with a
 /// digit is checked against each), and so the second key of a token with a digit.
 pub fn token_run_key(token: &[u8]) -> Option<Vec<u8>> {
