@@ -120,49 +120,54 @@ fn find_tokens(
     mut stops: Option<&mut [u32]>,
 ) -> bool {
     tokens.read(table, hay);
-    let mut found: Vec<(usize, u32)> = Vec::new();
-    for k in 0..tokens.spans.len() {
-        let i = tokens.spans[k].0 as usize;
-        let first = hay[i];
-        if first == b' ' || (i > 0 && WORD[usize::from(hay[i - 1])]) || !walk_from(i) {
-            continue;
-        }
-        let limit = hay.len().min(i + MAX_SPAN);
-        found.clear();
-        let mut collect = |pid: u32, end: usize| {
-            found.push((end, pid));
-            found.len() < MAX_HITS
-        };
-        let (mut go_on, mut stop) = tokens.walk(hay, k, limit, &mut collect);
-        if let Some(residual) = table
-            .residual
-            .as_ref()
-            .filter(|_| table.residual_reads(first))
-        {
-            let (more, s) = walk(residual, hay, i, limit, &mut |pid, end| {
-                collect(table.residual_pid(pid), end)
-            });
-            go_on &= more;
-            stop = stop.max(s);
-        }
-        if found.len() > 1 {
-            found.sort_unstable();
-            found.dedup();
-        }
-        for &(end, pid) in &found {
-            go_on &= sink.push(pid, i, end, out);
+    // The hits of one start, in a buffer kept from one stream to the next.
+    let mut found = std::mem::take(&mut tokens.found);
+    let go_on = 'starts: {
+        for k in 0..tokens.spans.len() {
+            let i = tokens.spans[k].0 as usize;
+            let first = hay[i];
+            if first == b' ' || (i > 0 && WORD[usize::from(hay[i - 1])]) || !walk_from(i) {
+                continue;
+            }
+            let limit = hay.len().min(i + MAX_SPAN);
+            found.clear();
+            let mut collect = |pid: u32, end: usize| {
+                found.push((end, pid));
+                found.len() < MAX_HITS
+            };
+            let (mut go_on, mut stop) = tokens.walk(hay, k, limit, &mut collect);
+            if let Some(residual) = table
+                .residual
+                .as_ref()
+                .filter(|_| table.residual_reads(first))
+            {
+                let (more, s) = walk(residual, hay, i, limit, &mut |pid, end| {
+                    collect(table.residual_pid(pid), end)
+                });
+                go_on &= more;
+                stop = stop.max(s);
+            }
+            if found.len() > 1 {
+                found.sort_unstable();
+                found.dedup();
+            }
+            for &(end, pid) in &found {
+                go_on &= sink.push(pid, i, end, out);
+                if !go_on {
+                    break;
+                }
+            }
+            if let Some(slot) = stops.as_deref_mut().and_then(|s| s.get_mut(i)) {
+                *slot = stop as u32;
+            }
             if !go_on {
-                break;
+                break 'starts false;
             }
         }
-        if let Some(slot) = stops.as_deref_mut().and_then(|s| s.get_mut(i)) {
-            *slot = stop as u32;
-        }
-        if !go_on {
-            return false;
-        }
-    }
-    true
+        true
+    };
+    tokens.found = found;
+    go_on
 }
 
 /// Where the hits of one stream go: spans mapped to the original text, each pattern's

@@ -164,17 +164,35 @@ const SHORT_PIECE: usize = 4;
 /// left to right; a joined word is at most [`MAX_PIECE`] letters. Linear: each word start tries at most
 /// [`MAX_JOIN`] - 1 joins, each a hash of at most [`MAX_PIECE`] letters.
 pub fn rejoined(words: &Stream) -> Option<Stream> {
+    thread_local! {
+        /// The run and the spaces to drop, reused from one message to the next.
+        static BUFFERS: std::cell::RefCell<Buffers> = std::cell::RefCell::default();
+    }
+    BUFFERS.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut b) => rejoined_with(words, &mut b),
+        Err(_) => rejoined_with(words, &mut Buffers::default()),
+    })
+}
+
+#[derive(Default)]
+struct Buffers {
+    run: Vec<(usize, usize, bool)>,
+    drop_space: Vec<usize>,
+}
+
+fn rejoined_with(words: &Stream, buffers: &mut Buffers) -> Option<Stream> {
     let bytes = &words.bytes;
     // Neighbouring words of letters only (one space apart): start, end, and whether the
     // word is known on its own (hashed once; one-letter words of chat count as known, and
     // a word too long to be a piece is never joined, so it counts as known too).
-    let mut run: Vec<(usize, usize, bool)> = Vec::new();
-    let mut drop_space: Vec<usize> = Vec::new();
+    let Buffers { run, drop_space } = buffers;
+    run.clear();
+    drop_space.clear();
     for (start, i) in spans(bytes, u8::is_ascii_lowercase) {
         let whole = (i == bytes.len() || bytes[i] == b' ')
             && (start == 0 || !bytes[start - 1].is_ascii_alphanumeric());
         if run.last().is_some_and(|&(_, b, _)| b + 1 != start) || !whole {
-            join_run(bytes, &run, &mut drop_space);
+            join_run(bytes, run, drop_space);
             run.clear();
         }
         if whole {
@@ -187,11 +205,11 @@ pub fn rejoined(words: &Stream) -> Option<Stream> {
             run.push((start, i, known));
         }
     }
-    join_run(bytes, &run, &mut drop_space);
+    join_run(bytes, run, drop_space);
     if drop_space.is_empty() {
         return None;
     }
-    Some(edited(words, &[], &drop_space))
+    Some(edited(words, &[], drop_space))
 }
 
 /// Whether split pieces may be rejoined into the word with this hash: a word of the word
@@ -224,6 +242,15 @@ fn join_run(bytes: &[u8], run: &[(usize, usize, bool)], drop_space: &mut Vec<usi
     }
     let mut k = 0;
     while k + 1 < run.len() {
+        // A join needs an unknown piece: the starts whose every join would be of known
+        // pieces only are passed over at once (most of a run, in chat with a name in it).
+        let Some(unknown) = run[k..].iter().position(|&(_, _, known)| !known) else {
+            return;
+        };
+        if unknown >= MAX_JOIN {
+            k += unknown + 1 - MAX_JOIN;
+            continue;
+        }
         let mut joined = 0;
         for n in (2..=MAX_JOIN.min(run.len() - k)).rev() {
             let pieces = &run[k..k + n];

@@ -47,7 +47,15 @@ const SINGLE: u32 = 1 << 31;
 struct Leb<'a>(&'a [u8]);
 
 impl Leb<'_> {
+    #[inline]
     fn next(&mut self) -> u32 {
+        // Most numbers are one byte.
+        if let Some((&b, rest)) = self.0.split_first() {
+            if b & 0x80 == 0 {
+                self.0 = rest;
+                return u32::from(b);
+            }
+        }
         let mut n = 0u32;
         for shift in (0..35).step_by(7) {
             let Some((&b, rest)) = self.0.split_first() else {
@@ -155,16 +163,20 @@ impl TokenTable {
             .map_or(u32::MAX, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
 
-    /// Builds the arrays a walk reads: the words, their key hashes in order, the sets,
-    /// node ids across parts, and the index of the nodes each entry leads to as a walk's
-    /// first token. An id out of range (a corrupt table) is dropped: wrong answers at
+    /// Builds the arrays a walk reads: the words and a hash table of their lookup
+    /// spellings, the sets, node ids across parts, and the index of the nodes each entry
+    /// leads to as a walk's first token. An id out of range (a corrupt table) is dropped: wrong answers at
     /// worst, never a panic.
+    #[inline(never)]
     pub fn decode(&self) -> Decoded {
         let [entries, sets, parts, nodes, edges] = self.counts;
         let mut d = Decoded::default();
         // The dictionary: front-coded words.
         let mut src = self.section(0);
         let mut prev: Vec<u8> = Vec::new();
+        d.words.reserve(src.len() * 2);
+        d.word_at.reserve(entries + 1);
+        d.hardened.reserve(entries);
         for _ in 0..entries {
             let (Some(&shared), Some(&rest)) = (src.first(), src.get(1)) else {
                 break;
@@ -180,18 +192,23 @@ impl TokenTable {
         }
         d.word_at.push(d.words.len() as u32);
         let n_entries = d.hardened.len();
-        d.by_hash = (0..n_entries)
-            .map(|e| {
-                let w = &d.words[d.word_at[e] as usize..d.word_at[e + 1] as usize];
-                (
-                    esafety_pack::token_key_hash(&esafety_pack::token_entry_key(w)),
-                    e as u16,
-                )
-            })
+        d.entry_hash = (0..n_entries)
+            .map(|e| esafety_pack::token_entry_hash(d.word(e)))
             .collect();
-        d.by_hash.sort_unstable();
+        d.slots = vec![0u16; (2 * n_entries).next_power_of_two().max(2)];
+        let mask = d.slots.len() - 1;
+        for (e, &h) in d.entry_hash.iter().enumerate() {
+            let mut i = h as usize & mask;
+            while d.slots[i] != 0 {
+                i = (i + 1) & mask;
+            }
+            // (A corrupt table with more entries than ids hold reads wrongly, never panics.)
+            d.slots[i] = (e + 1).min(usize::from(u16::MAX)) as u16;
+        }
         // Sets of two or more entries.
         let mut leb = Leb(self.section(1));
+        d.set_at.reserve(sets + 1);
+        d.members.reserve(self.section(1).len());
         d.set_at.push(0);
         for _ in 0..sets {
             let n = leb.next() as usize;
@@ -216,30 +233,42 @@ impl TokenTable {
             .chunks_exact(4)
             .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
             .collect();
+        let mut skip = residual.clone();
+        skip.sort_unstable();
+        let mut skip = skip.into_iter().peekable();
         let pids: Vec<u32> = (0u32..)
-            .filter(|p| !residual.contains(p))
+            .filter(|&p| {
+                while skip.next_if(|&r| r < p).is_some() {}
+                skip.next_if_eq(&p).is_none()
+            })
             .take(parts)
             .collect();
         let accept = self.section(4);
         let counts = self.section(5);
         let mut leb = Leb(self.section(6));
         let mut first: Vec<(u16, u32)> = Vec::new();
+        d.node_info.reserve(nodes);
+        d.node_edge.reserve(nodes + 1);
+        d.edge_set.reserve(edges);
+        d.edge_to.reserve(edges);
         let mut new_sets = 0u32;
-        let (mut node, mut edge) = (0usize, 0usize);
-        for (p, &n) in part_nodes.iter().enumerate().take(parts) {
-            let base = node as u32;
-            for k in 0..usize::from(n) {
-                let Some(&c) = counts.get(node) else { break };
+        let mut edge = 0u32;
+        let mut counts = counts.iter().copied().enumerate();
+        for (&n, &pid) in part_nodes.iter().zip(&pids) {
+            let base = d.node_info.len() as u32;
+            let n = u32::from(n);
+            for k in 0..n {
+                let Some((node, c)) = counts.next() else {
+                    break;
+                };
                 let acc = accept
                     .get(node / 8)
-                    .is_some_and(|b| b >> (node % 8) & 1 != 0);
-                d.node_info
-                    .push(pids.get(p).copied().unwrap_or(u32::MAX) | u32::from(acc) << 31);
-                d.node_edge.push(edge as u32);
+                    .map_or(0, |b| u32::from(b >> (node % 8) & 1));
+                d.node_info.push(pid | acc << 31);
+                d.node_edge.push(edge);
+                // A corrupt count cannot read past the edges the header promised.
+                let c = u32::from(c).min((edges as u32).saturating_sub(edge));
                 for _ in 0..c {
-                    if edge >= edges {
-                        break;
-                    }
                     let code = leb.next();
                     let set = if code & 1 == 1 {
                         SINGLE | (code >> 1)
@@ -250,38 +279,39 @@ impl TokenTable {
                         (code >> 1) - 1
                     };
                     let z = leb.next();
-                    let dist = i64::from(z >> 1) ^ -i64::from(z & 1);
-                    let local = k as i64 + 1 + dist;
-                    let to = if (0..i64::from(n)).contains(&local) {
-                        base + local as u32
-                    } else {
-                        u32::MAX
-                    };
+                    // The zigzag distance from the node after this one, within the part.
+                    let local = (k + 1).wrapping_add((z >> 1) ^ (z & 1).wrapping_neg());
+                    let to = if local < n { base + local } else { u32::MAX };
                     d.edge_set.push(set);
                     d.edge_to.push(to);
                     if k == 0 && to != u32::MAX {
-                        for e in d.entries_of(set) {
-                            first.push((e, to));
+                        if set & SINGLE != 0 {
+                            first.push(((set & !SINGLE).min(u32::from(u16::MAX)) as u16, to));
+                        } else {
+                            first.extend(d.members_of(set).iter().map(|&e| (e, to)));
                         }
                     }
-                    edge += 1;
                 }
-                node += 1;
+                edge += c;
             }
         }
-        d.node_edge.push(edge as u32);
-        let _ = nodes;
-        first.sort_unstable();
+        d.node_edge.push(edge);
+        // The first edges by entry: a counting sort (a walk's start sorts its nodes).
         d.start_at = vec![0u32; n_entries + 1];
+        first.retain(|&(e, _)| usize::from(e) < n_entries);
         for &(e, _) in &first {
-            if let Some(slot) = d.start_at.get_mut(usize::from(e) + 1) {
-                *slot += 1;
-            }
+            d.start_at[usize::from(e) + 1] += 1;
         }
         for i in 1..d.start_at.len() {
             d.start_at[i] += d.start_at[i - 1];
         }
-        d.start_to = first.into_iter().map(|f| f.1).collect();
+        let mut fill = d.start_at.clone();
+        d.start_to = vec![0u32; first.len()];
+        for &(e, to) in &first {
+            let slot = &mut fill[usize::from(e)];
+            d.start_to[*slot as usize] = to;
+            *slot += 1;
+        }
         d
     }
 }
@@ -292,8 +322,11 @@ pub(crate) struct Decoded {
     words: Vec<u8>,
     word_at: Vec<u32>,
     hardened: Vec<bool>,
-    /// `(key hash, entry)`, ascending.
-    by_hash: Vec<(u32, u16)>,
+    /// Per entry, the hash of its lookup spelling (`esafety_pack::token_entry_hash`).
+    entry_hash: Vec<u32>,
+    /// An open-addressing table of the entries by that hash (entry + 1; 0 is empty),
+    /// twice as many slots as entries or more: filled at load, no sorting.
+    slots: Vec<u16>,
     set_at: Vec<u32>,
     members: Vec<u16>,
     /// Pattern id | [`ACCEPT`] per node.
@@ -320,17 +353,30 @@ impl Decoded {
                 &[][..],
             )
         } else {
-            let set = set as usize;
-            let range = match (self.set_at.get(set), self.set_at.get(set + 1)) {
-                (Some(&a), Some(&b)) => self.members.get(a as usize..b as usize),
-                _ => None,
-            };
-            (None, range.unwrap_or_default())
+            (None, self.members_of(set))
         };
         one.into_iter().chain(many.iter().copied())
     }
 
-    /// Appends the dictionary entries `token` spells to `out`.
+    /// The members of set `set` (two or more entries; none if out of range).
+    fn members_of(&self, set: u32) -> &[u16] {
+        let set = set as usize;
+        match (self.set_at.get(set), self.set_at.get(set + 1)) {
+            (Some(&a), Some(&b)) => self.members.get(a as usize..b as usize),
+            _ => None,
+        }
+        .unwrap_or_default()
+    }
+
+    /// Entry `e`'s word.
+    fn word(&self, e: usize) -> &[u8] {
+        match (self.word_at.get(e), self.word_at.get(e + 1)) {
+            (Some(&a), Some(&b)) => self.words.get(a as usize..b as usize).unwrap_or_default(),
+            _ => &[],
+        }
+    }
+
+    /// Appends the dictionary entries `token` spells to `out`, in the order of their ids.
     fn lookup(&self, token: &[u8], out: &mut Vec<u16>) {
         let h = esafety_pack::token_key_hash(token);
         self.lookup_by(h, token, out);
@@ -340,19 +386,22 @@ impl Decoded {
         }
     }
 
+    /// The entries with key hash `h` that `token` spells: along `h`'s probe sequence,
+    /// where they lie in the order they were put in (ascending ids), up to an empty slot.
     fn lookup_by(&self, h: u32, token: &[u8], out: &mut Vec<u16>) {
-        let lo = self.by_hash.partition_point(|x| x.0 < h);
-        for &(x, e) in &self.by_hash[lo..] {
-            if x != h {
-                break;
-            }
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut i = h as usize & mask;
+        for _ in 0..self.slots.len() {
+            let Some(e) = self.slots[i].checked_sub(1) else {
+                return;
+            };
             let e = usize::from(e);
-            let (a, b) = (self.word_at[e] as usize, self.word_at[e + 1] as usize);
-            if let Some(word) = self.words.get(a..b) {
-                if esafety_pack::token_spells(word, self.hardened[e], token) {
-                    out.push(e as u16);
-                }
+            if self.entry_hash.get(e) == Some(&h)
+                && esafety_pack::token_spells(self.word(e), self.hardened[e], token)
+            {
+                out.push(e as u16);
             }
+            i = (i + 1) & mask;
         }
     }
 
@@ -398,6 +447,8 @@ pub(crate) struct Tokens {
     /// `(start, end, class)` per token: its one entry, a class from [`MULTI`] on, or
     /// [`NONE`].
     pub spans: Vec<(u32, u32, u32)>,
+    /// The matcher's list of one start's hits, kept here to be reused.
+    pub found: Vec<(usize, u32)>,
     scratch: Vec<u16>,
     /// The decoded table, and which table it is (its address).
     dec: Decoded,
@@ -595,7 +646,33 @@ impl Lazy {
     }
 
     /// The state after `state` reads a token of class `class` (not [`NONE`]).
+    #[inline]
     fn step(&mut self, table: &Decoded, state: u32, class: u32) -> u32 {
+        // A transition taken before is a lookup: the first token's by entry, a later
+        // one's by a binary search of the state's merged transitions.
+        if class < MULTI {
+            let known = if state == START {
+                self.first.get(class as usize).copied()
+            } else {
+                self.states.get(state as usize).and_then(|st| {
+                    let merged = st.merged.as_deref()?;
+                    match merged.binary_search_by_key(&(class as u16), |m| m.0) {
+                        Ok(k) => Some(merged[k].2),
+                        Err(_) => Some(DEAD),
+                    }
+                })
+            };
+            if let Some(s) = known.filter(|&s| s != UNSET) {
+                return s;
+            }
+        }
+        self.step_new(table, state, class)
+    }
+
+    /// [`Lazy::step`] the first time: a transition not taken before, or a token that
+    /// spells several entries.
+    #[inline(never)]
+    fn step_new(&mut self, table: &Decoded, state: u32, class: u32) -> u32 {
         if class >= MULTI {
             if let Some(&s) = self.multi.get(&(state, class)) {
                 return s;
@@ -829,6 +906,42 @@ mod tests {
         // A word is read whole: "skill" is not "kill".
         let found = hits(&table, "go skill urself now");
         assert!(!found.iter().any(|&(_, s, _)| s == 3), "{found:?}");
+    }
+
+    #[test]
+    fn every_dictionary_word_is_found_by_its_own_spelling() {
+        let table = TokenTable::load(leaked(OWN.to_vec())).expect("own table");
+        let d = table.decode();
+        let mut out = Vec::new();
+        let mut plain = 0;
+        for e in 0..d.entries() {
+            let word = d.word(e);
+            // Words with a class digit or a run of digits spell digits, not themselves.
+            if word
+                .iter()
+                .any(|&b| b & esafety_pack::TOKEN_EXACT != 0 || b == esafety_pack::TOKEN_RUN)
+            {
+                continue;
+            }
+            plain += 1;
+            out.clear();
+            d.lookup(word, &mut out);
+            assert!(
+                out.contains(&(e as u16)),
+                "{:?}",
+                String::from_utf8_lossy(word)
+            );
+            // Each once (a token with a digit reads two buckets: no entry is in both).
+            let mut once = out.clone();
+            once.sort_unstable();
+            once.dedup();
+            assert_eq!(once.len(), out.len(), "{out:?}");
+        }
+        assert!(plain > 10_000, "{plain}");
+        // A token no pattern spells is found nowhere.
+        out.clear();
+        d.lookup(b"qzxqzxqzx", &mut out);
+        assert!(out.is_empty());
     }
 
     #[test]

@@ -85,6 +85,7 @@ pub fn key_hash(key: &[u8]) -> u64 {
 /// over the bytes ([`word_hash_raw`], which can be continued byte by byte, so a pair's
 /// hash follows from its first word's), then a finaliser that spreads short keys over
 /// the top bits. Stable across versions, platforms and WebAssembly.
+#[inline]
 pub fn word_hash(feature: &[u8]) -> u32 {
     word_hash_finish(word_hash_raw(WORD_HASH_SEED, feature))
 }
@@ -117,6 +118,7 @@ pub const TOKEN_RUN: u8 = 0x7f;
 /// Whether a text token reads as a token dictionary word: byte for byte, or (a hardened
 /// word) with `i` for `l` and the letter a literal digit decodes to; a digit marked
 /// [`TOKEN_EXACT`] reads only itself, and [`TOKEN_RUN`] a run of digits (all of them).
+#[inline]
 pub fn token_spells(word: &[u8], hardened: bool, token: &[u8]) -> bool {
     let one = |w: u8, t: u8| {
         if w & TOKEN_EXACT != 0 {
@@ -155,11 +157,13 @@ pub fn token_spells(word: &[u8], hardened: bool, token: &[u8]) -> bool {
 }
 
 /// Whether `b` continues a token's word (ASCII `\w`, as the rules' word boundaries read it).
+#[inline]
 pub const fn token_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
 /// Where the token starting at `i` ends: after a run of word bytes, or after one other byte.
+#[inline]
 pub fn token_end(text: &[u8], i: usize) -> usize {
     match text.get(i) {
         Some(&b) if token_word_byte(b) => {
@@ -185,22 +189,38 @@ pub fn token_entry_key(word: &[u8]) -> Vec<u8> {
         .collect()
 }
 
+/// [`token_key_hash`] of [`token_entry_key`], without building the key.
+#[inline]
+pub fn token_entry_hash(word: &[u8]) -> u32 {
+    if word.contains(&TOKEN_RUN) {
+        return token_key_hash(&[TOKEN_RUN]);
+    }
+    word_hash_finish(word.iter().fold(WORD_HASH_SEED, |h, &b| {
+        word_hash_step(h, token_key_byte(token_key_byte(b & !TOKEN_EXACT)))
+    }))
+}
+
 /// The key the dictionary words with a [`TOKEN_RUN`] share (they are few: a token with a
 /// digit is checked against each), and so the second key of a token with a digit.
 pub fn token_run_key(token: &[u8]) -> Option<Vec<u8>> {
-    token
-        .iter()
-        .any(|b| b.is_ascii_digit() || *b == TOKEN_RUN)
-        .then(|| vec![TOKEN_RUN])
+    token_has_run_key(token).then(|| vec![TOKEN_RUN])
+}
+
+/// Whether a token has the second key [`token_run_key`]: it holds a digit (or a run).
+#[inline]
+fn token_has_run_key(token: &[u8]) -> bool {
+    token.iter().any(|b| b.is_ascii_digit() || *b == TOKEN_RUN)
 }
 
 /// [`token_key_hash`] of [`token_run_key`].
+#[inline]
 pub fn token_run_hash(token: &[u8]) -> Option<u32> {
-    token_run_key(token).map(|k| token_key_hash(&k))
+    token_has_run_key(token).then(|| token_key_hash(&[TOKEN_RUN]))
 }
 
 /// The hash a token's dictionary entries are found by: [`word_hash`] of its lookup
 /// spelling ([`token_key_byte`]), so a pattern word and every spelling it reads share one.
+#[inline]
 pub fn token_key_hash(token: &[u8]) -> u32 {
     word_hash_finish(
         token
