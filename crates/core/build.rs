@@ -28,6 +28,19 @@ fn main() {
     let write =
         |name: &str, bytes: &[u8]| std::fs::write(out.join(name), bytes).expect("write to OUT_DIR");
     write("words.dfa", &compiled.words.dfa);
+    // Native builds with the table embedded also embed its decoded arrays, so the first
+    // message needs no decoding (WebAssembly decodes at first use: the arrays are four
+    // times the table's size, and the module's size is what a page pays for).
+    let native = std::env::var("CARGO_CFG_TARGET_ARCH").map_or(true, |a| a != "wasm32");
+    let embedded = std::env::var_os("CARGO_FEATURE_EXTERNAL_LEXICON").is_none();
+    let decoded = if native && embedded {
+        let layout = esafety_pack::tokens::Layout::read(&compiled.words.dfa)
+            .expect("the words table's header reads back");
+        esafety_pack::tokens::decode(&compiled.words.dfa, &layout).to_rust()
+    } else {
+        String::new()
+    };
+    write("token_decoded.rs", decoded.as_bytes());
     write("plain.dfa", &compiled.plain.dfa);
     write(
         "tables.rs",

@@ -89,6 +89,12 @@ static WORDS_DFA: &Aligned<[u8]> = &Aligned {
 #[cfg(feature = "external-lexicon")]
 static INSTALLED: std::sync::OnceLock<&'static [u8]> = std::sync::OnceLock::new();
 
+/// Whether `bytes` is the embedded words table (whose decoded arrays the build embeds).
+#[cfg(all(not(feature = "external-lexicon"), not(target_arch = "wasm32")))]
+pub(crate) fn is_builtin_words(bytes: &[u8]) -> bool {
+    std::ptr::eq(bytes, &WORDS_DFA.bytes)
+}
+
 /// The words table: embedded, or installed at run time (`None` until then).
 fn words_bytes() -> Option<&'static [u8]> {
     #[cfg(not(feature = "external-lexicon"))]

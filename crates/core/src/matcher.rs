@@ -1,9 +1,11 @@
-//! Runs an anchored DFA table from every word start of a stream and lists every rule hit.
+//! Walks the rules from every word start of a stream and lists every rule hit.
 //!
-//! From each position that follows a non-word byte, the DFA walks byte by byte until it
-//! dies (usually within a word or two), reporting every rule that matches from there
+//! From each position that follows a non-word byte, the rules are walked until none is
+//! left alive (usually within a word or two), reporting every rule that matches from there
 //! (`MatchKind::All`), so a phrase and a word inside it both count and each hit knows its
-//! start. A walk never goes further than [`MAX_SPAN`] bytes, so the total work is at most
+//! start. The words rules are walked a token at a time ([`crate::tokens`]), with the few
+//! parts left to bytes in a residual byte table alongside; the plain rules (digits,
+//! addresses) in an anchored byte-level DFA table ([`crate::table`]), a byte a step. A walk never goes further than [`MAX_SPAN`] bytes, so the total work is at most
 //! `MAX_SPAN` times the input length however hostile the input — and in practice a few
 //! bytes per word. Once a stream has given [`COUNT_FROM`] hits, each pattern keeps at most
 //! [`MAX_PER_PATTERN`] more: a flood of one word (`shit shit shit …`) cannot use up the

@@ -3,9 +3,11 @@
 //! A token is a run of word bytes or one other byte. Each rule part is a small automaton
 //! whose edges are sets of dictionary words (see the lexicon crate for why: the byte table
 //! spelt every alternative of every rule letter by letter, a third of the size this way).
-//! The table is read in place with bounds checks: loading checks the header and that the
-//! sections fit; a corrupt table can only give wrong answers (an id out of range reads as
-//! nothing), never a panic.
+//! Loading checks the header and that the sections fit; the walk reads arrays decoded from
+//! the table's compact sections (`esafety_pack::tokens`) — once per thread, or, for the
+//! built-in table in native builds, by the build script, so that a process classifies its
+//! first message without decoding 370,000 items (2.6 ms) first. A corrupt table can only
+//! give wrong answers (an id out of range reads as nothing), never a panic.
 //!
 //! A walk from a token starts with the parts whose first edge reads it (an index by
 //! dictionary entry), and steps every live node over the following tokens until none is
@@ -14,102 +16,28 @@
 //! a small byte table alongside.
 
 use crate::table::Table;
-
-const MAGIC: u32 = u32::from_le_bytes(*b"ESTK");
-const VERSION: u32 = 5;
-const HEADER_WORDS: usize = 12;
-/// Bit 31 of a node's info: the part matches there.
-const ACCEPT: u32 = 1 << 31;
+use esafety_pack::tokens::{Decoded, Layout};
 
 use esafety_pack::token_word_byte as is_word;
 
-/// The token table as embedded: counts and where each section starts. Loading checks
-/// that the sections add up; [`TokenTable::decode`] builds the arrays a walk reads.
+/// The token table as embedded: where each section starts. Loading checks that the
+/// sections add up; [`TokenTable::decode`] gives the arrays a walk reads.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct TokenTable {
     bytes: &'static [u8],
-    /// `[entries, sets, parts, nodes, edges]`.
-    counts: [usize; 5],
-    /// Byte offset of each section, in layout order (see `esafety_lexicon::tokens`):
-    /// words, sets, part nodes, (empty: pattern ids are derived), accept bits, edges per node, edges,
-    /// residual pattern ids, residual table.
-    at: [usize; 9],
+    layout: Layout,
     pub residual: Option<Table>,
     /// The bytes a residual walk can read first (after a non-word byte or at the start):
     /// a walk from any other byte dies at once and is not started.
     residual_first: [u64; 4],
 }
 
-/// An edge's set: bit 31 set means a single entry (the low bits), else a set id.
-const SINGLE: u32 = 1 << 31;
-
-/// Reads LEB128 numbers from a byte slice; past the end (a corrupt table) it reads 0.
-struct Leb<'a>(&'a [u8]);
-
-impl Leb<'_> {
-    #[inline]
-    fn next(&mut self) -> u32 {
-        // Most numbers are one byte.
-        if let Some((&b, rest)) = self.0.split_first() {
-            if b & 0x80 == 0 {
-                self.0 = rest;
-                return u32::from(b);
-            }
-        }
-        let mut n = 0u32;
-        for shift in (0..35).step_by(7) {
-            let Some((&b, rest)) = self.0.split_first() else {
-                return n;
-            };
-            self.0 = rest;
-            n |= u32::from(b & 0x7f).checked_shl(shift).unwrap_or(0);
-            if b & 0x80 == 0 {
-                break;
-            }
-        }
-        n
-    }
-}
-
 impl TokenTable {
     /// Checks the header and that the sections fill the table; `None` if not.
     pub fn load(bytes: &'static [u8]) -> Option<TokenTable> {
-        let word = |i: usize| -> Option<usize> {
-            let w = u32::from_le_bytes(bytes.get(i * 4..i * 4 + 4)?.try_into().ok()?);
-            usize::try_from(w).ok()
-        };
-        if word(0)? != MAGIC as usize || word(1)? != VERSION as usize {
-            return None;
-        }
-        let mut h = [0usize; 10];
-        for (k, c) in h.iter_mut().enumerate() {
-            *c = word(2 + k)?;
-        }
-        let [entries, sets, parts, nodes, edges, words_bytes, sets_bytes, rpids, residual_len, edges_bytes] =
-            h;
-        let sizes = [
-            words_bytes,
-            sets_bytes,
-            parts.checked_mul(2)?,
-            0,
-            nodes.div_ceil(8),
-            nodes,
-            edges_bytes,
-            rpids.checked_mul(4)?,
-        ];
-        let mut at = [0; 9];
-        let mut pos = HEADER_WORDS * 4;
-        for (slot, size) in at.iter_mut().zip(sizes) {
-            *slot = pos;
-            pos = pos.checked_add(size)?;
-        }
-        pos = pos.next_multiple_of(4);
-        at[8] = pos;
-        let rest = bytes.get(pos..)?;
-        if rest.len() != residual_len {
-            return None;
-        }
-        let residual = if residual_len == 0 {
+        let layout = Layout::read(bytes)?;
+        let rest = bytes.get(layout.at[8]..).unwrap_or_default();
+        let residual = if rest.is_empty() {
             None
         } else {
             Some(Table::load(rest)?)
@@ -127,8 +55,7 @@ impl TokenTable {
         }
         Some(TokenTable {
             bytes,
-            counts: [entries, sets, parts, nodes, edges],
-            at,
+            layout,
             residual,
             residual_first,
         })
@@ -147,12 +74,11 @@ impl TokenTable {
 
     /// Number of nodes (for the benchmark and docs).
     pub fn nodes(&self) -> usize {
-        self.counts[3]
+        self.layout.counts[3]
     }
 
     fn section(&self, k: usize) -> &'static [u8] {
-        let end = self.at.get(k + 1).copied().unwrap_or(self.bytes.len());
-        self.bytes.get(self.at[k]..end).unwrap_or_default()
+        self.layout.section(self.bytes, k)
     }
 
     /// The pattern id of the residual table's pattern `pid`.
@@ -163,281 +89,21 @@ impl TokenTable {
             .map_or(u32::MAX, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
 
-    /// Builds the arrays a walk reads: the words and a hash table of their lookup
-    /// spellings, the sets, node ids across parts, and the index of the nodes each entry
-    /// leads to as a walk's first token. An id out of range (a corrupt table) is dropped: wrong answers at
-    /// worst, never a panic.
-    #[inline(never)]
+    /// The arrays a walk reads: the built-in table's as the build embedded them (native
+    /// builds), any other table's decoded now (see `esafety_pack::tokens`).
     pub fn decode(&self) -> Decoded {
-        let [entries, sets, parts, nodes, edges] = self.counts;
-        let mut d = Decoded::default();
-        // The dictionary: front-coded words.
-        let mut src = self.section(0);
-        let mut prev: Vec<u8> = Vec::new();
-        d.words.reserve(src.len() * 2);
-        d.word_at.reserve(entries + 1);
-        d.hardened.reserve(entries);
-        for _ in 0..entries {
-            let (Some(&shared), Some(&rest)) = (src.first(), src.get(1)) else {
-                break;
-            };
-            let len = usize::from(rest & 0x7f);
-            let tail = src.get(2..2 + len).unwrap_or_default();
-            src = src.get(2 + len..).unwrap_or_default();
-            prev.truncate(usize::from(shared));
-            prev.extend_from_slice(tail);
-            d.word_at.push(d.words.len() as u32);
-            d.hardened.push(rest & 0x80 != 0);
-            d.words.extend_from_slice(&prev);
+        #[cfg(all(not(feature = "external-lexicon"), not(target_arch = "wasm32")))]
+        if crate::data::is_builtin_words(self.bytes) {
+            return builtin::DECODED.clone();
         }
-        d.word_at.push(d.words.len() as u32);
-        let n_entries = d.hardened.len();
-        d.entry_hash = (0..n_entries)
-            .map(|e| esafety_pack::token_entry_hash(d.word(e)))
-            .collect();
-        d.slots = vec![0u16; (2 * n_entries).next_power_of_two().max(2)];
-        let mask = d.slots.len() - 1;
-        for (e, &h) in d.entry_hash.iter().enumerate() {
-            let mut i = h as usize & mask;
-            while d.slots[i] != 0 {
-                i = (i + 1) & mask;
-            }
-            // (A corrupt table with more entries than ids hold reads wrongly, never panics.)
-            d.slots[i] = (e + 1).min(usize::from(u16::MAX)) as u16;
-        }
-        // Sets of two or more entries.
-        let mut leb = Leb(self.section(1));
-        d.set_at.reserve(sets + 1);
-        d.members.reserve(self.section(1).len());
-        d.set_at.push(0);
-        for _ in 0..sets {
-            let n = leb.next() as usize;
-            let mut e = leb.next();
-            for k in 0..n.min(1 << 16) {
-                if k > 0 {
-                    e = e.saturating_add(leb.next());
-                }
-                d.members.push(e.min(u32::from(u16::MAX)) as u16);
-            }
-            d.set_at.push(d.members.len() as u32);
-        }
-        let u16s = |s: &[u8]| -> Vec<u16> {
-            s.chunks_exact(2)
-                .map(|c| u16::from_le_bytes([c[0], c[1]]))
-                .collect()
-        };
-        let part_nodes = u16s(self.section(2));
-        // The parts are the pattern ids in order, less the residual ones.
-        let residual: Vec<u32> = self
-            .section(7)
-            .chunks_exact(4)
-            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect();
-        let mut skip = residual.clone();
-        skip.sort_unstable();
-        let mut skip = skip.into_iter().peekable();
-        let pids: Vec<u32> = (0u32..)
-            .filter(|&p| {
-                while skip.next_if(|&r| r < p).is_some() {}
-                skip.next_if_eq(&p).is_none()
-            })
-            .take(parts)
-            .collect();
-        let accept = self.section(4);
-        let counts = self.section(5);
-        let mut leb = Leb(self.section(6));
-        let mut first: Vec<(u16, u32)> = Vec::new();
-        d.node_info.reserve(nodes);
-        d.node_edge.reserve(nodes + 1);
-        d.edge_set.reserve(edges);
-        d.edge_to.reserve(edges);
-        let mut new_sets = 0u32;
-        let mut edge = 0u32;
-        let mut counts = counts.iter().copied().enumerate();
-        for (&n, &pid) in part_nodes.iter().zip(&pids) {
-            let base = d.node_info.len() as u32;
-            let n = u32::from(n);
-            for k in 0..n {
-                let Some((node, c)) = counts.next() else {
-                    break;
-                };
-                let acc = accept
-                    .get(node / 8)
-                    .map_or(0, |b| u32::from(b >> (node % 8) & 1));
-                d.node_info.push(pid | acc << 31);
-                d.node_edge.push(edge);
-                // A corrupt count cannot read past the edges the header promised.
-                let c = u32::from(c).min((edges as u32).saturating_sub(edge));
-                for _ in 0..c {
-                    let code = leb.next();
-                    let set = if code & 1 == 1 {
-                        SINGLE | (code >> 1)
-                    } else if code == 0 {
-                        new_sets += 1;
-                        new_sets - 1
-                    } else {
-                        (code >> 1) - 1
-                    };
-                    let z = leb.next();
-                    // The zigzag distance from the node after this one, within the part.
-                    let local = (k + 1).wrapping_add((z >> 1) ^ (z & 1).wrapping_neg());
-                    let to = if local < n { base + local } else { u32::MAX };
-                    d.edge_set.push(set);
-                    d.edge_to.push(to);
-                    if k == 0 && to != u32::MAX {
-                        if set & SINGLE != 0 {
-                            first.push(((set & !SINGLE).min(u32::from(u16::MAX)) as u16, to));
-                        } else {
-                            first.extend(d.members_of(set).iter().map(|&e| (e, to)));
-                        }
-                    }
-                }
-                edge += c;
-            }
-        }
-        d.node_edge.push(edge);
-        // The first edges by entry: a counting sort (a walk's start sorts its nodes).
-        d.start_at = vec![0u32; n_entries + 1];
-        first.retain(|&(e, _)| usize::from(e) < n_entries);
-        for &(e, _) in &first {
-            d.start_at[usize::from(e) + 1] += 1;
-        }
-        for i in 1..d.start_at.len() {
-            d.start_at[i] += d.start_at[i - 1];
-        }
-        let mut fill = d.start_at.clone();
-        d.start_to = vec![0u32; first.len()];
-        for &(e, to) in &first {
-            let slot = &mut fill[usize::from(e)];
-            d.start_to[*slot as usize] = to;
-            *slot += 1;
-        }
-        d
+        esafety_pack::tokens::decode(self.bytes, &self.layout)
     }
 }
 
-/// The token table's arrays, built once per thread by [`TokenTable::decode`].
-#[derive(Default)]
-pub(crate) struct Decoded {
-    words: Vec<u8>,
-    word_at: Vec<u32>,
-    hardened: Vec<bool>,
-    /// Per entry, the hash of its lookup spelling (`esafety_pack::token_entry_hash`).
-    entry_hash: Vec<u32>,
-    /// An open-addressing table of the entries by that hash (entry + 1; 0 is empty),
-    /// twice as many slots as entries or more: filled at load, no sorting.
-    slots: Vec<u16>,
-    set_at: Vec<u32>,
-    members: Vec<u16>,
-    /// Pattern id | [`ACCEPT`] per node.
-    node_info: Vec<u32>,
-    node_edge: Vec<u32>,
-    /// Per edge: a set id, or [`SINGLE`] | an entry.
-    edge_set: Vec<u32>,
-    edge_to: Vec<u32>,
-    start_at: Vec<u32>,
-    start_to: Vec<u32>,
-}
-
-impl Decoded {
-    /// Number of dictionary entries.
-    fn entries(&self) -> usize {
-        self.hardened.len()
-    }
-
-    /// The entries of an edge's set.
-    fn entries_of(&self, set: u32) -> impl Iterator<Item = u16> + '_ {
-        let (one, many) = if set & SINGLE != 0 {
-            (
-                Some((set & !SINGLE).min(u32::from(u16::MAX)) as u16),
-                &[][..],
-            )
-        } else {
-            (None, self.members_of(set))
-        };
-        one.into_iter().chain(many.iter().copied())
-    }
-
-    /// The members of set `set` (two or more entries; none if out of range).
-    fn members_of(&self, set: u32) -> &[u16] {
-        let set = set as usize;
-        match (self.set_at.get(set), self.set_at.get(set + 1)) {
-            (Some(&a), Some(&b)) => self.members.get(a as usize..b as usize),
-            _ => None,
-        }
-        .unwrap_or_default()
-    }
-
-    /// Entry `e`'s word.
-    fn word(&self, e: usize) -> &[u8] {
-        match (self.word_at.get(e), self.word_at.get(e + 1)) {
-            (Some(&a), Some(&b)) => self.words.get(a as usize..b as usize).unwrap_or_default(),
-            _ => &[],
-        }
-    }
-
-    /// Appends the dictionary entries `token` spells to `out`, in the order of their ids.
-    fn lookup(&self, token: &[u8], out: &mut Vec<u16>) {
-        let h = esafety_pack::token_key_hash(token);
-        self.lookup_by(h, token, out);
-        // Words with a run of digits share one key; a second bucket only if it is another.
-        if let Some(run) = esafety_pack::token_run_hash(token).filter(|&r| r != h) {
-            self.lookup_by(run, token, out);
-        }
-    }
-
-    /// The entries with key hash `h` that `token` spells: along `h`'s probe sequence,
-    /// where they lie in the order they were put in (ascending ids), up to an empty slot.
-    fn lookup_by(&self, h: u32, token: &[u8], out: &mut Vec<u16>) {
-        let mask = self.slots.len().wrapping_sub(1);
-        let mut i = h as usize & mask;
-        for _ in 0..self.slots.len() {
-            let Some(e) = self.slots[i].checked_sub(1) else {
-                return;
-            };
-            let e = usize::from(e);
-            if self.entry_hash.get(e) == Some(&h)
-                && esafety_pack::token_spells(self.word(e), self.hardened[e], token)
-            {
-                out.push(e as u16);
-            }
-            i = (i + 1) & mask;
-        }
-    }
-
-    /// The nodes a walk is at after its first token spelled `entries`.
-    fn starts(&self, entries: &[u16], out: &mut Vec<u32>) {
-        for &e in entries {
-            let e = usize::from(e);
-            if let (Some(&a), Some(&b)) = (self.start_at.get(e), self.start_at.get(e + 1)) {
-                out.extend_from_slice(
-                    self.start_to
-                        .get(a as usize..b as usize)
-                        .unwrap_or_default(),
-                );
-            }
-        }
-    }
-
-    /// Node `n`'s pattern id, if the part matches there.
-    fn accepts(&self, n: u32) -> Option<u32> {
-        let info = *self.node_info.get(n as usize)?;
-        (info & ACCEPT != 0).then_some(info & !ACCEPT)
-    }
-
-    /// Appends `(entry, next node)` for every entry of every edge of node `n`.
-    fn edges(&self, n: u32, out: &mut Vec<(u16, u32)>) {
-        let n = n as usize;
-        let (Some(&from), Some(&to)) = (self.node_edge.get(n), self.node_edge.get(n + 1)) else {
-            return;
-        };
-        for k in from as usize..to as usize {
-            let (Some(&set), Some(&next)) = (self.edge_set.get(k), self.edge_to.get(k)) else {
-                continue;
-            };
-            out.extend(self.entries_of(set).map(|m| (m, next)));
-        }
-    }
+/// The built-in table's arrays, decoded by the build script.
+#[cfg(all(not(feature = "external-lexicon"), not(target_arch = "wasm32")))]
+mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/token_decoded.rs"));
 }
 
 /// A stream cut into tokens, each with the dictionary entries it spells, and the walks'
@@ -871,6 +537,7 @@ impl Tokens {
 mod tests {
     use super::*;
     use crate::test_rng::Rng;
+    use esafety_pack::tokens::HEADER_WORDS;
 
     const OWN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/words.dfa"));
 
@@ -906,6 +573,22 @@ mod tests {
         // A word is read whole: "skill" is not "kill".
         let found = hits(&table, "go skill urself now");
         assert!(!found.iter().any(|&(_, s, _)| s == 3), "{found:?}");
+    }
+
+    /// Native builds embed the built-in table's arrays (the build script decodes it): they
+    /// are what decoding the table at run time gives.
+    #[cfg(all(not(feature = "external-lexicon"), not(target_arch = "wasm32")))]
+    #[test]
+    fn the_embedded_arrays_are_the_table_decoded() {
+        // A copy of the table at another address is not the built-in one: decoded now.
+        let copy = TokenTable::load(leaked(OWN.to_vec())).expect("own table");
+        let decoded = copy.decode();
+        assert!(decoded.node_info.len() > 1000);
+        assert!(matches!(decoded.words, std::borrow::Cow::Owned(_)));
+        assert!(builtin::DECODED == decoded, "the embedded arrays differ");
+        let own = crate::data::Automata::words();
+        let own = own.tokens.as_ref().expect("the built-in table");
+        assert!(matches!(own.decode().words, std::borrow::Cow::Borrowed(_)));
     }
 
     #[test]

@@ -240,12 +240,9 @@ impl TokenLexicon {
     }
 }
 
-/// `b"ESTK"` read as a little-endian `u32`: the token table's magic.
-pub const MAGIC: u32 = u32::from_le_bytes(*b"ESTK");
-/// Bumped whenever the layout changes.
-pub const VERSION: u32 = 5;
-/// `u32` words of the header.
-pub const HEADER_WORDS: usize = 12;
+/// The token table's magic, layout version (bumped whenever the layout changes) and
+/// header size in `u32` words: one definition, which the core's reader shares.
+pub use esafety_pack::tokens::{HEADER_WORDS, MAGIC, VERSION};
 
 /// Appends `n` as LEB128 (seven bits a byte, low first).
 fn varint(out: &mut Vec<u8>, mut n: u32) {

@@ -49,6 +49,7 @@
 
 mod error;
 mod read;
+pub mod tokens;
 mod write;
 
 pub use error::PackError;
@@ -96,16 +97,27 @@ pub fn word_hash(feature: &[u8]) -> u32 {
 /// `esafety_lexicon::tokens`).
 #[inline]
 pub const fn token_key_byte(b: u8) -> u8 {
-    match b {
-        b'l' | b'1' => b'i',
-        b'0' => b'o',
-        b'3' => b'e',
-        b'4' => b'a',
-        b'5' => b's',
-        b'7' => b't',
-        _ => b,
-    }
+    TOKEN_KEY_BYTE[b as usize]
 }
+
+/// [`token_key_byte`] for every byte: one load.
+const TOKEN_KEY_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = match b as u8 {
+            b'l' | b'1' => b'i',
+            b'0' => b'o',
+            b'3' => b'e',
+            b'4' => b'a',
+            b'5' => b's',
+            b'7' => b't',
+            c => c,
+        };
+        b += 1;
+    }
+    t
+};
 
 /// Marks a digit in a token dictionary word that a character class spelt: the rules keep
 /// class digits exact (`[1-9]` never reads `i`), literal ones hardened.
