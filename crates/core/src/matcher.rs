@@ -5,7 +5,8 @@
 //! (`MatchKind::All`), so a phrase and a word inside it both count and each hit knows its
 //! start. The words rules are walked a token at a time ([`crate::tokens`]), with the few
 //! parts left to bytes in a residual byte table alongside; the plain rules (digits,
-//! addresses) in an anchored byte-level DFA table ([`crate::table`]), a byte a step. A walk never goes further than [`MAX_SPAN`] bytes, so the total work is at most
+//! addresses) in an anchored byte-level DFA table ([`crate::table`]), a byte a step. A
+//! walk never goes further than [`MAX_SPAN`] bytes, so the total work is at most
 //! `MAX_SPAN` times the input length however hostile the input — and in practice a few
 //! bytes per word. Once a stream has given [`COUNT_FROM`] hits, each pattern keeps at most
 //! [`MAX_PER_PATTERN`] more: a flood of one word (`shit shit shit …`) cannot use up the
