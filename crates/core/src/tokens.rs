@@ -351,7 +351,8 @@ impl Lazy {
         self.step_uncached(table, state, &[class as u16])
     }
 
-    /// [`Lazy::step`] for one entry (cached in the states) or several (not cached).
+    /// [`Lazy::step`] for a transition not taken before: one entry (then cached in the
+    /// states) or several (not cached).
     fn step_uncached(&mut self, table: &Decoded, state: u32, entries: &[u16]) -> u32 {
         let mut state = state;
         if self.states.len() >= Self::MAX_STATES {
@@ -370,16 +371,11 @@ impl Lazy {
                 state = self.intern(table);
             }
         }
+        // A transition taken before never comes here (`step` looks it up first; a reset
+        // above forgets them all), so what follows computes it.
         if state == START {
-            if let [e] = entries {
-                if self.first.is_empty() {
-                    self.first = vec![UNSET; table.entries()];
-                }
-                if let Some(&s) = self.first.get(usize::from(*e)) {
-                    if s != UNSET {
-                        return s;
-                    }
-                }
+            if self.first.is_empty() {
+                self.first = vec![UNSET; table.entries()];
             }
             self.scratch.clear();
             table.starts(entries, &mut self.scratch);
@@ -400,10 +396,6 @@ impl Lazy {
             let Ok(k) = merged.binary_search_by_key(e, |m| m.0) else {
                 return DEAD;
             };
-            let next = merged[k].2;
-            if next != UNSET {
-                return next;
-            }
             self.scratch.clear();
             self.scratch.extend_from_slice(targets_of(st, merged, k));
             let s = self.intern(table);

@@ -193,23 +193,23 @@ pub fn token_end(text: &[u8], i: usize) -> usize {
 /// them (a digit marked [`TOKEN_EXACT`] as the digit), or the one key the words with a
 /// [`TOKEN_RUN`] share ([`token_run_key`]).
 pub fn token_entry_key(word: &[u8]) -> Vec<u8> {
-    if word.contains(&TOKEN_RUN) {
-        return vec![TOKEN_RUN];
-    }
-    word.iter()
-        .map(|&b| token_key_byte(b & !TOKEN_EXACT))
-        .collect()
+    entry_key_bytes(word).collect()
 }
 
 /// [`token_key_hash`] of [`token_entry_key`], without building the key.
 #[inline]
 pub fn token_entry_hash(word: &[u8]) -> u32 {
-    if word.contains(&TOKEN_RUN) {
-        return token_key_hash(&[TOKEN_RUN]);
-    }
-    word_hash_finish(word.iter().fold(WORD_HASH_SEED, |h, &b| {
-        word_hash_step(h, token_key_byte(token_key_byte(b & !TOKEN_EXACT)))
-    }))
+    key_hash_of(entry_key_bytes(word))
+}
+
+/// The bytes of [`token_entry_key`], one at a time.
+#[inline]
+fn entry_key_bytes(word: &[u8]) -> impl Iterator<Item = u8> + '_ {
+    let run = word.contains(&TOKEN_RUN);
+    let spelt = if run { &[][..] } else { word };
+    run.then_some(TOKEN_RUN)
+        .into_iter()
+        .chain(spelt.iter().map(|&b| token_key_byte(b & !TOKEN_EXACT)))
 }
 
 /// The key the dictionary words with a [`TOKEN_RUN`] share (they are few: a token with a
@@ -234,11 +234,13 @@ pub fn token_run_hash(token: &[u8]) -> Option<u32> {
 /// spelling ([`token_key_byte`]), so a pattern word and every spelling it reads share one.
 #[inline]
 pub fn token_key_hash(token: &[u8]) -> u32 {
-    word_hash_finish(
-        token
-            .iter()
-            .fold(WORD_HASH_SEED, |h, &b| word_hash_step(h, token_key_byte(b))),
-    )
+    key_hash_of(token.iter().copied())
+}
+
+/// [`word_hash`] of `bytes` as [`token_key_byte`] reads them.
+#[inline]
+fn key_hash_of(bytes: impl Iterator<Item = u8>) -> u32 {
+    word_hash_finish(bytes.fold(WORD_HASH_SEED, |h, b| word_hash_step(h, token_key_byte(b))))
 }
 
 /// FNV-1a's starting state.
