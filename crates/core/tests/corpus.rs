@@ -2,7 +2,7 @@
 
 use esafety::{Action, AgeBand, Alert, Category, Classifier, Severity};
 mod common;
-use common::{corpus_files, strs};
+use common::{corpus_files, known_keys, strs};
 
 #[derive(Debug)]
 struct Case {
@@ -32,6 +32,23 @@ fn parsed<T: std::str::FromStr>(v: Option<&toml::Value>, what: &str, file: &str)
     })
 }
 
+/// The keys a text case may have besides `note` (format: `tests/corpus/text/README.md`).
+const CASE_KEYS: &[&str] = &[
+    "text",
+    "band",
+    "flagged",
+    "categories",
+    "not_categories",
+    "min_severity",
+    "max_severity",
+    "action",
+    "alert",
+    "spans",
+    "help",
+    "help_seeking",
+    "xfail",
+];
+
 fn load() -> Vec<Case> {
     let mut cases = Vec::new();
     for (file, doc) in corpus_files("text") {
@@ -42,6 +59,7 @@ fn load() -> Vec<Case> {
             .unwrap_or_else(|| panic!("{file}: no [[case]]"));
         for c in list {
             let t = c.as_table().expect("case is a table");
+            known_keys(&file, t, CASE_KEYS);
             let cats = |k: &str| {
                 strs(t.get(k))
                     .iter()

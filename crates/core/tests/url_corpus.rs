@@ -4,7 +4,7 @@
 use esafety::url::ReasonKind;
 use esafety::{Action, AgeBand, Alert, UrlCategory, UrlClassifier};
 mod common;
-use common::{corpus_files, strs};
+use common::{corpus_files, known_keys, strs};
 use std::path::PathBuf;
 
 fn opt_str<'a>(c: &'a toml::Table, k: &str) -> Option<&'a str> {
@@ -27,6 +27,25 @@ fn reason_kind(s: &str) -> ReasonKind {
         _ => panic!("unknown reason kind {s:?}"),
     }
 }
+
+/// The keys a URL case may have besides `note` (format: `tests/corpus/url/README.md`).
+const CASE_KEYS: &[&str] = &[
+    "url",
+    "band",
+    "age",
+    "error",
+    "action",
+    "alert",
+    "categories",
+    "not_categories",
+    "min_age",
+    "reasons",
+    "help",
+    "headers",
+    "safe_search_url",
+    "search_query",
+    "carried_url",
+];
 
 /// Checks one case; returns what is wrong, if anything.
 fn check(c: &toml::Table, default_band: AgeBand) -> Result<(), String> {
@@ -173,6 +192,7 @@ fn url_corpus() {
             .enumerate()
         {
             let case = case.as_table().expect("case table");
+            known_keys(&file, case, CASE_KEYS);
             total += 1;
             if let Err(why) = check(case, band) {
                 failures.push(format!(

@@ -36,3 +36,15 @@ pub fn strs(v: Option<&toml::Value>) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// Panics on a key a case does not know: a misspelt or invented key (`categroies`,
+/// `rules`) would otherwise be ignored and the case would test less than it says.
+pub fn known_keys(file: &str, case: &toml::Table, known: &[&str]) {
+    for key in case.keys() {
+        assert!(
+            key == "note" || known.contains(&key.as_str()),
+            "{file}: unknown key {key:?} in a case (known: note, {})",
+            known.join(", ")
+        );
+    }
+}
