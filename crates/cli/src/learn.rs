@@ -72,6 +72,11 @@ fn read_file(path: &Path) -> Result<Vec<(String, u16)>, String> {
         let doc: toml::Table = text
             .parse()
             .map_err(|e| format!("{}: {e}", path.display()))?;
+        // `train = false`: cases that test the rules (search-box questions, misspellings)
+        // and are not the kind of message the word model should learn from.
+        if doc.get("train").and_then(|t| t.as_bool()) == Some(false) {
+            return Ok(out);
+        }
         let file_band = doc.get("band").and_then(|b| b.as_str()).unwrap_or("ks2");
         for case in doc
             .get("case")
@@ -140,9 +145,17 @@ pub fn train(inputs: &[String], out: &str) -> io::Result<()> {
         }
     }
     let mut messages = Vec::new();
-    for f in &files {
-        messages.extend(read_file(f).map_err(io::Error::other)?);
+    // Only the files that gave messages are named in the model's header (a corpus file
+    // with `train = false` gives none).
+    let mut used = Vec::new();
+    for f in files {
+        let read = read_file(&f).map_err(io::Error::other)?;
+        if !read.is_empty() {
+            messages.extend(read);
+            used.push(f);
+        }
     }
+    let files = used;
     // Vocabulary: features in at least MIN_MESSAGES messages, in sorted order.
     let featured: Vec<(Vec<String>, u16)> =
         messages.iter().map(|(t, l)| (features_of(t), *l)).collect();

@@ -214,19 +214,20 @@ pub fn automata_states() -> usize {
 }
 
 /// Help routes for a person of `age` with these concerns (severity per text category) and
-/// topics asked about, in `help.tsv` order.
+/// topics asked about (per text category, how far the routes offered go: medium unless a
+/// help rule says more), in `help.tsv` order.
 pub(crate) fn help_for(
     age: u8,
     per_cat: &[Severity; 11],
-    topics: &[Category],
+    topics: &[Severity; 11],
 ) -> Vec<&'static HelpRoute> {
     HELP.iter()
         .filter(|h| h.min_age <= age && age <= h.max_age)
         .filter(|h| {
             h.categories.iter().any(|c| {
-                let sev = per_cat[c.index()];
+                let (sev, topic) = (per_cat[c.index()], topics[c.index()]);
                 (sev != Severity::None && sev >= h.min_severity)
-                    || (topics.contains(c) && h.min_severity <= Severity::Medium)
+                    || (topic != Severity::None && h.min_severity <= topic)
             })
         })
         .collect()

@@ -474,7 +474,7 @@ impl Classifier {
         shields.clear();
         risks.clear();
         kept.clear();
-        let mut help_topics: Vec<Category> = Vec::new();
+        let mut help_topics = [Severity::None; 11];
         let mut concerns: Vec<Category> = Vec::new();
         let mut help_seeking = false;
         for &h in joined.iter() {
@@ -488,7 +488,10 @@ impl Classifier {
                 RuleKind::Help => {
                     shields.push((h.start, h.end, rule.categories));
                     help_seeking = true;
-                    help_topics.extend_from_slice(rule.categories);
+                    let reach = rule.severity.max(Severity::Medium);
+                    for c in rule.categories {
+                        help_topics[c.index()] = help_topics[c.index()].max(reach);
+                    }
                     // Looking up a helpline (`help.line.*`) describes no concern;
                     // "how do I stop self harming" does.
                     if !rule.id.starts_with("help.line.") {
@@ -665,7 +668,11 @@ impl Classifier {
     }
 
     /// Help routes for the concerns found and the topics asked about, in `help.tsv` order.
-    fn help_for(&self, per_cat: &[Severity; 11], topics: &[Category]) -> Vec<&'static HelpRoute> {
+    fn help_for(
+        &self,
+        per_cat: &[Severity; 11],
+        topics: &[Severity; 11],
+    ) -> Vec<&'static HelpRoute> {
         crate::data::help_for(self.audience.help_age(), per_cat, topics)
     }
 }

@@ -126,7 +126,8 @@ pub struct Rule {
     pub kind: RuleKind,
     /// Risk: exactly one. Allow / help: the categories they cancel; empty means all.
     pub categories: Vec<Category>,
-    /// `None` for allow and help rules.
+    /// `None` for allow rules; for help rules `None` (the default, medium) or how far the
+    /// help routes offered for its topics go.
     pub severity: Severity,
     pub bands: Bands,
     pub flags: Flags,

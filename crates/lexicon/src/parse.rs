@@ -224,6 +224,11 @@ fn is_id(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.')
 }
 
+/// A severity other than `none`, if `s` names one.
+fn some_severity(s: &str) -> Option<Severity> {
+    s.parse::<Severity>().ok().filter(|s| *s != Severity::None)
+}
+
 /// Parses one rules file into `out`.
 pub fn parse_rules(file: &str, text: &str, out: &mut Vec<Rule>) -> Result<(), Vec<DataError>> {
     each_row(file, text, RULE_COLUMNS, out, |n, c| {
@@ -254,27 +259,18 @@ pub fn parse_rules(file: &str, text: &str, out: &mut Vec<Rule>) -> Result<(), Ve
                     "a risk rule has exactly one category",
                 ));
             }
-            match c[3].parse::<Severity>() {
-                Ok(Severity::None) | Err(_) => {
-                    return Err(bad(
-                        file,
-                        n,
-                        "severity",
-                        c[3],
-                        "low, medium, high or critical",
-                    ))
-                }
-                Ok(s) => s,
-            }
+            some_severity(c[3])
+                .ok_or_else(|| bad(file, n, "severity", c[3], "low, medium, high or critical"))?
+        } else if kind == RuleKind::Help && c[3] != "-" {
+            // How far the help routes offered for its topics go (default medium): asking
+            // how to get one's image taken down offers Report Remove, a high route.
+            some_severity(c[3]).ok_or_else(|| {
+                let want = "'-' or, for a help rule, the most severe routes its topics offer: low … critical";
+                bad(file, n, "severity", c[3], want)
+            })?
         } else {
             if c[3] != "-" {
-                return Err(bad(
-                    file,
-                    n,
-                    "severity",
-                    c[3],
-                    "allow and help rules take '-'",
-                ));
+                return Err(bad(file, n, "severity", c[3], "allow rules take '-'"));
             }
             Severity::None
         };
@@ -601,6 +597,23 @@ mod tests {
         assert!(r[0].flags.negatable);
         assert!(!r[0].bands.contains(esafety_taxonomy::AgeBand::Ks1));
         assert!(r[0].bands.contains(esafety_taxonomy::AgeBand::Staff));
+    }
+
+    #[test]
+    fn help_rules_may_say_how_far_their_routes_go_allow_rules_may_not() {
+        let r = rules("h\thelp\tsexual\thigh\tall\t-\ttake it down\tn\ng\thelp\tsexual\t-\tall\t-\thelp me\tn\n")
+            .unwrap();
+        assert_eq!(
+            (r[0].severity, r[1].severity),
+            (Severity::High, Severity::None)
+        );
+        let e = rules("a\tallow\tsexual\thigh\tall\t-\tsex education\tn\nh\thelp\tsexual\tnone\tall\t-\tx\tn\n")
+            .unwrap_err();
+        assert_eq!(
+            e.iter().map(|e| e.line).collect::<Vec<_>>(),
+            vec![3, 4],
+            "{e:?}"
+        );
     }
 
     #[test]

@@ -81,6 +81,11 @@ pub enum TokenMatch {
     Brand,
     /// A lure word (login, verify, free…): see `Brand`.
     Lure,
+    /// Something a search may want to get past (a filter, a firewall): with an evade word
+    /// in the same search terms, a sign (search terms only).
+    Aim,
+    /// A word for getting past something (round, bypass…): see `Aim`.
+    Evade,
 }
 
 /// Where a heuristic token is looked for.
@@ -451,13 +456,15 @@ fn parse_heuristics(
             "shield" => TokenMatch::Shield,
             "brand" => TokenMatch::Brand,
             "lure" => TokenMatch::Lure,
+            "aim" => TokenMatch::Aim,
+            "evade" => TokenMatch::Evade,
             s => {
                 return Err(bad(
                     file,
                     n,
                     "match",
                     s,
-                    "word, part, shield, brand or lure",
+                    "word, part, shield, brand, lure, aim or evade",
                 ))
             }
         };
@@ -468,6 +475,15 @@ fn parse_heuristics(
             "any" => Place::Any,
             s => return Err(bad(file, n, "where", s, "host, path, query or any")),
         };
+        if matches!(kind, TokenMatch::Aim | TokenMatch::Evade) && place != Place::Query {
+            return Err(bad(
+                file,
+                n,
+                "where",
+                c[3],
+                "aim and evade tokens apply to search terms only (query)",
+            ));
+        }
         if kind == TokenMatch::Part && place != Place::Host {
             return Err(bad(
                 file,
@@ -477,14 +493,17 @@ fn parse_heuristics(
                 "part tokens apply to host names only",
             ));
         }
-        let (category, strong) = if matches!(kind, TokenMatch::Shield | TokenMatch::Lure) {
+        let (category, strong) = if matches!(
+            kind,
+            TokenMatch::Shield | TokenMatch::Lure | TokenMatch::Evade
+        ) {
             if c[4] != "-" || c[5] != "-" {
                 return Err(bad(
                     file,
                     n,
                     "category",
                     c[4],
-                    "shield and lure rows have - for category and strength",
+                    "shield, lure and evade rows have - for category and strength",
                 ));
             }
             (None, false)
@@ -714,6 +733,29 @@ mod tests {
             matches!(errors[0].kind, ErrorKind::DuplicateId { .. }),
             "{errors:?}"
         );
+    }
+
+    #[test]
+    fn aim_and_evade_rows_are_for_search_terms_only() {
+        let head = "id\ttoken\tmatch\twhere\tcategory\tstrength\treason\n";
+        let ok = format!(
+            "{head}a\tfilter\taim\tquery\tproxy\tweak\tr\ne\tround\tevade\tquery\t-\t-\tr\n"
+        );
+        let mut rows = Vec::new();
+        parse_heuristics("heuristics.tsv", &ok, &mut rows).unwrap();
+        assert_eq!(
+            rows.iter().map(|r| r.kind).collect::<Vec<_>>(),
+            vec![TokenMatch::Aim, TokenMatch::Evade]
+        );
+        for bad in [
+            "a\tfilter\taim\thost\tproxy\tweak\tr\n",
+            "e\tround\tevade\tquery\tproxy\tweak\tr\n",
+        ] {
+            let errors =
+                parse_heuristics("heuristics.tsv", &format!("{head}{bad}"), &mut Vec::new())
+                    .unwrap_err();
+            assert_eq!(errors[0].line, 2, "{errors:?}");
+        }
     }
 
     #[test]

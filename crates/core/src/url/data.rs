@@ -64,6 +64,8 @@ pub(crate) enum TokenKind {
     Shield,
     Brand,
     Lure,
+    Aim,
+    Evade,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -754,12 +754,12 @@ impl UrlClassifier {
                 }
             }
         }
-        let mut topics: Vec<Category> = Vec::new();
+        let mut topics = [Severity::None; 11];
         if let Some(q) = &d.search_query {
             for (i, c) in Category::ALL.iter().enumerate() {
                 if q.verdict.categories.contains(c) {
                     if q.verdict.help_seeking {
-                        topics.push(*c);
+                        topics[i] = Severity::Medium;
                     } else {
                         per_cat[i] = per_cat[i].max(q.verdict.severity);
                     }

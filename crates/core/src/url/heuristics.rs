@@ -54,7 +54,11 @@ fn index() -> &'static Index {
                         ix.by_pair.push((p, i as u16));
                     }
                 }
-                TokenKind::Word | TokenKind::Brand | TokenKind::Lure => {
+                TokenKind::Word
+                | TokenKind::Brand
+                | TokenKind::Lure
+                | TokenKind::Aim
+                | TokenKind::Evade => {
                     let packed = packed(h.token)
                         .expect("word tokens are at most 16 bytes (checked in the data)");
                     ix.word_bits.insert(Bits::<64>::packed_index(packed));
@@ -121,6 +125,7 @@ pub(crate) fn check(addr: &Address) -> Vec<HeuristicHit> {
             embedded |= last_was_tld;
             last_was_tld = i >= 1 && EMBEDDED_TLDS.contains(&label);
             host_label(label, &mut out, &mut lure);
+            look_alike_brand(label, &mut out);
         }
         lure.report(&mut out);
         if embedded {
@@ -195,16 +200,30 @@ pub(crate) fn check_path(addr: &Address, out: &mut Vec<HeuristicHit>) {
     }
 }
 
-/// Word tokens of the `query` rows in search terms.
+/// Word tokens of the `query` rows in search terms, and an aim word with an evade word
+/// (`how to get round the school filter`): the first aim row gives category and reason.
 pub(crate) fn check_query(q: &str, out: &mut Vec<HeuristicHit>) {
     let q = q.to_ascii_lowercase();
+    let (mut aim, mut evade) = (None, None);
     for word in q.split(|c: char| !c.is_ascii_alphanumeric()).take(64) {
         if word.len() < 3 {
             continue;
         }
-        for h in word_rules(word).filter(|h| h.place == Place::Query && h.kind == TokenKind::Word) {
-            push(h, word, out);
+        for h in word_rules(word).filter(|h| h.place == Place::Query) {
+            match h.kind {
+                TokenKind::Word => push(h, word, out),
+                TokenKind::Aim => {
+                    aim.get_or_insert((h, word));
+                }
+                TokenKind::Evade => {
+                    evade.get_or_insert(word);
+                }
+                _ => {}
+            }
         }
+    }
+    if let (Some((h, aimed)), Some(evaded)) = (aim, evade) {
+        push(h, &format!("{evaded} … {aimed}"), out);
     }
 }
 
@@ -221,6 +240,130 @@ fn push(h: &'static Heuristic, seen: &str, out: &mut Vec<HeuristicHit>) {
             });
         }
     }
+}
+
+/// A brand's name spelt with look-alike characters (`g00gle`, `paypai`, `steamcommunlty`,
+/// `arnazon`): a label, or a part of it between hyphens, that reads as a brand token once
+/// look-alikes are folded, but is not the brand itself. Brand tokens typed correctly are
+/// [`BrandLure`]'s business; this is the typo-squatting that a lure word need not go with.
+fn look_alike_brand(label: &str, out: &mut Vec<HeuristicHit>) {
+    let brands = folded_brands();
+    let mut key = Vec::new();
+    let whole = label.split(['-', '_']).count() > 1;
+    let candidates = label
+        .split(['-', '_'])
+        .map(|part| (part, false))
+        .chain(whole.then_some((label, true)));
+    for (part, joined) in candidates {
+        if part.len() < 4 || part.len() > 40 {
+            continue;
+        }
+        // A number after a name is a name and a number (`minecraft10`, `youtube89`).
+        let part = strip_number(part);
+        if INNOCENT_LOOK_ALIKES.contains(&part) {
+            continue;
+        }
+        let folds = fold_look_alikes(part.as_bytes(), joined, &mut key);
+        let Some(&(_, h)) = brands.iter().find(|(k, _)| *k == key) else {
+            continue;
+        };
+        let spelt_right = if joined {
+            part.bytes()
+                .filter(|&b| b != b'-' && b != b'_')
+                .eq(h.token.bytes())
+        } else {
+            part == h.token
+        };
+        // A short name is only matched letter for letter (`api3` is not `apple`); a
+        // longer one may also miss a letter (`gogle`, `facebok`).
+        let len = part.bytes().filter(|&b| b != b'-' && b != b'_').count();
+        // And the fewer letters a name has, the fewer may be look-alikes: a random label
+        // (`grn4i`) can fold onto a short name.
+        let close = if h.token.len() <= 5 {
+            len == h.token.len() && folds <= 1
+        } else {
+            len + 1 >= h.token.len() && folds <= h.token.len() / 3
+        };
+        if spelt_right || !close {
+            continue;
+        }
+        if let Some(category) = h.category {
+            out.push(HeuristicHit {
+                id: "look_alike_brand",
+                category,
+                strong: true,
+                reason: "a well-known name spelt with look-alike letters (g00gle, paypai): a phishing trick",
+                line: h.line,
+                seen: label.to_string(),
+            });
+        }
+        return;
+    }
+}
+
+/// `s` without two or more digits at its end: a number, not letters (`api33`,
+/// `minecraft10`); one digit may be a look-alike letter (`paypa1`).
+fn strip_number(s: &str) -> &str {
+    let digits = s.bytes().rev().take_while(u8::is_ascii_digit).count();
+    if digits >= 2 {
+        &s[..s.len() - digits]
+    } else {
+        s
+    }
+}
+
+/// Real words that fold onto a brand's name (swimming goggles are not Google).
+const INNOCENT_LOOK_ALIKES: [&str; 2] = ["goggle", "goggles"];
+
+/// `s` with look-alike characters folded (`0` → `o`, `1` and `i` → `l`, `3` → `e`,
+/// `4` → `a`, `5` → `s`, `7` → `t`, `rn` → `m`, `vv` → `w`), hyphens dropped when
+/// `joined`, and runs of one letter cut to one (`gooogle`, `paypall`), into `key`.
+/// Returns how many digits, `rn` and `vv` were folded (`i` and `l` are one letter here:
+/// brands' names fold them too).
+fn fold_look_alikes(s: &[u8], joined: bool, key: &mut Vec<u8>) -> usize {
+    key.clear();
+    let mut folds = 0;
+    let mut i = 0;
+    while i < s.len() {
+        let (c, step) = match (s[i], s.get(i + 1)) {
+            (b'r', Some(b'n')) => (b'm', 2),
+            (b'v', Some(b'v')) => (b'w', 2),
+            (b'0', _) => (b'o', 1),
+            (b'1' | b'i', _) => (b'l', 1),
+            (b'3', _) => (b'e', 1),
+            (b'4', _) => (b'a', 1),
+            (b'5', _) => (b's', 1),
+            (b'7', _) => (b't', 1),
+            (b'-' | b'_', _) if joined => {
+                i += 1;
+                continue;
+            }
+            (c, _) => (c, 1),
+        };
+        folds += usize::from(step == 2 || s[i].is_ascii_digit());
+        if key.last() != Some(&c) {
+            key.push(c);
+        }
+        i += step;
+    }
+    folds
+}
+
+/// The brand rows' tokens, folded as [`fold_look_alikes`] folds a label.
+fn folded_brands() -> &'static [(Vec<u8>, &'static Heuristic)] {
+    static BRANDS: std::sync::OnceLock<Vec<(Vec<u8>, &'static Heuristic)>> =
+        std::sync::OnceLock::new();
+    BRANDS.get_or_init(|| {
+        HEURISTICS
+            .iter()
+            .filter(|h| h.kind == TokenKind::Brand)
+            .map(|h| {
+                let mut key = Vec::new();
+                fold_look_alikes(h.token.as_bytes(), false, &mut key);
+                (key, h)
+            })
+            .collect()
+    })
 }
 
 fn host_label(label: &str, out: &mut Vec<HeuristicHit>, lure: &mut BrandLure) {
@@ -310,6 +453,74 @@ mod tests {
             .into_iter()
             .map(|h| h.id)
             .collect()
+    }
+
+    fn folded(s: &str) -> (String, usize) {
+        let mut key = Vec::new();
+        let folds = fold_look_alikes(s.as_bytes(), false, &mut key);
+        (String::from_utf8(key).unwrap(), folds)
+    }
+
+    #[test]
+    fn look_alikes_fold_onto_one_spelling() {
+        assert_eq!(folded("g00gle"), ("gogle".into(), 2));
+        assert_eq!(folded("google"), ("gogle".into(), 0));
+        assert_eq!(folded("paypai"), folded("paypal"));
+        assert_eq!(folded("arnazon").0, folded("amazon").0);
+        assert_eq!(folded("vvhatsapp").0, folded("whatsapp").0);
+        assert_eq!(folded("mlcr0soft").0, folded("microsoft").0);
+        // Why INNOCENT_LOOK_ALIKES lists it: a real word that folds onto a brand.
+        assert_eq!(folded("goggle").0, folded("google").0);
+        assert_eq!(strip_number("minecraft10"), "minecraft");
+        assert_eq!(strip_number("paypa1"), "paypa1");
+    }
+
+    #[test]
+    fn brands_spelt_with_look_alikes_are_phishing() {
+        for u in [
+            "https://steamcommunlty.com/tradeoffer/new/",
+            "https://g00gle-account-security.com/signin",
+            "https://paypa1.example/",
+            "https://app1e.com/",
+            "https://login.rob1ox.example/",
+            "https://f4cebook.info/",
+        ] {
+            assert!(ids(u).contains(&"look_alike_brand"), "{u}: {:?}", ids(u));
+        }
+        for u in [
+            "https://google.example/",
+            "https://minecraft10.example/",
+            "https://youtube89.example/",
+            "https://goggles.example/",
+            "https://api-3.example/",
+            "https://grn4i-jaaaa.example/",
+            "https://office-design.example/",
+            "https://teams.office.net/",
+            "https://apples.example/",
+        ] {
+            assert!(!ids(u).contains(&"look_alike_brand"), "{u}: {:?}", ids(u));
+        }
+    }
+
+    fn query_ids(q: &str) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        check_query(q, &mut out);
+        out.into_iter().map(|h| h.id).collect()
+    }
+
+    #[test]
+    fn a_filter_with_a_way_past_it_is_a_bypass_search() {
+        assert_eq!(
+            query_ids("how to get round the school wifi filter"),
+            vec!["aim_filter"]
+        );
+        assert_eq!(
+            query_ids("how to get past securly on my chromebook"),
+            vec!["aim_securly"]
+        );
+        assert!(query_ids("how to get water through a filter").is_empty());
+        assert!(query_ids("walk around the block").is_empty());
+        assert!(query_ids("how do web filters work").is_empty());
     }
 
     #[test]
