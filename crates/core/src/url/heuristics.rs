@@ -247,59 +247,78 @@ fn push(h: &'static Heuristic, seen: &str, out: &mut Vec<HeuristicHit>) {
 /// look-alikes are folded, but is not the brand itself. Brand tokens typed correctly are
 /// [`BrandLure`]'s business; this is the typo-squatting that a lure word need not go with.
 fn look_alike_brand(label: &str, out: &mut Vec<HeuristicHit>) {
-    let brands = folded_brands();
-    let mut key = Vec::new();
-    let whole = label.split(['-', '_']).count() > 1;
-    let candidates = label
-        .split(['-', '_'])
-        .map(|part| (part, false))
-        .chain(whole.then_some((label, true)));
-    for (part, joined) in candidates {
-        if part.len() < 4 || part.len() > 40 {
-            continue;
-        }
-        // A number after a name is a name and a number (`minecraft10`, `youtube89`).
-        let part = strip_number(part);
-        if INNOCENT_LOOK_ALIKES.contains(&part) {
-            continue;
-        }
-        let folds = fold_look_alikes(part.as_bytes(), joined, &mut key);
-        let Some(&(_, h)) = brands.iter().find(|(k, _)| *k == key) else {
-            continue;
-        };
-        let spelt_right = if joined {
-            part.bytes()
-                .filter(|&b| b != b'-' && b != b'_')
-                .eq(h.token.bytes())
-        } else {
-            part == h.token
-        };
-        // A short name is only matched letter for letter (`api3` is not `apple`); a
-        // longer one may also miss a letter (`gogle`, `facebok`).
-        let len = part.bytes().filter(|&b| b != b'-' && b != b'_').count();
-        // And the fewer letters a name has, the fewer may be look-alikes: a random label
-        // (`grn4i`) can fold onto a short name.
-        let close = if h.token.len() <= 5 {
-            len == h.token.len() && folds <= 1
-        } else {
-            len + 1 >= h.token.len() && folds <= h.token.len() / 3
-        };
-        if spelt_right || !close {
-            continue;
-        }
-        if let Some(category) = h.category {
-            out.push(HeuristicHit {
-                id: "look_alike_brand",
-                category,
-                strong: true,
-                reason: "a well-known name spelt with look-alike letters (g00gle, paypai): a phishing trick",
-                line: h.line,
-                seen: label.to_string(),
-            });
-        }
+    if label.len() < 4 {
         return;
     }
+    if !label.bytes().any(|b| b == b'-' || b == b'_') {
+        look_alike_part(label, label, false, out);
+        return;
+    }
+    // A byte test per character, as in `check` (a `char` pattern costs more).
+    #[allow(clippy::manual_pattern_char_comparison)]
+    for part in label.split(|c: char| c == '-' || c == '_') {
+        if look_alike_part(label, part, false, out) {
+            return;
+        }
+    }
+    look_alike_part(label, label, true, out);
 }
+
+/// [`look_alike_brand`] for one part of `label` (or all of it with the hyphens dropped,
+/// `joined`); `true` if it reported one.
+fn look_alike_part(label: &str, part: &str, joined: bool, out: &mut Vec<HeuristicHit>) -> bool {
+    let brands = folded_brands();
+    if part.len() < 4 || part.len() > MAX_LOOK_ALIKE {
+        return false;
+    }
+    // A number after a name is a name and a number (`minecraft10`, `youtube89`).
+    let part = strip_number(part);
+    // Most labels stop at their first two letters: no brand starts that way.
+    let Some(folded) = fold_look_alikes(part.as_bytes(), joined, Some(&brands.first_two)) else {
+        return false;
+    };
+    let Some(&(_, h)) = brands.keys.iter().find(|(k, _)| k[..] == *folded.key()) else {
+        return false;
+    };
+    if INNOCENT_LOOK_ALIKES.contains(&part) {
+        return false;
+    }
+    let spelt_right = if joined {
+        part.bytes()
+            .filter(|&b| b != b'-' && b != b'_')
+            .eq(h.token.bytes())
+    } else {
+        part == h.token
+    };
+    // A short name is only matched letter for letter (`api3` is not `apple`); a
+    // longer one may also miss a letter (`gogle`, `facebok`).
+    let len = part.bytes().filter(|&b| b != b'-' && b != b'_').count();
+    // And the fewer letters a name has, the fewer may be look-alikes: a random label
+    // (`grn4i`) can fold onto a short name.
+    let close = if h.token.len() <= 5 {
+        len == h.token.len() && folded.folds <= 1
+    } else {
+        len + 1 >= h.token.len() && folded.folds <= h.token.len() / 3
+    };
+    if spelt_right || !close {
+        return false;
+    }
+    if let Some(category) = h.category {
+        out.push(HeuristicHit {
+            id: "look_alike_brand",
+            category,
+            strong: true,
+            reason: "a well-known name spelt with look-alike letters (g00gle, paypai): a phishing trick",
+            line: h.line,
+            seen: label.to_string(),
+        });
+    }
+    true
+}
+
+/// Longest label or hyphen-separated part compared with the brands (brand names are
+/// shorter; a longer label is no look-alike of one).
+const MAX_LOOK_ALIKE: usize = 40;
 
 /// `s` without two or more digits at its end: a number, not letters (`api33`,
 /// `minecraft10`); one digit may be a look-alike letter (`paypa1`).
@@ -315,14 +334,32 @@ fn strip_number(s: &str) -> &str {
 /// Real words that fold onto a brand's name (swimming goggles are not Google).
 const INNOCENT_LOOK_ALIKES: [&str; 2] = ["goggle", "goggles"];
 
-/// `s` with look-alike characters folded (`0` → `o`, `1` and `i` → `l`, `3` → `e`,
-/// `4` → `a`, `5` → `s`, `7` → `t`, `rn` → `m`, `vv` → `w`), hyphens dropped when
-/// `joined`, and runs of one letter cut to one (`gooogle`, `paypall`), into `key`.
-/// Returns how many digits, `rn` and `vv` were folded (`i` and `l` are one letter here:
-/// brands' names fold them too).
-fn fold_look_alikes(s: &[u8], joined: bool, key: &mut Vec<u8>) -> usize {
-    key.clear();
-    let mut folds = 0;
+/// A name with its look-alike characters folded (see [`fold_look_alikes`]).
+struct Folded {
+    bytes: [u8; MAX_LOOK_ALIKE],
+    len: usize,
+    /// How many digits, `rn` and `vv` were folded (`i` and `l` are one letter here:
+    /// brands' names fold them too).
+    folds: usize,
+}
+
+impl Folded {
+    fn key(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+/// `s` (at most [`MAX_LOOK_ALIKE`] bytes) with look-alike characters folded (`0` → `o`,
+/// `1` and `i` → `l`, `3` → `e`, `4` → `a`, `5` → `s`, `7` → `t`, `rn` → `m`, `vv` → `w`),
+/// hyphens dropped when `joined`, and runs of one letter cut to one (`gooogle`,
+/// `paypall`). `None` when `s` is too long, or when its first two folded letters are not
+/// in `first_two` (the brands' own).
+fn fold_look_alikes(s: &[u8], joined: bool, first_two: Option<&Bits<1024>>) -> Option<Folded> {
+    let mut f = Folded {
+        bytes: [0; MAX_LOOK_ALIKE],
+        len: 0,
+        folds: 0,
+    };
     let mut i = 0;
     while i < s.len() {
         let (c, step) = match (s[i], s.get(i + 1)) {
@@ -340,29 +377,47 @@ fn fold_look_alikes(s: &[u8], joined: bool, key: &mut Vec<u8>) -> usize {
             }
             (c, _) => (c, 1),
         };
-        folds += usize::from(step == 2 || s[i].is_ascii_digit());
-        if key.last() != Some(&c) {
-            key.push(c);
+        f.folds += usize::from(step == 2 || s[i].is_ascii_digit());
+        if f.len == 0 || f.bytes[f.len - 1] != c {
+            *f.bytes.get_mut(f.len)? = c;
+            f.len += 1;
+            if f.len == 2 {
+                let pair = usize::from(u16::from_be_bytes([f.bytes[0], c]));
+                if first_two.is_some_and(|p| !p.contains(pair)) {
+                    return None;
+                }
+            }
         }
         i += step;
     }
-    folds
+    Some(f)
 }
 
-/// The brand rows' tokens, folded as [`fold_look_alikes`] folds a label.
-fn folded_brands() -> &'static [(Vec<u8>, &'static Heuristic)] {
-    static BRANDS: std::sync::OnceLock<Vec<(Vec<u8>, &'static Heuristic)>> =
-        std::sync::OnceLock::new();
+/// The brand rows' tokens, folded as [`fold_look_alikes`] folds a label, and the pairs of
+/// letters they start with.
+struct Brands {
+    keys: Vec<(Vec<u8>, &'static Heuristic)>,
+    first_two: Bits<1024>,
+}
+
+fn folded_brands() -> &'static Brands {
+    static BRANDS: std::sync::OnceLock<Brands> = std::sync::OnceLock::new();
     BRANDS.get_or_init(|| {
-        HEURISTICS
-            .iter()
-            .filter(|h| h.kind == TokenKind::Brand)
-            .map(|h| {
-                let mut key = Vec::new();
-                fold_look_alikes(h.token.as_bytes(), false, &mut key);
-                (key, h)
-            })
-            .collect()
+        let mut brands = Brands {
+            keys: Vec::new(),
+            first_two: Bits::new(),
+        };
+        for h in HEURISTICS.iter().filter(|h| h.kind == TokenKind::Brand) {
+            if let Some(f) = fold_look_alikes(h.token.as_bytes(), false, None) {
+                if let [a, b, ..] = *f.key() {
+                    brands
+                        .first_two
+                        .insert(usize::from(u16::from_be_bytes([a, b])));
+                }
+                brands.keys.push((f.key().to_vec(), h));
+            }
+        }
+        brands
     })
 }
 
@@ -456,9 +511,8 @@ mod tests {
     }
 
     fn folded(s: &str) -> (String, usize) {
-        let mut key = Vec::new();
-        let folds = fold_look_alikes(s.as_bytes(), false, &mut key);
-        (String::from_utf8(key).unwrap(), folds)
+        let f = fold_look_alikes(s.as_bytes(), false, None).unwrap();
+        (String::from_utf8(f.key().to_vec()).unwrap(), f.folds)
     }
 
     #[test]
