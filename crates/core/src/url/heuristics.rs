@@ -188,10 +188,7 @@ pub(crate) fn check_path(addr: &Address, out: &mut Vec<HeuristicHit>) {
     while !addr.path().is_char_boundary(end) {
         end -= 1;
     }
-    for word in addr.path()[..end].split(|c: char| !c.is_ascii_alphanumeric()) {
-        if word.len() < 3 {
-            continue;
-        }
+    for word in ascii_words(&addr.path()[..end]) {
         for h in word_rules(word)
             .filter(|h| matches!(h.place, Place::Path | Place::Any) && h.kind == TokenKind::Word)
         {
@@ -200,15 +197,38 @@ pub(crate) fn check_path(addr: &Address, out: &mut Vec<HeuristicHit>) {
     }
 }
 
+/// The runs of ASCII letters and digits in `s` of three bytes or more (anything else,
+/// other characters included, separates them). A byte loop: splitting on a `char`
+/// predicate decodes every character first.
+fn ascii_words(s: &str) -> impl Iterator<Item = &str> + '_ {
+    let b = s.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        loop {
+            while i < b.len() && !b[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            if i >= b.len() {
+                return None;
+            }
+            let start = i;
+            while i < b.len() && b[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            if i - start >= 3 {
+                // Both ends sit next to ASCII bytes or the ends of `s`: char boundaries.
+                return s.get(start..i);
+            }
+        }
+    })
+}
+
 /// Word tokens of the `query` rows in search terms, and an aim word with an evade word
 /// (`how to get round the school filter`): the first aim row gives category and reason.
 pub(crate) fn check_query(q: &str, out: &mut Vec<HeuristicHit>) {
     let q = q.to_ascii_lowercase();
     let (mut aim, mut evade) = (None, None);
-    for word in q.split(|c: char| !c.is_ascii_alphanumeric()).take(64) {
-        if word.len() < 3 {
-            continue;
-        }
+    for word in ascii_words(&q).take(64) {
         for h in word_rules(word).filter(|h| h.place == Place::Query) {
             match h.kind {
                 TokenKind::Word => push(h, word, out),
@@ -553,6 +573,23 @@ mod tests {
             "https://apples.example/",
         ] {
             assert!(!ids(u).contains(&"look_alike_brand"), "{u}: {:?}", ids(u));
+        }
+    }
+
+    #[test]
+    fn ascii_words_are_the_runs_of_ascii_letters_and_digits() {
+        let mut rng = crate::test_rng::Rng::new(20);
+        let alphabet: Vec<char> = "ab9Z-_/.?=é😀 %x".chars().collect();
+        for _ in 0..2000 {
+            let n = rng.below(24);
+            let s: String = (0..n)
+                .map(|_| alphabet[rng.below(alphabet.len())])
+                .collect();
+            let by_char: Vec<&str> = s
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| w.len() >= 3)
+                .collect();
+            assert_eq!(ascii_words(&s).collect::<Vec<_>>(), by_char, "{s:?}");
         }
     }
 
