@@ -127,7 +127,11 @@ pub(crate) fn check(addr: &Address) -> Vec<HeuristicHit> {
             host_label(label, &mut out, &mut lure);
             look_alike_brand(label, &mut out);
         }
-        lure.report(&mut out);
+        // The brand's own domain (`support.microsoft.com`) is no phishing page.
+        let registrable = name.rsplit('.').next().unwrap_or(name);
+        if lure.brand.is_none_or(|b| b.token != registrable) {
+            lure.report(&mut out);
+        }
         if embedded {
             out.push(HeuristicHit {
                 id: "embedded_domain",
@@ -547,6 +551,17 @@ mod tests {
         assert_eq!(folded("goggle").0, folded("google").0);
         assert_eq!(strip_number("minecraft10"), "minecraft");
         assert_eq!(strip_number("paypa1"), "paypa1");
+    }
+
+    #[test]
+    fn a_brands_own_domain_is_not_phishing() {
+        assert!(ids("https://remoteassistance.support.services.microsoft.com/").is_empty());
+        assert!(ids("https://microsoft-support-login.example/")
+            .iter()
+            .any(|id| id.starts_with("brand_")));
+        assert!(ids("https://microsoft.com.support-login.example/")
+            .iter()
+            .any(|id| id.starts_with("brand_")));
     }
 
     #[test]
