@@ -42,14 +42,21 @@ fn main() {
     };
     write("token_decoded.rs", decoded.as_bytes());
     write("plain.dfa", &compiled.plain.dfa);
-    write(
-        "tables.rs",
-        esafety_lexicon::generate_rust(&compiled).as_bytes(),
-    );
     // The word model (`esafety model train`): asked when no rule fired.
     let model_path = data.join("model.tsv");
     println!("cargo:rerun-if-changed={}", model_path.display());
     let model = esafety_lexicon::learned::load(&model_path).unwrap_or_else(|e| fail("text", e));
+    // Its single words are known to the core already: the rule-word list leaves them out.
+    let model_words: std::collections::BTreeSet<String> = model
+        .features
+        .iter()
+        .filter(|(f, _)| !f.contains(' '))
+        .map(|(f, _)| f.clone())
+        .collect();
+    write(
+        "tables.rs",
+        esafety_lexicon::generate_rust(&compiled, &model_words).as_bytes(),
+    );
     write(
         "model.rs",
         esafety_lexicon::learned::generate_model_rust(&model).as_bytes(),

@@ -16,10 +16,22 @@ pub(crate) enum RuleKind {
     Help,
 }
 
+/// A rule's id or source: a piece of `RULE_STRINGS`, by offset and length (pointers
+/// would be 8 bytes each that gzip cannot shrink in the WebAssembly module).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Piece(pub u32, pub u16);
+
+impl Piece {
+    pub(crate) fn get(self) -> &'static str {
+        let at = self.0 as usize;
+        RULE_STRINGS.get(at..at + usize::from(self.1)).unwrap_or("")
+    }
+}
+
 /// One rule of the lexicon as the matcher needs it.
 #[derive(Debug)]
 pub(crate) struct RuleMeta {
-    pub id: &'static str,
+    pub id: Piece,
     pub kind: RuleKind,
     /// Risk: its one category. Allow / help: what it cancels (empty = all).
     pub categories: &'static [Category],
@@ -32,7 +44,7 @@ pub(crate) struct RuleMeta {
     /// Number of parts (`A ... B` has two): all must match in order, a few words apart.
     pub parts: usize,
     /// `rules/file.tsv:line`.
-    pub source: &'static str,
+    pub source: Piece,
 }
 
 /// A place to get help, from `help.tsv`.

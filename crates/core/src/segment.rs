@@ -280,6 +280,30 @@ fn join_run(bytes: &[u8], run: &[(usize, usize, bool)], drop_space: &mut Vec<usi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The rule-word list leaves out the words the model knows (build.rs): every word a
+    /// rule spells must still be joinable, by the model or by the list.
+    #[test]
+    fn every_word_a_rule_spells_is_joinable() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/text");
+        let lexicon = esafety_lexicon::load_dir(&dir).expect("the lexicon loads");
+        let words = esafety_lexicon::vocab::rule_words(&lexicon);
+        assert!(words.len() > 5000, "{}", words.len());
+        let listed = RULE_WORDS_TEXT
+            .split('\n')
+            .filter(|w| !w.is_empty())
+            .count();
+        assert!(
+            listed < words.len(),
+            "the model's words are left out of the list"
+        );
+        for w in &words {
+            assert!(
+                joins_into(esafety_pack::word_hash(w.as_bytes())),
+                "{w} is spelled by a rule but cannot be joined into"
+            );
+        }
+    }
     use crate::normalize::normalize;
 
     fn read(text: &str) -> Option<String> {

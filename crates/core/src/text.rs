@@ -260,7 +260,7 @@ impl Classifier {
         let mut ids: Vec<&'static str> = scratch
             .hits
             .iter()
-            .filter_map(|h| RULES.get(h.rule as usize).map(|r| r.id))
+            .filter_map(|h| RULES.get(h.rule as usize).map(|r| r.id.get()))
             .collect();
         ids.sort_unstable();
         ids.dedup();
@@ -494,7 +494,7 @@ impl Classifier {
                     }
                     // Looking up a helpline (`help.line.*`) describes no concern;
                     // "how do I stop self harming" does.
-                    if !rule.id.starts_with("help.line.") {
+                    if !rule.id.get().starts_with("help.line.") {
                         concerns.extend_from_slice(rule.categories);
                     }
                 }
@@ -542,7 +542,7 @@ impl Classifier {
             let c = r.categories[0].index();
             per_cat[c] = per_cat[c].max(r.severity);
             let tier = usize::from(r.severity >= Severity::Medium);
-            let family = family(r.id);
+            let family = family(r.id.get());
             match first_family[tier][c] {
                 None => first_family[tier][c] = Some(family),
                 Some(f) => two_families[tier][c] |= f != family,
@@ -599,8 +599,8 @@ impl Classifier {
                     start,
                     end,
                     text: text[start..end].to_string(),
-                    rule: r.id,
-                    source: r.source,
+                    rule: r.id.get(),
+                    source: r.source.get(),
                 }
             })
             .collect();
