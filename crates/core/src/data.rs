@@ -28,13 +28,26 @@ impl Piece {
     }
 }
 
+/// A rule's categories: an index into `CATEGORY_SETS` (each distinct list once).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CatSet(pub u16);
+
+impl CatSet {
+    pub(crate) fn get(self) -> &'static [Category] {
+        CATEGORY_SETS
+            .get(usize::from(self.0))
+            .copied()
+            .unwrap_or_default()
+    }
+}
+
 /// One rule of the lexicon as the matcher needs it.
 #[derive(Debug)]
 pub(crate) struct RuleMeta {
     pub id: Piece,
     pub kind: RuleKind,
     /// Risk: its one category. Allow / help: what it cancels (empty = all).
-    pub categories: &'static [Category],
+    pub categories: CatSet,
     pub severity: Severity,
     /// Bit per `AgeBand::index()`.
     pub bands: u8,
@@ -42,7 +55,7 @@ pub(crate) struct RuleMeta {
     /// Allow rules flagged `quote`: they cancel risks inside the text's quotation marks.
     pub quote: bool,
     /// Number of parts (`A ... B` has two): all must match in order, a few words apart.
-    pub parts: usize,
+    pub parts: u8,
     /// `rules/file.tsv:line`.
     pub source: Piece,
 }

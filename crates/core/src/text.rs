@@ -484,18 +484,18 @@ impl Classifier {
             }
             match rule.kind {
                 RuleKind::Risk => risks.push(h),
-                RuleKind::Allow => shields.push((h.start, h.end, rule.categories)),
+                RuleKind::Allow => shields.push((h.start, h.end, rule.categories.get())),
                 RuleKind::Help => {
-                    shields.push((h.start, h.end, rule.categories));
+                    shields.push((h.start, h.end, rule.categories.get()));
                     help_seeking = true;
                     let reach = rule.severity.max(Severity::Medium);
-                    for c in rule.categories {
+                    for c in rule.categories.get() {
                         help_topics[c.index()] = help_topics[c.index()].max(reach);
                     }
                     // Looking up a helpline (`help.line.*`) describes no concern;
                     // "how do I stop self harming" does.
                     if !rule.id.get().starts_with("help.line.") {
-                        concerns.extend_from_slice(rule.categories);
+                        concerns.extend_from_slice(rule.categories.get());
                     }
                 }
             }
@@ -503,7 +503,7 @@ impl Classifier {
         shields.extend_from_slice(quoted);
         risks.retain(|h| {
             let rule = &RULES[h.rule as usize];
-            let cat = rule.categories[0];
+            let cat = rule.categories.get()[0];
             let shielded = shields.iter().any(|&(s, e, cats)| {
                 s <= h.start && h.end <= e && (cats.is_empty() || cats.contains(&cat))
             });
@@ -523,7 +523,7 @@ impl Classifier {
                 let kr = &RULES[k.rule as usize];
                 k.start <= h.start
                     && h.end <= k.end
-                    && kr.categories[0] == r.categories[0]
+                    && kr.categories.get()[0] == r.categories.get()[0]
                     && kr.severity >= r.severity
             });
             if !covered {
@@ -539,7 +539,7 @@ impl Classifier {
         let mut two_families = [[false; 11]; 2];
         for h in kept.iter() {
             let r = &RULES[h.rule as usize];
-            let c = r.categories[0].index();
+            let c = r.categories.get()[0].index();
             per_cat[c] = per_cat[c].max(r.severity);
             let tier = usize::from(r.severity >= Severity::Medium);
             let family = family(r.id.get());
@@ -594,7 +594,7 @@ impl Classifier {
                 let r = &RULES[h.rule as usize];
                 let (start, end) = (h.start, h.end);
                 Match {
-                    category: r.categories[0],
+                    category: r.categories.get()[0],
                     severity: r.severity,
                     start,
                     end,
@@ -740,7 +740,7 @@ fn join_parts(hits: &[Hit], words: &Stream, out: &mut Vec<Hit>, chains: &mut Vec
         let j = i + hits[i..].iter().take_while(|h| h.rule == rule).count();
         let group = &hits[i..j];
         i = j;
-        let parts = RULES[rule as usize].parts;
+        let parts = usize::from(RULES[rule as usize].parts);
         if parts <= 1 {
             continue;
         }
@@ -867,7 +867,7 @@ fn framed_quotations(
         }
         for &(s, e) in &quotes {
             if h.end <= s || e <= h.start {
-                shields.push((s, e, rule.categories));
+                shields.push((s, e, rule.categories.get()));
             }
         }
     }
