@@ -30,6 +30,10 @@ struct Index {
     /// (packed token, index) of word, brand and lure tokens, sorted: a token of at most
     /// 16 bytes packed into an integer compares in one instruction.
     words: Vec<(u128, u16)>,
+    /// Brand tokens folded as [`fold_look_alikes`] folds a label, with their rows.
+    look_alikes: Vec<(Vec<u8>, &'static Heuristic)>,
+    /// The pairs of folded letters the brand tokens start with.
+    look_alike_pairs: Bits<1024>,
 }
 
 fn pair_of(b: &[u8], i: usize) -> u16 {
@@ -44,8 +48,18 @@ fn index() -> &'static Index {
             by_pair: Vec::new(),
             word_bits: Bits::new(),
             words: Vec::new(),
+            look_alikes: Vec::new(),
+            look_alike_pairs: Bits::new(),
         };
         for (i, h) in HEURISTICS.iter().enumerate() {
+            if h.kind == TokenKind::Brand {
+                if let Some(f) = fold_look_alikes(h.token.as_bytes(), false, None) {
+                    if f.len >= 2 {
+                        ix.look_alike_pairs.insert(usize::from(pair_of(f.key(), 0)));
+                    }
+                    ix.look_alikes.push((f.key().to_vec(), h));
+                }
+            }
             match h.kind {
                 TokenKind::Part | TokenKind::Shield => {
                     if matches!(h.place, Place::Host | Place::Any) {
@@ -291,17 +305,17 @@ fn look_alike_brand(label: &str, out: &mut Vec<HeuristicHit>) {
 /// [`look_alike_brand`] for one part of `label` (or all of it with the hyphens dropped,
 /// `joined`); `true` if it reported one.
 fn look_alike_part(label: &str, part: &str, joined: bool, out: &mut Vec<HeuristicHit>) -> bool {
-    let brands = folded_brands();
+    let ix = index();
     if part.len() < 4 || part.len() > MAX_LOOK_ALIKE {
         return false;
     }
     // A number after a name is a name and a number (`minecraft10`, `youtube89`).
     let part = strip_number(part);
     // Most labels stop at their first two letters: no brand starts that way.
-    let Some(folded) = fold_look_alikes(part.as_bytes(), joined, Some(&brands.first_two)) else {
+    let Some(folded) = fold_look_alikes(part.as_bytes(), joined, Some(&ix.look_alike_pairs)) else {
         return false;
     };
-    let Some(&(_, h)) = brands.keys.iter().find(|(k, _)| k[..] == *folded.key()) else {
+    let Some(&(_, h)) = ix.look_alikes.iter().find(|(k, _)| k[..] == *folded.key()) else {
         return false;
     };
     if INNOCENT_LOOK_ALIKES.contains(&part) {
@@ -406,7 +420,7 @@ fn fold_look_alikes(s: &[u8], joined: bool, first_two: Option<&Bits<1024>>) -> O
             *f.bytes.get_mut(f.len)? = c;
             f.len += 1;
             if f.len == 2 {
-                let pair = usize::from(u16::from_be_bytes([f.bytes[0], c]));
+                let pair = usize::from(pair_of(&f.bytes, 0));
                 if first_two.is_some_and(|p| !p.contains(pair)) {
                     return None;
                 }
@@ -415,34 +429,6 @@ fn fold_look_alikes(s: &[u8], joined: bool, first_two: Option<&Bits<1024>>) -> O
         i += step;
     }
     Some(f)
-}
-
-/// The brand rows' tokens, folded as [`fold_look_alikes`] folds a label, and the pairs of
-/// letters they start with.
-struct Brands {
-    keys: Vec<(Vec<u8>, &'static Heuristic)>,
-    first_two: Bits<1024>,
-}
-
-fn folded_brands() -> &'static Brands {
-    static BRANDS: std::sync::OnceLock<Brands> = std::sync::OnceLock::new();
-    BRANDS.get_or_init(|| {
-        let mut brands = Brands {
-            keys: Vec::new(),
-            first_two: Bits::new(),
-        };
-        for h in HEURISTICS.iter().filter(|h| h.kind == TokenKind::Brand) {
-            if let Some(f) = fold_look_alikes(h.token.as_bytes(), false, None) {
-                if let [a, b, ..] = *f.key() {
-                    brands
-                        .first_two
-                        .insert(usize::from(u16::from_be_bytes([a, b])));
-                }
-                brands.keys.push((f.key().to_vec(), h));
-            }
-        }
-        brands
-    })
 }
 
 fn host_label(label: &str, out: &mut Vec<HeuristicHit>, lure: &mut BrandLure) {
