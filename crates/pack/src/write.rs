@@ -156,10 +156,11 @@ impl PackBuilder {
                 (tags.len() - 1) as u32
             })
         };
-        let domains: Vec<(u64, u32, u32)> = self
-            .domains
-            .iter()
-            .map(|(h, p)| (*h, intern(p.tag), p.line))
+        // Tags are numbered in hash order, not in the maps' (randomly seeded) order, so the
+        // same sources always give the same bytes and the same checksum.
+        let domains: Vec<(u64, u32, u32)> = by_hash(self.domains)
+            .into_iter()
+            .map(|(h, p)| (h, intern(p.tag), p.line))
             .collect();
         // Marks share the `urls` set: a key there always holds a `/`, a mark never does.
         let marks =
@@ -168,9 +169,9 @@ impl PackBuilder {
         for (h, p) in self.url_hosts {
             insert(&mut urls, h, p);
         }
-        let urls: Vec<(u64, u32, u32)> = urls
-            .iter()
-            .map(|(h, p)| (*h, intern(p.tag), p.line))
+        let urls: Vec<(u64, u32, u32)> = by_hash(urls)
+            .into_iter()
+            .map(|(h, p)| (h, intern(p.tag), p.line))
             .collect();
         if tags.len() > usize::from(u16::MAX) + 1 {
             return Err(PackError::TooMany("distinct tags"));
@@ -210,6 +211,12 @@ impl PackBuilder {
         out[16..24].copy_from_slice(&sum.to_le_bytes());
         Ok(out)
     }
+}
+
+fn by_hash(map: HashMap<u64, Pending>) -> Vec<(u64, Pending)> {
+    let mut v: Vec<(u64, Pending)> = map.into_iter().collect();
+    v.sort_unstable_by_key(|e| e.0);
+    v
 }
 
 fn insert(map: &mut HashMap<u64, Pending>, hash: u64, entry: Pending) {
