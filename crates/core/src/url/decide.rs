@@ -530,49 +530,55 @@ impl UrlClassifier {
     /// Look-alike names and heuristics for an address no list knows. Returns the bits of
     /// weak categories (capped at warn).
     fn unknown(&self, addr: &Address, d: &mut UrlDecision) -> u32 {
-        if let Some(skeleton) = addr.unicode_host.as_deref().and_then(skeleton) {
-            if skeleton != addr.host {
-                let mut hits = Vec::new();
-                lists::probe(&self.packs, addr, &skeleton, &mut hits);
-                let mut bits = 0u32;
-                for h in &hits {
-                    bits |= h.categories;
-                }
-                if bits != 0 {
-                    let copied = bits & !UrlCategory::ALLOW_BITS;
-                    let (cat, strong_bits) = if copied != 0 {
-                        (
-                            UrlCategory::ALL
-                                .iter()
-                                .copied()
-                                .find(|c| copied & c.bit() != 0),
-                            copied,
-                        )
-                    } else {
-                        (Some(UrlCategory::Malware), UrlCategory::Malware.bit())
-                    };
-                    d.note(|| Reason {
-                        kind: ReasonKind::Lookalike,
-                        category: cat,
-                        action: Action::Allow,
-                        source: hits[0].source(),
-                        detail: format!(
-                            "{} looks like {skeleton}",
-                            addr.unicode_host.as_deref().unwrap_or("")
-                        ),
-                    });
-                    for c in UrlCategory::ALL {
-                        if strong_bits & c.bit() != 0 {
-                            d.categories.push(*c);
-                        }
+        let skeleton = addr
+            .unicode_host
+            .as_deref()
+            .and_then(skeleton)
+            .filter(|s| *s != addr.host);
+        if let Some(skeleton) = &skeleton {
+            let mut hits = Vec::new();
+            lists::probe(&self.packs, addr, skeleton, &mut hits);
+            let mut bits = 0u32;
+            for h in &hits {
+                bits |= h.categories;
+            }
+            if bits != 0 {
+                let copied = bits & !UrlCategory::ALLOW_BITS;
+                let (cat, strong_bits) = if copied != 0 {
+                    (
+                        UrlCategory::ALL
+                            .iter()
+                            .copied()
+                            .find(|c| copied & c.bit() != 0),
+                        copied,
+                    )
+                } else {
+                    (Some(UrlCategory::Malware), UrlCategory::Malware.bit())
+                };
+                d.note(|| Reason {
+                    kind: ReasonKind::Lookalike,
+                    category: cat,
+                    action: Action::Allow,
+                    source: hits[0].source(),
+                    detail: format!(
+                        "{} looks like {skeleton}",
+                        addr.unicode_host.as_deref().unwrap_or("")
+                    ),
+                });
+                for c in UrlCategory::ALL {
+                    if strong_bits & c.bit() != 0 {
+                        d.categories.push(*c);
                     }
-                    return 0;
                 }
+                return 0;
             }
         }
         if addr.host_kind != HostKind::Domain {
             if is_local(&addr.host) {
                 return 0;
+            }
+            if let Some(hit) = heuristics::ip_path(addr) {
+                return self.heuristic_reasons(vec![hit], d);
             }
             d.note(|| Reason {
                 kind: ReasonKind::Heuristic,
@@ -583,7 +589,10 @@ impl UrlClassifier {
             });
             return UrlCategory::Proxy.bit();
         }
-        let found = heuristics::check(addr);
+        let mut found = heuristics::check(addr);
+        if let Some(skeleton) = &skeleton {
+            heuristics::homograph(addr, skeleton, &mut found);
+        }
         self.heuristic_reasons(found, d)
     }
 

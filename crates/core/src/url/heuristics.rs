@@ -141,6 +141,14 @@ pub(crate) fn check(addr: &Address) -> Vec<HeuristicHit> {
             host_label(label, &mut out, &mut lure);
             look_alike_brand(label, &mut out);
         }
+        // A brand in the name and a lure in the path (`docs-sharepoint.web.app/login`).
+        if lure.brand.is_some() && lure.lure.is_none() {
+            for word in ascii_words(bounded_path(addr)) {
+                for h in word_rules(word).filter(|h| h.kind == TokenKind::Lure) {
+                    lure.see(h);
+                }
+            }
+        }
         // The brand's own domain (`support.microsoft.com`) is no phishing page.
         let registrable = name.rsplit('.').next().unwrap_or(name);
         if lure.brand.is_none_or(|b| b.token != registrable) {
@@ -202,15 +210,94 @@ impl BrandLure {
 
 /// Path tokens only (for listed sites that are not education or help).
 pub(crate) fn check_path(addr: &Address, out: &mut Vec<HeuristicHit>) {
-    let mut end = addr.path().len().min(MAX_PATH_BYTES);
-    while !addr.path().is_char_boundary(end) {
-        end -= 1;
-    }
-    for word in ascii_words(&addr.path()[..end]) {
+    for word in ascii_words(bounded_path(addr)) {
         for h in word_rules(word)
             .filter(|h| matches!(h.place, Place::Path | Place::Any) && h.kind == TokenKind::Word)
         {
             push(h, word, out);
+        }
+    }
+}
+
+/// The path's first [`MAX_PATH_BYTES`] (at a character boundary).
+fn bounded_path<'a>(addr: &'a Address) -> &'a str {
+    let path = addr.path();
+    let mut end = path.len().min(MAX_PATH_BYTES);
+    while !path.is_char_boundary(end) {
+        end -= 1;
+    }
+    &path[..end]
+}
+
+/// File types that run as programs when downloaded.
+const PROGRAM_TYPES: [&str; 11] = [
+    "exe", "apk", "msi", "scr", "bat", "cmd", "dmg", "jar", "vbs", "ps1", "hta",
+];
+
+/// A bare IP address (not a local one) whose path asks for a login or hands out a
+/// program (`185.234.72.19/office365/login.php`, `…:8080/update.exe`): where phishing
+/// kits and malware are served from when they have no name. A brand or lure word of the
+/// heuristics table, or a program's file type, in the path.
+pub(crate) fn ip_path(addr: &Address) -> Option<HeuristicHit> {
+    let path = bounded_path(addr);
+    let file_type = path
+        .rsplit('/')
+        .next()
+        .and_then(|f| f.rsplit_once('.'))
+        .map(|(_, t)| t);
+    let (seen, reason) = if let Some(t) = file_type.filter(|t| PROGRAM_TYPES.contains(t)) {
+        (
+            t,
+            "a program to download from a bare IP address (a common way to spread malware)",
+        )
+    } else {
+        let word = ascii_words(path).find(|w| {
+            word_rules(w).any(|h| matches!(h.kind, TokenKind::Brand | TokenKind::Lure))
+        })?;
+        (
+            word,
+            "a login or account page on a bare IP address (a common phishing trick)",
+        )
+    };
+    Some(HeuristicHit {
+        id: "ip_address_lure",
+        category: UrlCategory::Malware,
+        strong: true,
+        reason,
+        line: 0,
+        seen: seen.to_string(),
+    })
+}
+
+/// A brand's name written with letters of another script (`pаypal.com` with a Cyrillic
+/// `а`, `аррӏе.com` all in Cyrillic). `skeleton` is the host's ASCII look-alike (the text
+/// normaliser's fold of every character); a label that was punycode and whose look-alike
+/// is a brand token, or a hyphen-separated part of one, is a homograph of that brand.
+pub(crate) fn homograph(addr: &Address, skeleton: &str, out: &mut Vec<HeuristicHit>) {
+    let ix = index();
+    for (label, ascii) in addr.host.split('.').zip(skeleton.split('.')) {
+        if !label.starts_with("xn--") {
+            continue;
+        }
+        for part in ascii.split(['-', '_']).chain(std::iter::once(ascii)) {
+            let Some(folded) = fold_look_alikes(part.as_bytes(), false, None) else {
+                continue;
+            };
+            let brand = ix
+                .look_alikes
+                .iter()
+                .find(|(k, h)| k[..] == *folded.key() && h.token.len() == part.len());
+            if let Some(category) = brand.and_then(|(_, h)| h.category) {
+                out.push(HeuristicHit {
+                    id: "homograph_brand",
+                    category,
+                    strong: true,
+                    reason: "a well-known name written with letters from another script (a phishing trick)",
+                    line: 0,
+                    seen: addr.unicode_host.clone().unwrap_or_default(),
+                });
+                return;
+            }
         }
     }
 }
@@ -318,7 +405,11 @@ fn look_alike_part(label: &str, part: &str, joined: bool, out: &mut Vec<Heuristi
     let Some(&(_, h)) = ix.look_alikes.iter().find(|(k, _)| k[..] == *folded.key()) else {
         return false;
     };
-    if INNOCENT_LOOK_ALIKES.contains(&part) {
+    // An innocent word that folds onto a brand (`goggle`) has a shield row.
+    if HEURISTICS
+        .iter()
+        .any(|h| h.kind == TokenKind::Shield && h.token == part)
+    {
         return false;
     }
     let spelt_right = if joined {
@@ -368,9 +459,6 @@ fn strip_number(s: &str) -> &str {
         s
     }
 }
-
-/// Real words that fold onto a brand's name (swimming goggles are not Google).
-const INNOCENT_LOOK_ALIKES: [&str; 2] = ["goggle", "goggles"];
 
 /// A name with its look-alike characters folded (see [`fold_look_alikes`]).
 struct Folded {
@@ -533,7 +621,7 @@ mod tests {
         assert_eq!(folded("arnazon").0, folded("amazon").0);
         assert_eq!(folded("vvhatsapp").0, folded("whatsapp").0);
         assert_eq!(folded("mlcr0soft").0, folded("microsoft").0);
-        // Why INNOCENT_LOOK_ALIKES lists it: a real word that folds onto a brand.
+        // Why heuristics.tsv shields it: a real word that folds onto a brand.
         assert_eq!(folded("goggle").0, folded("google").0);
         assert_eq!(strip_number("minecraft10"), "minecraft");
         assert_eq!(strip_number("paypa1"), "paypa1");
