@@ -60,6 +60,13 @@ pub(crate) struct RuleMeta {
     pub source: Piece,
 }
 
+impl RuleMeta {
+    /// A risk rule's one category (the lexicon compiler gives every risk rule exactly one).
+    pub fn category(&self) -> Category {
+        self.categories.get()[0]
+    }
+}
+
 /// A place to get help, from `help.tsv`.
 #[derive(Debug, PartialEq, Eq, serde::Serialize)]
 pub struct HelpRoute {

@@ -503,7 +503,7 @@ impl Classifier {
         shields.extend_from_slice(quoted);
         risks.retain(|h| {
             let rule = &RULES[h.rule as usize];
-            let cat = rule.categories.get()[0];
+            let cat = rule.category();
             let shielded = shields.iter().any(|&(s, e, cats)| {
                 s <= h.start && h.end <= e && (cats.is_empty() || cats.contains(&cat))
             });
@@ -523,7 +523,7 @@ impl Classifier {
                 let kr = &RULES[k.rule as usize];
                 k.start <= h.start
                     && h.end <= k.end
-                    && kr.categories.get()[0] == r.categories.get()[0]
+                    && kr.category() == r.category()
                     && kr.severity >= r.severity
             });
             if !covered {
@@ -539,7 +539,7 @@ impl Classifier {
         let mut two_families = [[false; 11]; 2];
         for h in kept.iter() {
             let r = &RULES[h.rule as usize];
-            let c = r.categories.get()[0].index();
+            let c = r.category().index();
             per_cat[c] = per_cat[c].max(r.severity);
             let tier = usize::from(r.severity >= Severity::Medium);
             let family = family(r.id.get());
@@ -594,7 +594,7 @@ impl Classifier {
                 let r = &RULES[h.rule as usize];
                 let (start, end) = (h.start, h.end);
                 Match {
-                    category: r.categories.get()[0],
+                    category: r.category(),
                     severity: r.severity,
                     start,
                     end,
