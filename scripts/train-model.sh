@@ -16,4 +16,6 @@ cli="${ESAFETY_CLI:-target/release/esafety}"
   tests/corpus/text \
   tests/eval/blind.tsv tests/eval/blind3.tsv tests/eval/blind4.tsv tests/eval/blind5.tsv \
   tests/eval/blind6.tsv tests/eval/blind7.tsv tests/eval/heldout.tsv tests/eval/innocent_chat.tsv \
+  tests/eval/blind_search23.tsv tests/eval/blind_search24.tsv tests/eval/blind_search25.tsv \
+  tests/eval/blind_search26.tsv tests/eval/dev30_innocent_lookalikes.tsv tests/eval/dev31_searches.tsv \
   tests/train
