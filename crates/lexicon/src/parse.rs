@@ -34,7 +34,7 @@ const POLICY_COLUMNS: &[&str] = &[
 ];
 
 /// Reads `dir` (the `data/text` folder): `macros.tsv`, `emoji.tsv`, `confusables.tsv`,
-/// `help.tsv`, `policy.tsv` and every `rules/*.tsv`, and checks them all.
+/// `scripts.tsv`, `help.tsv`, `policy.tsv` and every `rules/*.tsv`, and checks them all.
 ///
 /// Returns every problem found, not just the first.
 pub fn load_dir(dir: &Path) -> Result<Lexicon, Vec<DataError>> {
@@ -48,6 +48,7 @@ pub fn load_dir(dir: &Path) -> Result<Lexicon, Vec<DataError>> {
         "macros.tsv",
         "emoji.tsv",
         "confusables.tsv",
+        "scripts.tsv",
         "help.tsv",
         "policy.tsv",
     ] {
@@ -82,7 +83,8 @@ pub fn parse_files(files: &[(String, String)]) -> Result<Lexicon, Vec<DataError>
         let r = match name.as_str() {
             "macros.tsv" => parse_macros(name, text, &mut lex.macros),
             "emoji.tsv" => parse_emoji(name, text, &mut lex.emoji),
-            "confusables.tsv" => parse_folds(name, text, &mut lex.folds),
+            // A transliterated script reads like a look-alike: one more fold.
+            "confusables.tsv" | "scripts.tsv" => parse_folds(name, text, &mut lex.folds),
             "help.tsv" => parse_help(name, text, &mut lex.help),
             "policy.tsv" => parse_policy(name, text, &mut lex.policy),
             n if n.starts_with("rules/") => parse_rules(name, text, &mut lex.rules),
