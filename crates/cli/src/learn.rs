@@ -34,8 +34,9 @@ const MIN_MESSAGES: u32 = 2;
 /// blind 10 lost two risky messages and Davidson's "neither" tweets gained twelve flags.
 const MIN_PAIR_MESSAGES: u32 = 3;
 /// A feature is written only if one of its weights reaches this: below it, it moves a
-/// message's score by less than a tenth of a logit. Leaving out the ~800 such features
-/// keeps the WebAssembly module about 6 KB smaller; blind sets 9-22 move by a line or two.
+/// message's score by less than a tenth of a logit. Leaving out such features (829 of
+/// 21,636 in session 21) took 5.4 KB off the gzipped WebAssembly module and moved no
+/// figure of blind sets 9-23, the search sets or the ordinary sets.
 const MIN_WEIGHT: f64 = 0.1;
 /// Bands whose labels the model learns (it is applied up to KS3: see the core).
 const BANDS: [&str; 4] = ["eyfs", "ks1", "ks2", "ks3"];

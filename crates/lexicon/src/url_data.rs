@@ -58,6 +58,9 @@ pub enum CarryRow {
     CacheParam(String),
     Path(String),
     TranslateGoog,
+    /// A link shortener: the destination is not in the link, so the slug (its first path
+    /// segment, chosen by whoever made the link) is read as if it were a site's name.
+    Slug,
 }
 
 /// One row of `carriers.tsv`.
@@ -405,6 +408,7 @@ fn parse_carriers(file: &str, text: &str, out: &mut Vec<CarrierRow>) -> Result<(
                     CarryRow::Path(p.to_string())
                 }
                 ["translate.goog"] => CarryRow::TranslateGoog,
+                ["slug"] => CarryRow::Slug,
                 _ => {
                     return Err(bad(
                         file,
@@ -656,6 +660,7 @@ pub fn generate_url_rust(data: &UrlData) -> String {
             CarryRow::CacheParam(p) => format!("Carry::CacheParam({})", q(p)),
             CarryRow::Path(p) => format!("Carry::Path({})", q(p)),
             CarryRow::TranslateGoog => "Carry::TranslateGoog".into(),
+            CarryRow::Slug => "Carry::Slug".into(),
         };
         let _ = writeln!(
             s,

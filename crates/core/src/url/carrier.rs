@@ -33,6 +33,7 @@ pub(crate) fn carried(addr: &Address) -> Option<Carried> {
             }),
             Carry::Path(prefix) => from_path(addr, prefix),
             Carry::TranslateGoog => from_translate_goog(addr),
+            Carry::Slug => from_slug(addr),
         };
         // Only something that looks like an address is followed.
         if let Some(inner) = inner.filter(|s| s.contains('.') && !s.contains(char::is_whitespace)) {
@@ -62,6 +63,27 @@ fn from_path(addr: &Address, prefix: &str) -> Option<String> {
     let (_, url) = rest.split_once('/')?;
     let url = url.trim_start_matches('/');
     (url.contains('.')).then(|| url.to_string())
+}
+
+/// A short link's slug as a site name under the reserved `.invalid` suffix
+/// (`bit.ly/Free-Robux_now` → `free-robux-now.invalid`), so that the name heuristics read
+/// it as they read any unknown site's name: a shortener hides where it leads, but whoever
+/// made the link chose the words. A slug without three letters (`bit.ly/3xK9q`) is not
+/// read: random slugs carry no words.
+fn from_slug(addr: &Address) -> Option<String> {
+    let slug = addr.path().trim_start_matches('/').split('/').next()?;
+    if slug.bytes().filter(u8::is_ascii_alphabetic).count() < 3 || slug.len() > 63 {
+        return None;
+    }
+    let name: String = slug
+        .chars()
+        .map(|c| match c.to_ascii_lowercase() {
+            c @ ('a'..='z' | '0'..='9') => c,
+            _ => '-',
+        })
+        .collect();
+    let name = name.trim_matches('-');
+    (!name.is_empty()).then(|| format!("{name}.invalid"))
 }
 
 /// `www-example-com.translate.goog/path` carries `www.example.com/path` (in the host,

@@ -43,6 +43,8 @@ pub(crate) enum Carry {
     CacheParam(&'static str),
     Path(&'static str),
     TranslateGoog,
+    /// Link shortener: the slug is read as a site's name (`bit.ly/free-robux-now`).
+    Slug,
 }
 
 #[derive(Debug)]

@@ -543,18 +543,16 @@ impl UrlClassifier {
                 bits |= h.categories;
             }
             if bits != 0 {
+                // A name made to look like a listed one is an impersonation whatever the
+                // original is (`rоblox.com` is no game site): malware, and the original's
+                // block categories too (`pоrnhub.com` is still pornography).
                 let copied = bits & !UrlCategory::ALLOW_BITS;
-                let (cat, strong_bits) = if copied != 0 {
-                    (
-                        UrlCategory::ALL
-                            .iter()
-                            .copied()
-                            .find(|c| copied & c.bit() != 0),
-                        copied,
-                    )
-                } else {
-                    (Some(UrlCategory::Malware), UrlCategory::Malware.bit())
-                };
+                let strong_bits = copied | UrlCategory::Malware.bit();
+                let cat = UrlCategory::ALL
+                    .iter()
+                    .copied()
+                    .find(|c| copied & c.bit() != 0)
+                    .or(Some(UrlCategory::Malware));
                 d.note(|| Reason {
                     kind: ReasonKind::Lookalike,
                     category: cat,
@@ -577,8 +575,12 @@ impl UrlClassifier {
             if is_local(&addr.host) {
                 return 0;
             }
-            if let Some(hit) = heuristics::ip_path(addr) {
-                return self.heuristic_reasons(vec![hit], d);
+            let hits: Vec<_> = heuristics::ip_path(addr)
+                .into_iter()
+                .chain(heuristics::userinfo_name(addr))
+                .collect();
+            if !hits.is_empty() {
+                return self.heuristic_reasons(hits, d);
             }
             d.note(|| Reason {
                 kind: ReasonKind::Heuristic,
@@ -590,6 +592,7 @@ impl UrlClassifier {
             return UrlCategory::Proxy.bit();
         }
         let mut found = heuristics::check(addr);
+        found.extend(heuristics::userinfo_name(addr));
         if let Some(skeleton) = &skeleton {
             heuristics::homograph(addr, skeleton, &mut found);
         }

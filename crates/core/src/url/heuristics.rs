@@ -269,6 +269,28 @@ pub(crate) fn ip_path(addr: &Address) -> Option<HeuristicHit> {
     })
 }
 
+/// A web address written before an `@` (`https://accounts.google.com@login-verify.xyz/`):
+/// the browser takes it as a user name and goes to the host after it, so a name that looks
+/// like a site there only serves to mislead the reader.
+pub(crate) fn userinfo_name(addr: &Address) -> Option<HeuristicHit> {
+    let after_scheme = addr.url.split_once("://")?.1;
+    let authority = after_scheme.split(['/', '?', '#']).next()?;
+    let (user, _) = authority.rsplit_once('@')?;
+    let user = user.split(':').next()?;
+    let looks_like_a_site = user.contains('.')
+        && user
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'%'));
+    looks_like_a_site.then(|| HeuristicHit {
+        id: "userinfo_name",
+        category: UrlCategory::Malware,
+        strong: true,
+        reason: "a web address written before an @ to hide the real site (a phishing trick)",
+        line: 0,
+        seen: user.to_string(),
+    })
+}
+
 /// A brand's name written with letters of another script (`pаypal.com` with a Cyrillic
 /// `а`, `аррӏе.com` all in Cyrillic). `skeleton` is the host's ASCII look-alike (the text
 /// normaliser's fold of every character); a label that was punycode and whose look-alike
