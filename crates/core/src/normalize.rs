@@ -31,7 +31,7 @@
 //! One pass (`Seen`) tells which later passes could change anything; the others are
 //! skipped, which is most of them for most chat.
 
-use crate::data::{EMOJI, FOLD};
+use crate::data::{EMOJI, FOLD, RESPELL, RESPELL_FIRSTS, RESPELL_LENS};
 
 /// Normalised bytes and, for each, the original byte offset of the character behind it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -237,6 +237,7 @@ pub fn normalize_into(text: &str, n: &mut Normalized) {
         letters_as_digits(&mut plain.bytes);
     }
     words_from(plain, seen, &mut n.words);
+    respell(&mut n.words);
     n.words_apart = match unjoined {
         Some(mut alt) if apart => {
             join_spaced(&mut alt, true);
@@ -256,6 +257,60 @@ pub fn normalize_into(text: &str, n: &mut Normalized) {
     n.plain_may_match = seen.digit || seen.email_or_handle || spelled;
     // Leetspeak can make a run of one letter from different bytes (`4@a`).
     n.may_stretch = seen.letter_run || seen.leet;
+}
+
+/// Common misspellings read as the word meant (`respell.tsv`: `nife` → `knife`, `wead` →
+/// `weed`), so that neither the rules nor the word model has to list them. A word is a run
+/// of letters; most are turned away by a bit per first letter and per length before a
+/// binary search. Each new word keeps the original word's span: its first byte comes from
+/// the word's first character, its last from the last, the others from between.
+fn respell(words: &mut Stream) {
+    let b = &words.bytes;
+    let find = |s: usize, e: usize| -> Option<&'static str> {
+        let len = e - s;
+        if len > 31 || RESPELL_LENS & (1 << len) == 0 || RESPELL_FIRSTS & (1 << (b[s] - b'a')) == 0
+        {
+            return None;
+        }
+        RESPELL
+            .binary_search_by(|(from, _)| from.as_bytes().cmp(&b[s..e]))
+            .ok()
+            .map(|i| RESPELL[i].1)
+    };
+    // Words as (start, end, replacement), found before anything is copied: most texts
+    // have none, and then the stream is left as it is.
+    let mut found: Vec<(usize, usize, &'static str)> = Vec::new();
+    // A word glued to a digit (`sum1`) is a leetspeak word, not a misspelling.
+    let glued = |p: Option<&u8>| p.is_some_and(u8::is_ascii_digit);
+    for w in esafety_pack::lowercase_runs(b) {
+        let (s, e) = (w.start, w.end);
+        if !glued(s.checked_sub(1).and_then(|p| b.get(p))) && !glued(b.get(e)) {
+            if let Some(to) = find(s, e) {
+                found.push((s, e, to));
+            }
+        }
+    }
+    if found.is_empty() {
+        return;
+    }
+    let mut out = Stream::default();
+    out.bytes.reserve(words.bytes.len() + 8 * found.len());
+    out.starts.reserve(words.bytes.len() + 8 * found.len());
+    let mut at = 0;
+    for (s, e, to) in found {
+        out.bytes.extend_from_slice(&words.bytes[at..s]);
+        out.starts.extend_from_slice(&words.starts[at..s]);
+        let (k, m) = (e - s, to.len());
+        for (j, &c) in to.as_bytes().iter().enumerate() {
+            out.bytes.push(c);
+            let from = if m > 1 { j * (k - 1) / (m - 1) } else { 0 };
+            out.starts.push(words.starts[s + from]);
+        }
+        at = e;
+    }
+    out.bytes.extend_from_slice(&words.bytes[at..]);
+    out.starts.extend_from_slice(&words.starts[at..]);
+    *words = out;
 }
 
 /// The words stream of `plain`: leetspeak decoded, separator runs folded to one space.
@@ -1441,5 +1496,41 @@ mod tests {
         assert_eq!(n.plain.bytes.len(), n.plain.starts.len());
         assert_eq!(n.words.bytes.len(), n.words.starts.len());
         assert_eq!(n.words.position(a), at);
+    }
+
+    #[test]
+    fn misspellings_are_read_as_the_word_with_the_original_span() {
+        // Longer (`wead` → `weed` keeps its length), shorter (`nifes` → `knives` grows) and
+        // a stretched, leetspeak spelling that becomes a listed misspelling once decoded.
+        for (text, word, original) in [
+            ("buy wead now", "weed", "wead"),
+            ("a nife!", "knife", "nife"),
+            ("zombie nifes uk", "knives", "nifes"),
+            ("N4KID pics", "naked", "N4KID"),
+        ] {
+            let n = normalize(text);
+            let w = String::from_utf8(n.words.bytes.clone()).unwrap();
+            let at = w.find(word).unwrap_or_else(|| panic!("{text:?} → {w:?}"));
+            let (a, b) = n.words.original_span(text, at, at + word.len());
+            assert_eq!(&text[a..b], original, "{text:?}");
+            assert_eq!(n.words.bytes.len(), n.words.starts.len());
+            assert!(n.words.starts.windows(2).all(|p| p[0] <= p[1]), "{text:?}");
+        }
+        // Real words, parts of words and words glued to digits stay as written.
+        for text in [
+            "weed the garden",
+            "knifed",
+            "sum1 said hi",
+            "adresses",
+            "wead2",
+        ] {
+            let n = normalize(text);
+            let w = String::from_utf8(n.words.bytes.clone()).unwrap();
+            assert!(
+                !w.contains("weed2") && !w.contains("knife "),
+                "{text:?} → {w:?}"
+            );
+        }
+        assert_eq!(normalize("wead2").words.bytes, b"wead2");
     }
 }

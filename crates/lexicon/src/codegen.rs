@@ -140,6 +140,25 @@ pub fn generate_rust(c: &CompiledLexicon, model_words: &BTreeSet<String>) -> Str
     }
     s.push_str("];\n");
 
+    // Misspellings sorted for binary search, with a bit per first letter and per length
+    // that turns away most words before any search.
+    let mut respell: Vec<(&str, &str)> = lex
+        .respellings
+        .iter()
+        .map(|r| (r.from.as_str(), r.to.as_str()))
+        .collect();
+    respell.sort();
+    let (mut firsts, mut lens) = (0u32, 0u32);
+    s.push_str("pub(crate) static RESPELL: &[(&str, &str)] = &[");
+    for (from, to) in &respell {
+        firsts |= 1 << (from.as_bytes()[0] - b'a');
+        lens |= 1 << from.len();
+        let _ = write!(s, "({from:?},{to:?}),");
+    }
+    s.push_str("];\n");
+    let _ = writeln!(s, "pub(crate) const RESPELL_FIRSTS: u32 = {firsts:#x};");
+    let _ = writeln!(s, "pub(crate) const RESPELL_LENS: u32 = {lens:#x};");
+
     let mut emoji: Vec<(char, &str)> = lex
         .emoji
         .iter()

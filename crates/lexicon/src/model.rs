@@ -152,6 +152,13 @@ pub struct Emoji {
     pub source: Source,
 }
 
+/// A misspelt word and the word it is read as (`respell.tsv`).
+#[derive(Clone, Debug)]
+pub struct Respelling {
+    pub from: String,
+    pub to: String,
+}
+
 /// A character folded to ASCII letters (look-alikes from other scripts, symbols).
 #[derive(Clone, Debug)]
 pub struct Fold {
@@ -204,6 +211,7 @@ pub struct Lexicon {
     pub macros: Vec<Macro>,
     pub emoji: Vec<Emoji>,
     pub folds: Vec<Fold>,
+    pub respellings: Vec<Respelling>,
     pub help: Vec<HelpRoute>,
     pub policy: Vec<PolicyRow>,
 }

@@ -17,6 +17,7 @@ const RULE_COLUMNS: &[&str] = &[
 const MACRO_COLUMNS: &[&str] = &["name", "expansion", "note"];
 const EMOJI_COLUMNS: &[&str] = &["emoji", "token", "note"];
 const FOLD_COLUMNS: &[&str] = &["char", "ascii", "note"];
+const RESPELL_COLUMNS: &[&str] = &["misspelling", "word", "note"];
 const HELP_COLUMNS: &[&str] = &[
     "id",
     "name",
@@ -34,7 +35,8 @@ const POLICY_COLUMNS: &[&str] = &[
 ];
 
 /// Reads `dir` (the `data/text` folder): `macros.tsv`, `emoji.tsv`, `confusables.tsv`,
-/// `scripts.tsv`, `help.tsv`, `policy.tsv` and every `rules/*.tsv`, and checks them all.
+/// `scripts.tsv`, `respell.tsv`, `help.tsv`, `policy.tsv` and every `rules/*.tsv`, and
+/// checks them all.
 ///
 /// Returns every problem found, not just the first.
 pub fn load_dir(dir: &Path) -> Result<Lexicon, Vec<DataError>> {
@@ -49,6 +51,7 @@ pub fn load_dir(dir: &Path) -> Result<Lexicon, Vec<DataError>> {
         "emoji.tsv",
         "confusables.tsv",
         "scripts.tsv",
+        "respell.tsv",
         "help.tsv",
         "policy.tsv",
     ] {
@@ -85,6 +88,7 @@ pub fn parse_files(files: &[(String, String)]) -> Result<Lexicon, Vec<DataError>
             "emoji.tsv" => parse_emoji(name, text, &mut lex.emoji),
             // A transliterated script reads like a look-alike: one more fold.
             "confusables.tsv" | "scripts.tsv" => parse_folds(name, text, &mut lex.folds),
+            "respell.tsv" => parse_respell(name, text, &mut lex.respellings),
             "help.tsv" => parse_help(name, text, &mut lex.help),
             "policy.tsv" => parse_policy(name, text, &mut lex.policy),
             n if n.starts_with("rules/") => parse_rules(name, text, &mut lex.rules),
@@ -98,6 +102,7 @@ pub fn parse_files(files: &[(String, String)]) -> Result<Lexicon, Vec<DataError>
             errors.append(&mut e);
         }
     }
+    respell_patterns(&mut lex);
     errors.extend(check_cross(&lex));
     if errors.is_empty() {
         Ok(lex)
@@ -382,6 +387,92 @@ fn parse_emoji(file: &str, text: &str, out: &mut Vec<Emoji>) -> Result<(), Vec<D
         })
     })
 }
+
+fn parse_respell(file: &str, text: &str, out: &mut Vec<Respelling>) -> Result<(), Vec<DataError>> {
+    each_row(file, text, RESPELL_COLUMNS, out, |n, c| {
+        let word = |s: &str| {
+            (3..=MAX_RESPELL_LEN).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_lowercase())
+        };
+        if !word(c[0]) {
+            return Err(bad(
+                file,
+                n,
+                "misspelling",
+                c[0],
+                "3 to 20 lower-case ASCII letters",
+            ));
+        }
+        if !word(c[1]) || c[1] == c[0] {
+            return Err(bad(
+                file,
+                n,
+                "word",
+                c[1],
+                "3 to 20 lower-case ASCII letters, not the misspelling itself",
+            ));
+        }
+        Ok(Respelling {
+            from: c[0].to_string(),
+            to: c[1].to_string(),
+        })
+    })?;
+    let mut seen = std::collections::HashSet::new();
+    let errors: Vec<DataError> = out
+        .iter()
+        .filter(|r| !seen.insert(r.from.as_str()))
+        .map(|r| bad(file, 0, "misspelling", &r.from, "each misspelling once"))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// Rules and macros read through `respell.tsv` as the text is: the classifier never sees
+/// `ladys` (it reads `ladies`), so a rule that spells `ladys` means `ladies`. Each whole
+/// lower-case word of a pattern that is a listed misspelling becomes its word (a word right
+/// after a backslash is an escape's, and stays).
+fn respell_patterns(lex: &mut Lexicon) {
+    if lex.respellings.is_empty() {
+        return;
+    }
+    let respellings = std::mem::take(&mut lex.respellings);
+    let map: std::collections::HashMap<&str, &str> = respellings
+        .iter()
+        .map(|r| (r.from.as_str(), r.to.as_str()))
+        .collect();
+    let respell = |pattern: &str| -> Option<String> {
+        let b = pattern.as_bytes();
+        let mut out = String::with_capacity(pattern.len());
+        let (mut at, mut changed) = (0, false);
+        for w in esafety_pack::lowercase_runs(b) {
+            let escaped = w.start > 0 && b[w.start - 1] == b'\\';
+            if let Some(to) = map.get(&pattern[w.clone()]).filter(|_| !escaped) {
+                out.push_str(&pattern[at..w.start]);
+                out.push_str(to);
+                at = w.end;
+                changed = true;
+            }
+        }
+        out.push_str(&pattern[at..]);
+        changed.then_some(out)
+    };
+    for r in &mut lex.rules {
+        if let Some(p) = respell(&r.pattern) {
+            r.pattern = p;
+        }
+    }
+    for m in &mut lex.macros {
+        if let Some(e) = respell(&m.expansion) {
+            m.expansion = e;
+        }
+    }
+    lex.respellings = respellings;
+}
+
+/// Longest misspelling or word in `respell.tsv` (the core's prefilter has a bit per length).
+pub const MAX_RESPELL_LEN: usize = 20;
 
 fn parse_folds(file: &str, text: &str, out: &mut Vec<Fold>) -> Result<(), Vec<DataError>> {
     each_row(file, text, FOLD_COLUMNS, out, |n, c| {

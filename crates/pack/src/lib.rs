@@ -174,6 +174,23 @@ pub const fn token_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
+/// The runs of lower-case ASCII letters in `text`, as ranges: the words that `respell.tsv`
+/// rewrites, read the same way in the rules (by the lexicon compiler) and in the text (by
+/// the normaliser).
+pub fn lowercase_runs(text: &[u8]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < text.len() && !text[i].is_ascii_lowercase() {
+            i += 1;
+        }
+        let s = i;
+        while i < text.len() && text[i].is_ascii_lowercase() {
+            i += 1;
+        }
+        (s < i).then_some(s..i)
+    })
+}
+
 /// Where the token starting at `i` ends: after a run of word bytes, or after one other byte.
 #[inline]
 pub fn token_end(text: &[u8], i: usize) -> usize {
