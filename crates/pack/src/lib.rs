@@ -66,7 +66,7 @@ pub const HEADER_LEN: usize = 80;
 pub(crate) const SECTIONS: usize = 6;
 
 /// What an entry says about the names it matches.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Tag {
     /// Category bit set: bit `i` is the `i`-th URL category of the taxonomy.
     pub categories: u32,

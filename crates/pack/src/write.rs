@@ -148,20 +148,6 @@ impl PackBuilder {
 
     /// Writes the pack.
     pub fn build(self) -> Result<Vec<u8>, PackError> {
-        let mut tags: Vec<Tag> = Vec::new();
-        let mut tag_ids: HashMap<Tag, u32> = HashMap::new();
-        let mut intern = |t: Tag| -> u32 {
-            *tag_ids.entry(t).or_insert_with(|| {
-                tags.push(t);
-                (tags.len() - 1) as u32
-            })
-        };
-        // Tags are numbered in hash order, not in the maps' (randomly seeded) order, so the
-        // same sources always give the same bytes and the same checksum.
-        let domains: Vec<(u64, u32, u32)> = by_hash(self.domains)
-            .into_iter()
-            .map(|(h, p)| (h, intern(p.tag), p.line))
-            .collect();
         // Marks share the `urls` set: a key there always holds a `/`, a mark never does.
         let marks =
             u32::try_from(self.url_hosts.len()).map_err(|_| PackError::TooMany("URL hosts"))?;
@@ -169,13 +155,32 @@ impl PackBuilder {
         for (h, p) in self.url_hosts {
             insert(&mut urls, h, p);
         }
-        let urls: Vec<(u64, u32, u32)> = by_hash(urls)
-            .into_iter()
-            .map(|(h, p)| (h, intern(p.tag), p.line))
+        // Tags are numbered in their own sorted order, not in the maps' (randomly seeded)
+        // one, so the same sources always give the same bytes and the same checksum (the
+        // entries' order does not matter: each set sorts its own).
+        let mut tags: Vec<Tag> = self
+            .domains
+            .values()
+            .chain(urls.values())
+            .map(|p| p.tag)
             .collect();
+        tags.sort_unstable();
+        tags.dedup();
         if tags.len() > usize::from(u16::MAX) + 1 {
             return Err(PackError::TooMany("distinct tags"));
         }
+        let tag_ids: HashMap<Tag, u32> = tags
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (*t, i as u32))
+            .collect();
+        let numbered = |map: HashMap<u64, Pending>| -> Vec<(u64, u32, u32)> {
+            map.into_iter()
+                .map(|(h, p)| (h, tag_ids[&p.tag], p.line))
+                .collect()
+        };
+        let domains = numbered(self.domains);
+        let urls = numbered(urls);
 
         let mut sections: Vec<Vec<u8>> = Vec::with_capacity(SECTIONS);
         sections.push(write_sources(&self.sources));
@@ -211,12 +216,6 @@ impl PackBuilder {
         out[16..24].copy_from_slice(&sum.to_le_bytes());
         Ok(out)
     }
-}
-
-fn by_hash(map: HashMap<u64, Pending>) -> Vec<(u64, Pending)> {
-    let mut v: Vec<(u64, Pending)> = map.into_iter().collect();
-    v.sort_unstable_by_key(|e| e.0);
-    v
 }
 
 fn insert(map: &mut HashMap<u64, Pending>, hash: u64, entry: Pending) {
