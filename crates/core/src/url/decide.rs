@@ -575,10 +575,7 @@ impl UrlClassifier {
             if is_local(&addr.host) {
                 return 0;
             }
-            let hits: Vec<_> = heuristics::ip_path(addr)
-                .into_iter()
-                .chain(heuristics::userinfo_name(addr))
-                .collect();
+            let hits = heuristics::check_ip(addr);
             if !hits.is_empty() {
                 return self.heuristic_reasons(hits, d);
             }
@@ -591,11 +588,7 @@ impl UrlClassifier {
             });
             return UrlCategory::Proxy.bit();
         }
-        let mut found = heuristics::check(addr);
-        found.extend(heuristics::userinfo_name(addr));
-        if let Some(skeleton) = &skeleton {
-            heuristics::homograph(addr, skeleton, &mut found);
-        }
+        let found = heuristics::check(addr, skeleton.as_deref());
         self.heuristic_reasons(found, d)
     }
 

@@ -119,9 +119,11 @@ const EMBEDDED_TLDS: [&str; 12] = [
     "com", "net", "org", "co", "uk", "gov", "edu", "io", "me", "info", "de", "fr",
 ];
 
-/// Every heuristic that fires for `addr`: host tokens, the embedded-domain check and
-/// path tokens. One pass over the host's labels and words.
-pub(crate) fn check(addr: &Address) -> Vec<HeuristicHit> {
+/// Every heuristic that fires for `addr`, a named host no list knows: host tokens, the
+/// embedded-domain check and path tokens (one pass over the host's labels and words), a
+/// web address before an `@`, and — when the name is punycode whose look-alike
+/// `skeleton` differs from it — a brand homograph.
+pub(crate) fn check(addr: &Address, skeleton: Option<&str>) -> Vec<HeuristicHit> {
     let mut out = Vec::new();
     if addr.host_kind == HostKind::Domain {
         let name = match addr.suffix() {
@@ -167,7 +169,20 @@ pub(crate) fn check(addr: &Address) -> Vec<HeuristicHit> {
     }
     check_path(addr, &mut out);
     out.dedup_by(|a, b| a.id == b.id);
+    out.extend(userinfo_name(addr));
+    if let Some(skeleton) = skeleton {
+        homograph(addr, skeleton, &mut out);
+    }
     out
+}
+
+/// The heuristics for a bare IP address no list knows (not a local one): a login page or
+/// a program on it, a web address before an `@`.
+pub(crate) fn check_ip(addr: &Address) -> Vec<HeuristicHit> {
+    ip_path(addr)
+        .into_iter()
+        .chain(userinfo_name(addr))
+        .collect()
 }
 
 /// A brand's name next to a lure word (`roblox-login-verify.com`, `free-vbucks-fortnite`)
@@ -234,11 +249,11 @@ const PROGRAM_TYPES: [&str; 11] = [
     "exe", "apk", "msi", "scr", "bat", "cmd", "dmg", "jar", "vbs", "ps1", "hta",
 ];
 
-/// A bare IP address (not a local one) whose path asks for a login or hands out a
+/// A bare IP address whose path asks for a login or hands out a
 /// program (`185.234.72.19/office365/login.php`, `…:8080/update.exe`): where phishing
 /// kits and malware are served from when they have no name. A brand or lure word of the
 /// heuristics table, or a program's file type, in the path.
-pub(crate) fn ip_path(addr: &Address) -> Option<HeuristicHit> {
+fn ip_path(addr: &Address) -> Option<HeuristicHit> {
     let path = bounded_path(addr);
     let file_type = path
         .rsplit('/')
@@ -272,7 +287,7 @@ pub(crate) fn ip_path(addr: &Address) -> Option<HeuristicHit> {
 /// A web address written before an `@` (`https://accounts.google.com@login-verify.xyz/`):
 /// the browser takes it as a user name and goes to the host after it, so a name that looks
 /// like a site there only serves to mislead the reader.
-pub(crate) fn userinfo_name(addr: &Address) -> Option<HeuristicHit> {
+fn userinfo_name(addr: &Address) -> Option<HeuristicHit> {
     let after_scheme = addr.url.split_once("://")?.1;
     let authority = after_scheme.split(['/', '?', '#']).next()?;
     let (user, _) = authority.rsplit_once('@')?;
@@ -295,7 +310,7 @@ pub(crate) fn userinfo_name(addr: &Address) -> Option<HeuristicHit> {
 /// `а`, `аррӏе.com` all in Cyrillic). `skeleton` is the host's ASCII look-alike (the text
 /// normaliser's fold of every character); a label that was punycode and whose look-alike
 /// is a brand token, or a hyphen-separated part of one, is a homograph of that brand.
-pub(crate) fn homograph(addr: &Address, skeleton: &str, out: &mut Vec<HeuristicHit>) {
+fn homograph(addr: &Address, skeleton: &str, out: &mut Vec<HeuristicHit>) {
     let ix = index();
     for (label, ascii) in addr.host.split('.').zip(skeleton.split('.')) {
         if !label.starts_with("xn--") {
@@ -624,7 +639,7 @@ mod tests {
     use crate::url::address::parse;
 
     fn ids(u: &str) -> Vec<&'static str> {
-        check(&parse(u).unwrap())
+        check(&parse(u).unwrap(), None)
             .into_iter()
             .map(|h| h.id)
             .collect()
